@@ -1,0 +1,970 @@
+//! The one walk over a file: execution context, loops, scope handles and live lock guards.
+//!
+//! [`Walker`] visits the syntax tree once with `syn::visit`, keeps the context every rule needs
+//! (am I in async code, in a thread body, in a loop over what, which guards are alive) and hands
+//! each node to every enabled rule. Rules read the context through [`Context`]; they never walk
+//! or parse the file again.
+
+use std::collections::HashMap;
+
+use proc_macro2::Span as SynSpan;
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::{Block, Expr, ExprClosure, ExprMethodCall, Local, Pat};
+
+use crate::catalog::{self, Api, LockFlavor};
+use crate::diagnostic::{Diagnostic, Span};
+use crate::macros;
+use crate::resolve::{CanonicalPath, Imports};
+use crate::rules::Rule;
+use crate::source::SourceFile;
+
+/// Where code runs, as far as syntax can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exec {
+    /// On an async executor: an async fn, async block or async closure.
+    Async,
+    /// Ordinary synchronous code on the calling thread.
+    Sync,
+    /// In a closure run on a new OS thread.
+    Thread,
+    /// In a closure handed to a pool meant for blocking work (`spawn_blocking`).
+    BlockingPool,
+    /// In a closure run on rayon's pool.
+    Rayon,
+    /// In a closure whose caller concur does not know: it may run anywhere, later.
+    Unknown,
+}
+
+/// What a closure passed to a call is for, decided by the call it is passed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosureRole {
+    /// Called right away on this thread (iterator adapters, `Option::map`, ...).
+    Inline,
+    /// The body of a new OS thread.
+    Thread,
+    /// Handed to a blocking pool.
+    BlockingPool,
+    /// Run on rayon's pool.
+    Rayon,
+    /// The body of a `thread::scope`/`rayon::scope`: runs inline; its parameter is a scope handle.
+    ScopeBody(ScopeKind),
+    /// Anything else.
+    Opaque,
+}
+
+/// The kind of scope a scope handle spawns into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    /// `std::thread::scope` / crossbeam: `s.spawn` starts an OS thread.
+    Thread,
+    /// `rayon::scope`: `s.spawn` runs on rayon's pool.
+    Rayon,
+}
+
+/// How many times a loop (or a per-item closure) runs, as far as syntax can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TripCount {
+    /// A constant count known from literals (`0..4`, `[a, b, c]`).
+    Constant(u128),
+    /// A count from a constant item (`0..WORKERS`) or the number of cores.
+    Fixed,
+    /// Once per element of a data collection (input items, lines, a receiver).
+    PerItem,
+    /// A count concur cannot classify (`0..n`, `while cond`, `loop`).
+    Unknown,
+}
+
+/// What kind of loop a loop frame is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoopKind {
+    /// `for pat in expr`.
+    For,
+    /// `while cond` / `while let`.
+    While,
+    /// `loop`.
+    Loop,
+    /// A closure an iterator adapter calls once per element (`.for_each(|x| ..)`).
+    PerItemClosure,
+}
+
+/// One enclosing loop.
+#[derive(Debug, Clone, Copy)]
+pub struct LoopInfo {
+    /// The loop's kind.
+    pub kind: LoopKind,
+    /// How often it runs.
+    pub trips: TripCount,
+    /// The loop header (`for x in items`), or the adapter call for a per-item closure.
+    pub header: Span,
+}
+
+#[derive(Debug, Clone)]
+enum Frame {
+    Fn { is_async: bool },
+    AsyncBlock,
+    Closure { is_async: bool, role: ClosureRole },
+    Loop(LoopInfo),
+}
+
+impl Frame {
+    fn is_body(&self) -> bool {
+        !matches!(self, Frame::Loop(_))
+    }
+}
+
+/// How a guard was acquired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockMode {
+    /// `lock()`.
+    Lock,
+    /// `read()`.
+    Read,
+    /// `write()`.
+    Write,
+}
+
+/// A lock guard bound by `let` and still alive at the current point of the walk.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    /// The binding holding the guard.
+    pub name: String,
+    /// The lock's identity: its receiver path (`self.accounts`, `m`), when it is a plain path.
+    pub lock: Option<String>,
+    /// The lock's family, when its declaration is visible; `Async` when the lock was awaited.
+    pub flavor: Option<LockFlavor>,
+    /// How it was taken.
+    pub mode: LockMode,
+    /// The acquisition (`m.lock()`), for secondary labels.
+    pub taken: Span,
+    block_depth: usize,
+    body: usize,
+}
+
+impl Guard {
+    /// Whether holding this guard blocks other threads (not an awaited async lock).
+    pub fn is_blocking(&self) -> bool {
+        self.flavor.is_none_or(LockFlavor::is_blocking)
+    }
+}
+
+/// The context of the current point of the walk, read by rules.
+pub struct Context<'f> {
+    /// The file being linted.
+    pub file: &'f SourceFile,
+    imports: Imports,
+    frames: Vec<Frame>,
+    guards: Vec<Guard>,
+    scope_handles: Vec<(String, ScopeKind)>,
+    lock_decls: HashMap<String, LockFlavor>,
+    core_count_locals: Vec<String>,
+    block_depth: usize,
+}
+
+impl<'f> Context<'f> {
+    fn new(file: &'f SourceFile) -> Self {
+        Context {
+            file,
+            imports: Imports::default(),
+            frames: Vec::new(),
+            guards: Vec::new(),
+            scope_handles: Vec::new(),
+            lock_decls: HashMap::new(),
+            core_count_locals: Vec::new(),
+            block_depth: 0,
+        }
+    }
+
+    /// Resolves a syn span to a diagnostic span in this file.
+    pub fn span(&self, span: SynSpan) -> Span {
+        Span::from_syn(self.file, span)
+    }
+
+    /// Starts a warning for `rule` on `node`.
+    pub fn diagnostic(&self, rule: &'static str, node: &impl Spanned, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(rule, self.file.path.clone(), self.span(node.span()), message)
+    }
+
+    /// Resolves a path written in code to its canonical form.
+    pub fn resolve(&self, path: &syn::Path) -> CanonicalPath {
+        self.imports.resolve(path)
+    }
+
+    /// What the callee of a call expression is, if the catalog knows it.
+    pub fn call_api(&self, func: &Expr) -> Option<Api> {
+        let Expr::Path(path) = func else { return None };
+        catalog::lookup(&self.resolve(&path.path))
+    }
+
+    /// The canonical path of a call's callee, when it is a path.
+    pub fn call_path(&self, func: &Expr) -> Option<CanonicalPath> {
+        let Expr::Path(path) = func else { return None };
+        Some(self.resolve(&path.path))
+    }
+
+    /// What a method call is: by its chain's root call (`Builder::new().spawn(..)`), by a scope
+    /// handle receiver (`s.spawn(..)` inside `thread::scope`), or by an unambiguous name.
+    pub fn method_api(&self, call: &ExprMethodCall) -> Option<Api> {
+        let method = call.method.to_string();
+        if let Some(root) = self.chain_root_path(&call.receiver) {
+            if let Some(api) = catalog::lookup_method(&root, &method) {
+                return Some(api);
+            }
+        }
+        if matches!(method.as_str(), "spawn" | "spawn_fifo") {
+            if let Some(kind) = path_ident(&call.receiver).and_then(|id| self.scope_handle(&id)) {
+                return Some(match kind {
+                    ScopeKind::Thread => Api::ThreadSpawn,
+                    ScopeKind::Rayon => Api::RayonSpawn,
+                });
+            }
+        }
+        catalog::lookup_method_name(&method)
+    }
+
+    /// What an expression is when it is a call or method call the catalog knows.
+    pub fn api(&self, expr: &Expr) -> Option<Api> {
+        match expr {
+            Expr::Call(call) => self.call_api(&call.func),
+            Expr::MethodCall(call) => self.method_api(call),
+            _ => None,
+        }
+    }
+
+    /// The canonical path of the call a method chain starts from, if it starts from a call.
+    pub fn chain_root_path(&self, receiver: &Expr) -> Option<CanonicalPath> {
+        match chain_root(receiver) {
+            Expr::Call(call) => self.call_path(&call.func),
+            _ => None,
+        }
+    }
+
+    /// Where the current code runs.
+    pub fn exec(&self) -> Exec {
+        for frame in self.frames.iter().rev() {
+            match frame {
+                Frame::Loop(_) => {}
+                Frame::Fn { is_async } | Frame::Closure { is_async, .. } if *is_async => {
+                    return Exec::Async;
+                }
+                Frame::Fn { .. } => return Exec::Sync,
+                Frame::AsyncBlock => return Exec::Async,
+                Frame::Closure { role, .. } => match role {
+                    ClosureRole::Inline | ClosureRole::ScopeBody(_) => {}
+                    ClosureRole::Thread => return Exec::Thread,
+                    ClosureRole::BlockingPool => return Exec::BlockingPool,
+                    ClosureRole::Rayon => return Exec::Rayon,
+                    ClosureRole::Opaque => return Exec::Unknown,
+                },
+            }
+        }
+        Exec::Sync
+    }
+
+    /// Whether the current code runs on an async executor.
+    pub fn in_async(&self) -> bool {
+        self.exec() == Exec::Async
+    }
+
+    /// Whether the innermost body is a closure that is not itself async (a fix that adds
+    /// `.await` there would not compile).
+    pub fn in_sync_closure(&self) -> bool {
+        matches!(
+            self.frames.iter().rev().find(|f| f.is_body()),
+            Some(Frame::Closure {
+                is_async: false,
+                ..
+            })
+        )
+    }
+
+    /// The loops around the current point within the current function, innermost first.
+    /// Per-item closures of iterator adapters count as loops.
+    pub fn loops(&self) -> impl Iterator<Item = &LoopInfo> {
+        self.frames
+            .iter()
+            .rev()
+            .take_while(|f| !matches!(f, Frame::Fn { .. } | Frame::AsyncBlock))
+            .take_while(|f| {
+                !matches!(
+                    f,
+                    Frame::Closure {
+                        role: ClosureRole::Thread
+                            | ClosureRole::BlockingPool
+                            | ClosureRole::Rayon
+                            | ClosureRole::Opaque,
+                        ..
+                    }
+                )
+            })
+            .filter_map(|f| match f {
+                Frame::Loop(info) => Some(info),
+                _ => None,
+            })
+    }
+
+    /// Guards alive at this point that were taken in the current function or closure body.
+    pub fn live_guards(&self) -> impl Iterator<Item = &Guard> {
+        let body = self.current_body();
+        self.guards.iter().filter(move |g| g.body == body)
+    }
+
+    fn current_body(&self) -> usize {
+        self.frames.iter().rposition(Frame::is_body).map_or(0, |i| i + 1)
+    }
+
+    fn scope_handle(&self, name: &str) -> Option<ScopeKind> {
+        self.scope_handles
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, k)| *k)
+    }
+
+    /// The declared flavor of a lock, looked up by the last segment of its path
+    /// (`self.accounts` → field `accounts`, `m` → local or static `m`).
+    pub fn lock_flavor(&self, lock: &str) -> Option<LockFlavor> {
+        let last = lock.rsplit('.').next().unwrap_or(lock);
+        self.lock_decls.get(last).copied()
+    }
+
+    /// Whether an expression's value is derived from the number of cores or a constant item
+    /// (`available_parallelism()`, `num_cpus::get()`, a local bound from one, `WORKERS`).
+    pub fn is_fixed_count(&self, expr: &Expr) -> bool {
+        let mut finder = FixedCountFinder { cx: self, found: false };
+        finder.visit_expr(expr);
+        finder.found
+    }
+
+    /// Classifies how many times a loop over `iterable` runs.
+    pub fn trip_count(&self, iterable: &Expr) -> TripCount {
+        match strip(iterable) {
+            Expr::Range(range) => {
+                let (Some(start), Some(end)) = (&range.start, &range.end) else {
+                    return TripCount::Unknown;
+                };
+                if let (Some(a), Some(b)) = (int_literal(start), int_literal(end)) {
+                    let inclusive = matches!(range.limits, syn::RangeLimits::Closed(_));
+                    return TripCount::Constant(b.saturating_sub(a) + u128::from(inclusive));
+                }
+                if self.is_fixed_count(end) {
+                    TripCount::Fixed
+                } else if mentions_len(end) {
+                    TripCount::PerItem
+                } else {
+                    TripCount::Unknown
+                }
+            }
+            Expr::Array(array) => TripCount::Constant(array.elems.len() as u128),
+            Expr::Path(_) | Expr::Field(_) => TripCount::PerItem,
+            Expr::MethodCall(call) => self.method_trip_count(call),
+            _ => TripCount::Unknown,
+        }
+    }
+
+    fn method_trip_count(&self, call: &ExprMethodCall) -> TripCount {
+        let method = call.method.to_string();
+        match method.as_str() {
+            "chunks" | "chunks_mut" | "chunks_exact" | "par_chunks" => {
+                match call.args.first().map(|a| self.is_fixed_count(a) || mentions_len(a)) {
+                    Some(true) => TripCount::Fixed,
+                    _ => match self.trip_count(&call.receiver) {
+                        TripCount::PerItem if call.args.first().and_then(int_literal).is_some() => {
+                            TripCount::PerItem
+                        }
+                        TripCount::Constant(n) => TripCount::Constant(n),
+                        _ => TripCount::Unknown,
+                    },
+                }
+            }
+            "iter" | "into_iter" | "iter_mut" | "enumerate" | "zip" | "skip" | "rev" | "cloned"
+            | "copied" | "drain" | "filter" | "map" | "values" | "keys" | "values_mut"
+            | "lines" | "split_whitespace" | "incoming" | "chars" | "bytes" | "by_ref" | "peekable" => {
+                match strip(&call.receiver) {
+                    Expr::Path(_) | Expr::Field(_) => TripCount::PerItem,
+                    Expr::MethodCall(_) | Expr::Range(_) | Expr::Array(_) | Expr::Reference(_) => {
+                        self.trip_count(&call.receiver)
+                    }
+                    Expr::Macro(_) => TripCount::Unknown,
+                    Expr::Try(_) | Expr::Call(_) if method == "lines" || method == "incoming" => {
+                        TripCount::PerItem
+                    }
+                    _ => TripCount::Unknown,
+                }
+            }
+            "take" => match call.args.first().and_then(int_literal) {
+                Some(n) => TripCount::Constant(n),
+                None => TripCount::Unknown,
+            },
+            _ => TripCount::Unknown,
+        }
+    }
+}
+
+/// Descends a method chain to the expression it starts from, through method calls, `?`,
+/// `.await`, parentheses and references.
+pub fn chain_root(mut expr: &Expr) -> &Expr {
+    loop {
+        expr = match expr {
+            Expr::MethodCall(call) => &call.receiver,
+            Expr::Try(e) => &e.expr,
+            Expr::Await(e) => &e.base,
+            Expr::Paren(e) => &e.expr,
+            Expr::Reference(e) => &e.expr,
+            _ => return expr,
+        }
+    }
+}
+
+/// Strips parentheses, references and groups.
+pub fn strip(mut expr: &Expr) -> &Expr {
+    loop {
+        expr = match expr {
+            Expr::Paren(e) => &e.expr,
+            Expr::Reference(e) => &e.expr,
+            Expr::Group(e) => &e.expr,
+            _ => return expr,
+        }
+    }
+}
+
+/// The single identifier of a path expression (`tx`), if it is one.
+pub fn path_ident(expr: &Expr) -> Option<String> {
+    match strip(expr) {
+        Expr::Path(p) if p.qself.is_none() => p.path.get_ident().map(ToString::to_string),
+        _ => None,
+    }
+}
+
+/// A lock's identity as a dotted path of plain names (`self.accounts`, `m`, `STATE`), or `None`
+/// when the receiver is anything else (an index, a call): identity is then unclear.
+pub fn place_key(expr: &Expr) -> Option<String> {
+    match strip(expr) {
+        Expr::Path(p) if p.qself.is_none() => Some(
+            p.path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect::<Vec<_>>()
+                .join("::"),
+        ),
+        Expr::Field(field) => {
+            let base = place_key(&field.base)?;
+            let member = match &field.member {
+                syn::Member::Named(ident) => ident.to_string(),
+                syn::Member::Unnamed(index) => index.index.to_string(),
+            };
+            Some(format!("{base}.{member}"))
+        }
+        _ => None,
+    }
+}
+
+/// An unsuffixed or suffixed integer literal's value.
+pub fn int_literal(expr: &Expr) -> Option<u128> {
+    match strip(expr) {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(int),
+            ..
+        }) => int.base10_parse().ok(),
+        _ => None,
+    }
+}
+
+fn mentions_len(expr: &Expr) -> bool {
+    struct LenFinder(bool);
+    impl Visit<'_> for LenFinder {
+        fn visit_expr_method_call(&mut self, call: &ExprMethodCall) {
+            self.0 |= call.method == "len";
+            visit::visit_expr_method_call(self, call);
+        }
+    }
+    let mut finder = LenFinder(false);
+    finder.visit_expr(expr);
+    finder.0
+}
+
+struct FixedCountFinder<'c, 'f> {
+    cx: &'c Context<'f>,
+    found: bool,
+}
+
+impl Visit<'_> for FixedCountFinder<'_, '_> {
+    fn visit_expr_call(&mut self, call: &syn::ExprCall) {
+        self.found |= self.cx.call_api(&call.func) == Some(Api::CoreCount);
+        visit::visit_expr_call(self, call);
+    }
+    fn visit_expr_path(&mut self, path: &syn::ExprPath) {
+        if let Some(last) = path.path.segments.last() {
+            let name = last.ident.to_string();
+            let is_const = name.len() > 1
+                && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            self.found |= is_const || self.cx.core_count_locals.contains(&name);
+        }
+    }
+}
+
+/// A lock acquisition at the end of a `let` initializer: `m.lock()`, `m.lock().unwrap()`,
+/// `m.write().expect(..)`, `m.lock()?`, `m.lock().await`.
+pub struct Acquisition<'e> {
+    /// The `.lock()`/`.read()`/`.write()` call.
+    pub call: &'e ExprMethodCall,
+    /// Which method it was.
+    pub mode: LockMode,
+    /// Whether the acquisition was awaited (an async lock).
+    pub awaited: bool,
+}
+
+/// Recognises an expression whose value is a lock guard (not a temporary used further).
+pub fn lock_acquisition(expr: &Expr) -> Option<Acquisition<'_>> {
+    let mut awaited = false;
+    let mut expr = expr;
+    loop {
+        match expr {
+            Expr::Try(e) => expr = &e.expr,
+            Expr::Paren(e) => expr = &e.expr,
+            Expr::Await(e) => {
+                awaited = true;
+                expr = &e.base;
+            }
+            Expr::MethodCall(call)
+                if matches!(
+                    call.method.to_string().as_str(),
+                    "unwrap" | "expect" | "unwrap_or_else" | "unwrap_or_default"
+                ) =>
+            {
+                expr = &call.receiver;
+            }
+            Expr::MethodCall(call) if call.args.is_empty() => {
+                let mode = match call.method.to_string().as_str() {
+                    "lock" => LockMode::Lock,
+                    "read" => LockMode::Read,
+                    "write" => LockMode::Write,
+                    _ => return None,
+                };
+                if is_stdio(&call.receiver) {
+                    return None;
+                }
+                return Some(Acquisition {
+                    call,
+                    mode,
+                    awaited,
+                });
+            }
+            _ => return None,
+        }
+    }
+}
+
+fn is_stdio(expr: &Expr) -> bool {
+    let Expr::Call(call) = strip(expr) else {
+        return false;
+    };
+    let Expr::Path(path) = &*call.func else {
+        return false;
+    };
+    path.path
+        .segments
+        .last()
+        .is_some_and(|s| matches!(s.ident.to_string().as_str(), "stdout" | "stderr" | "stdin"))
+}
+
+/// The walk: visits a file once, maintains the [`Context`] and dispatches nodes to rules.
+pub struct Walker<'f, 'r> {
+    cx: Context<'f>,
+    rules: &'r mut [Box<dyn Rule>],
+    out: Vec<Diagnostic>,
+    pending_role: Option<ClosureRole>,
+}
+
+impl<'f, 'r> Walker<'f, 'r> {
+    /// Walks `ast`, running `rules`, and returns their findings.
+    pub fn run(file: &'f SourceFile, ast: &syn::File, rules: &'r mut [Box<dyn Rule>]) -> Vec<Diagnostic> {
+        let mut walker = Walker {
+            cx: Context::new(file),
+            rules,
+            out: Vec::new(),
+            pending_role: None,
+        };
+        walker.cx.imports.push_items(&ast.items);
+        collect_lock_decls(&walker.cx.imports, &ast.items, &mut walker.cx.lock_decls);
+        walker.visit_file(ast);
+        walker.cx.imports.pop();
+        for rule in walker.rules.iter_mut() {
+            rule.finish(&walker.cx, &mut walker.out);
+        }
+        walker.out
+    }
+
+    fn with_frame(&mut self, frame: Frame, f: impl FnOnce(&mut Self)) {
+        let depth = self.cx.frames.len();
+        self.cx.frames.push(frame);
+        f(self);
+        self.cx.frames.pop();
+        debug_assert_eq!(self.cx.frames.len(), depth, "frame stack out of balance");
+    }
+
+    fn with_core_locals(&mut self, f: impl FnOnce(&mut Self)) {
+        let saved = std::mem::take(&mut self.cx.core_count_locals);
+        f(self);
+        self.cx.core_count_locals = saved;
+    }
+
+    fn visit_fn(&mut self, is_async: bool, f: impl FnOnce(&mut Self)) {
+        self.with_core_locals(|w| w.with_frame(Frame::Fn { is_async }, f));
+    }
+
+    /// Visits a closure argument with the role its callee gives it.
+    fn visit_arg(&mut self, arg: &Expr, role: ClosureRole) {
+        if matches!(arg, Expr::Closure(_)) {
+            self.pending_role = Some(role);
+        }
+        self.visit_expr(arg);
+        self.pending_role = None;
+    }
+
+    fn role_for_call(&self, api: Option<Api>) -> ClosureRole {
+        match api {
+            Some(Api::ThreadSpawn) => ClosureRole::Thread,
+            Some(Api::BlockingHandoff) => ClosureRole::BlockingPool,
+            Some(Api::RayonSpawn | Api::RayonJoin) => ClosureRole::Rayon,
+            Some(Api::ThreadScope) => ClosureRole::ScopeBody(ScopeKind::Thread),
+            Some(Api::RayonScope) => ClosureRole::ScopeBody(ScopeKind::Rayon),
+            _ => ClosureRole::Opaque,
+        }
+    }
+
+    fn role_for_method(&self, call: &ExprMethodCall) -> ClosureRole {
+        let method = call.method.to_string();
+        match self.cx.method_api(call) {
+            Some(api @ (Api::ThreadSpawn | Api::BlockingHandoff | Api::RayonSpawn)) => {
+                return self.role_for_call(Some(api));
+            }
+            Some(_) => return ClosureRole::Opaque,
+            None => {}
+        }
+        if method == "install" || in_rayon_chain(&call.receiver) {
+            if catalog::INLINE_CLOSURE_METHODS.contains(&method.as_str()) || method == "install" {
+                return ClosureRole::Rayon;
+            }
+        }
+        if catalog::INLINE_CLOSURE_METHODS.contains(&method.as_str()) {
+            ClosureRole::Inline
+        } else {
+            ClosureRole::Opaque
+        }
+    }
+
+    fn dispatch_expr(&mut self, expr: &Expr) {
+        for rule in self.rules.iter_mut() {
+            rule.check_expr(&self.cx, expr, &mut self.out);
+        }
+    }
+
+    fn drop_guard(&mut self, name: &str) {
+        if let Some(i) = self.cx.guards.iter().rposition(|g| g.name == name) {
+            self.cx.guards.remove(i);
+        }
+    }
+}
+
+fn in_rayon_chain(mut expr: &Expr) -> bool {
+    while let Expr::MethodCall(call) = expr {
+        if catalog::RAYON_ITER_METHODS.contains(&call.method.to_string().as_str()) {
+            return true;
+        }
+        expr = &call.receiver;
+    }
+    false
+}
+
+/// Records the lock flavor of struct fields and statics by name, from their declared types.
+fn collect_lock_decls(imports: &Imports, items: &[syn::Item], decls: &mut HashMap<String, LockFlavor>) {
+    for item in items {
+        match item {
+            syn::Item::Struct(s) => {
+                for field in &s.fields {
+                    if let (Some(name), Some(flavor)) = (&field.ident, type_lock_flavor(imports, &field.ty)) {
+                        decls.insert(name.to_string(), flavor);
+                    }
+                }
+            }
+            syn::Item::Static(s) => {
+                if let Some(flavor) = type_lock_flavor(imports, &s.ty) {
+                    decls.insert(s.ident.to_string(), flavor);
+                }
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    collect_lock_decls(imports, items, decls);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The flavor of the first lock type found in a type, looking through `Arc<..>` and friends.
+pub fn type_lock_flavor(imports: &Imports, ty: &syn::Type) -> Option<LockFlavor> {
+    struct TypeFinder<'i> {
+        imports: &'i Imports,
+        found: Option<LockFlavor>,
+    }
+    impl Visit<'_> for TypeFinder<'_> {
+        fn visit_type_path(&mut self, ty: &syn::TypePath) {
+            if self.found.is_none() {
+                if let Some(Api::LockType(flavor)) = catalog::lookup(&self.imports.resolve(&ty.path)) {
+                    self.found = Some(flavor);
+                    return;
+                }
+                visit::visit_type_path(self, ty);
+            }
+        }
+    }
+    let mut finder = TypeFinder { imports, found: None };
+    finder.visit_type(ty);
+    finder.found
+}
+
+/// The flavor of the first lock constructor in an initializer (`Arc::new(Mutex::new(0))`).
+fn init_lock_flavor(cx: &Context<'_>, expr: &Expr) -> Option<LockFlavor> {
+    struct CtorFinder<'c, 'f> {
+        cx: &'c Context<'f>,
+        found: Option<LockFlavor>,
+    }
+    impl Visit<'_> for CtorFinder<'_, '_> {
+        fn visit_expr_call(&mut self, call: &syn::ExprCall) {
+            if let Some(Api::LockType(flavor)) = self.cx.call_api(&call.func) {
+                self.found.get_or_insert(flavor);
+            }
+            visit::visit_expr_call(self, call);
+        }
+    }
+    let mut finder = CtorFinder { cx, found: None };
+    finder.visit_expr(expr);
+    finder.found
+}
+
+fn binding_name(pat: &Pat) -> Option<String> {
+    match pat {
+        Pat::Ident(p) => Some(p.ident.to_string()),
+        Pat::Type(p) => binding_name(&p.pat),
+        _ => None,
+    }
+}
+
+impl<'ast> Visit<'ast> for Walker<'_, '_> {
+    fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+        self.visit_fn(item.sig.asyncness.is_some(), |w| visit::visit_item_fn(w, item));
+    }
+
+    fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
+        self.visit_fn(item.sig.asyncness.is_some(), |w| visit::visit_impl_item_fn(w, item));
+    }
+
+    fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
+        self.visit_fn(item.sig.asyncness.is_some(), |w| visit::visit_trait_item_fn(w, item));
+    }
+
+    fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+        let Some((_, items)) = &item.content else { return };
+        self.cx.imports.push_items(items);
+        visit::visit_item_mod(self, item);
+        self.cx.imports.pop();
+    }
+
+    fn visit_block(&mut self, block: &'ast Block) {
+        let has_imports = Imports::block_has_imports(&block.stmts);
+        if has_imports {
+            self.cx.imports.push_block(&block.stmts);
+        }
+        self.cx.block_depth += 1;
+        for rule in self.rules.iter_mut() {
+            rule.check_block(&self.cx, block, &mut self.out);
+        }
+        visit::visit_block(self, block);
+        let depth = self.cx.block_depth;
+        self.cx.guards.retain(|g| g.block_depth < depth);
+        self.cx.block_depth -= 1;
+        if has_imports {
+            self.cx.imports.pop();
+        }
+    }
+
+    fn visit_local(&mut self, local: &'ast Local) {
+        for rule in self.rules.iter_mut() {
+            rule.check_local(&self.cx, local, &mut self.out);
+        }
+        visit::visit_local(self, local);
+        let (Some(name), Some(init)) = (binding_name(&local.pat), &local.init) else {
+            return;
+        };
+        if self.cx.is_fixed_count(&init.expr) {
+            self.cx.core_count_locals.push(name.clone());
+        }
+        if let Some(flavor) = init_lock_flavor(&self.cx, &init.expr) {
+            self.cx.lock_decls.insert(name.clone(), flavor);
+        }
+        if init.diverge.is_some() || name == "_" {
+            return;
+        }
+        let Some(acq) = lock_acquisition(&init.expr) else { return };
+        let lock = place_key(&acq.call.receiver);
+        let flavor = if acq.awaited {
+            Some(LockFlavor::Async)
+        } else {
+            lock.as_deref().and_then(|l| self.cx.lock_flavor(l))
+        };
+        let guard = Guard {
+            name,
+            lock,
+            flavor,
+            mode: acq.mode,
+            taken: Span::join(
+                self.cx.span(acq.call.receiver.span()),
+                self.cx.span(acq.call.paren_token.span.close()),
+            ),
+            block_depth: self.cx.block_depth,
+            body: self.cx.current_body(),
+        };
+        self.cx.guards.push(guard);
+    }
+
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        let role = self.pending_role.take();
+        self.dispatch_expr(expr);
+        match expr {
+            Expr::Closure(closure) => self.visit_closure(closure, role.unwrap_or(ClosureRole::Opaque)),
+            _ => visit::visit_expr(self, expr),
+        }
+    }
+
+    fn visit_expr_async(&mut self, block: &'ast syn::ExprAsync) {
+        self.with_frame(Frame::AsyncBlock, |w| visit::visit_expr_async(w, block));
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        self.visit_expr(&call.func);
+        let api = self.cx.call_api(&call.func);
+        let role = self.role_for_call(api);
+        for arg in &call.args {
+            self.visit_arg(arg, role);
+        }
+        if api == Some(Api::Drop) {
+            if let Some(name) = call.args.first().and_then(path_ident) {
+                self.drop_guard(&name);
+            }
+        }
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
+        self.visit_expr(&call.receiver);
+        let role = self.role_for_method(call);
+        if role == ClosureRole::Inline && catalog::PER_ITEM_METHODS.contains(&call.method.to_string().as_str()) {
+            let info = LoopInfo {
+                kind: LoopKind::PerItemClosure,
+                trips: self.cx.trip_count(&call.receiver),
+                header: self.cx.span(call.method.span()),
+            };
+            self.with_frame(Frame::Loop(info), |w| {
+                for arg in &call.args {
+                    w.visit_arg(arg, role);
+                }
+            });
+        } else {
+            for arg in &call.args {
+                self.visit_arg(arg, role);
+            }
+        }
+    }
+
+    fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
+        self.visit_expr(&expr.expr);
+        let info = LoopInfo {
+            kind: LoopKind::For,
+            trips: self.cx.trip_count(&expr.expr),
+            header: Span::join(self.cx.span(expr.for_token.span), self.cx.span(expr.expr.span())),
+        };
+        self.with_frame(Frame::Loop(info), |w| {
+            w.visit_pat(&expr.pat);
+            w.visit_block(&expr.body);
+        });
+    }
+
+    fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
+        let info = LoopInfo {
+            kind: LoopKind::While,
+            trips: TripCount::Unknown,
+            header: Span::join(self.cx.span(expr.while_token.span), self.cx.span(expr.cond.span())),
+        };
+        self.with_frame(Frame::Loop(info), |w| visit::visit_expr_while(w, expr));
+    }
+
+    fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
+        let info = LoopInfo {
+            kind: LoopKind::Loop,
+            trips: TripCount::Unknown,
+            header: self.cx.span(expr.loop_token.span),
+        };
+        self.with_frame(Frame::Loop(info), |w| visit::visit_expr_loop(w, expr));
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        for expr in macros::parse_args(mac) {
+            self.visit_expr(&expr);
+        }
+    }
+
+    fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
+        self.visit_fn(false, |w| visit::visit_item_const(w, item));
+    }
+
+    fn visit_item_static(&mut self, item: &'ast syn::ItemStatic) {
+        self.visit_fn(false, |w| visit::visit_item_static(w, item));
+    }
+}
+
+impl Walker<'_, '_> {
+    fn visit_closure(&mut self, closure: &ExprClosure, role: ClosureRole) {
+        let frame = Frame::Closure {
+            is_async: closure.asyncness.is_some(),
+            role,
+        };
+        let handle = match (role, closure.inputs.first().and_then(binding_name)) {
+            (ClosureRole::ScopeBody(kind), Some(name)) => Some((name, kind)),
+            _ => None,
+        };
+        let pushed = handle.is_some();
+        if let Some(handle) = handle {
+            self.cx.scope_handles.push(handle);
+        }
+        self.with_frame(frame, |w| visit::visit_expr_closure(w, closure));
+        if pushed {
+            self.cx.scope_handles.pop();
+        }
+    }
+}
+
+/// Strips `?`, `.unwrap()`, `.expect(..)` and parentheses from the end of an expression:
+/// `Builder::new().spawn(f).unwrap()` → `Builder::new().spawn(f)`.
+pub fn unwrapped(mut expr: &Expr) -> &Expr {
+    loop {
+        expr = match expr {
+            Expr::Try(e) => &e.expr,
+            Expr::Paren(e) => &e.expr,
+            Expr::MethodCall(call) if matches!(call.method.to_string().as_str(), "unwrap" | "expect") => {
+                &call.receiver
+            }
+            _ => return expr,
+        }
+    }
+}
+
+/// The span naming a call: the callee path of a call, the method name of a method call.
+pub fn callee_span(expr: &Expr) -> SynSpan {
+    match expr {
+        Expr::Call(call) => call.func.span(),
+        Expr::MethodCall(call) => call.method.span(),
+        other => other.span(),
+    }
+}

@@ -1,0 +1,122 @@
+//! The rule table and the interface every rule implements.
+//!
+//! A rule is one file in this folder. It subscribes to the nodes it cares about by overriding
+//! [`Rule`] methods; the walk in [`crate::context`] calls every enabled rule on every node,
+//! once. One line in [`RULES`] registers a rule.
+
+use syn::{Block, Expr, Local};
+
+use crate::context::Context;
+use crate::diagnostic::{Diagnostic, Level};
+
+mod blocking_call_in_async;
+mod spawn_then_join;
+mod thread_per_item;
+
+/// How safe a rule's fix is, as shown by `concur rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixKind {
+    /// No fix.
+    None,
+    /// Applied by `--fix`.
+    Safe,
+    /// Applied by `--fix --unsafe-fixes`.
+    Unsafe,
+    /// Shown as help only.
+    Display,
+}
+
+/// A rule's registration: its name, level, summary and constructor.
+#[derive(Debug)]
+pub struct RuleInfo {
+    /// The rule name users put in configs and suppressions.
+    pub name: &'static str,
+    /// The level findings get unless configured otherwise.
+    pub default_level: Level,
+    /// One line: what the rule flags.
+    pub summary: &'static str,
+    /// Whether and how safely the rule's findings can be fixed.
+    pub fix: FixKind,
+    /// The rule's documentation (`rules/<name>.md`), compiled in.
+    pub doc: &'static str,
+    /// Makes a fresh instance for one file (rules may keep per-file state).
+    pub new: fn() -> Box<dyn Rule>,
+}
+
+/// A lint rule: callbacks the walk calls with the current context. Each pushes findings into
+/// `out`. Every method defaults to doing nothing.
+pub trait Rule {
+    /// Called for every expression, before its children are visited.
+    fn check_expr(&mut self, _cx: &Context<'_>, _expr: &Expr, _out: &mut Vec<Diagnostic>) {}
+    /// Called for every `let`, before its initializer is visited.
+    fn check_local(&mut self, _cx: &Context<'_>, _local: &Local, _out: &mut Vec<Diagnostic>) {}
+    /// Called for every block, before its statements are visited.
+    fn check_block(&mut self, _cx: &Context<'_>, _block: &Block, _out: &mut Vec<Diagnostic>) {}
+    /// Called once after the whole file was walked.
+    fn finish(&mut self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+}
+
+/// Every rule concur has, in the order `concur rules` lists them.
+pub static RULES: &[RuleInfo] = &[
+    blocking_call_in_async::INFO,
+    thread_per_item::INFO,
+    spawn_then_join::INFO,
+];
+
+/// Looks a rule up by name.
+pub fn find(name: &str) -> Option<&'static RuleInfo> {
+    RULES.iter().find(|r| r.name == name)
+}
+
+/// Rule names closest to `name`, for "did you mean" messages.
+pub fn similar_names(name: &str) -> Vec<&'static str> {
+    let mut scored: Vec<(usize, &'static str)> = RULES
+        .iter()
+        .map(|r| (edit_distance(name, r.name), r.name))
+        .filter(|(d, rule)| *d <= rule.len() / 3 + 2 || rule.contains(name))
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, n)| n).collect()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// Declares a rule's registration next to its implementation.
+macro_rules! declare_rule {
+    ($ty:ident, name: $name:literal, fix: $fix:ident, summary: $summary:literal $(,)?) => {
+        /// This rule's registration.
+        pub const INFO: $crate::rules::RuleInfo = $crate::rules::RuleInfo {
+            name: $name,
+            default_level: $crate::diagnostic::Level::Warning,
+            summary: $summary,
+            fix: $crate::rules::FixKind::$fix,
+            doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $name, ".md")),
+            new: || Box::<$ty>::default(),
+        };
+    };
+}
+pub(crate) use declare_rule;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn similar_names_suggest_the_closest_rule() {
+        assert_eq!(similar_names("thread_per_items")[0], "thread_per_item");
+        assert!(similar_names("zzzzzzzzzzzzzzzzzzzzzzzz").is_empty());
+    }
+}

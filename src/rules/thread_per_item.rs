@@ -1,0 +1,45 @@
+//! `thread_per_item`: an OS thread spawned once per element of a data collection.
+
+use syn::Expr;
+
+use crate::catalog::Api;
+use crate::context::{Context, TripCount, callee_span};
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Rule, declare_rule};
+
+declare_rule!(
+    ThreadPerItem,
+    name: "thread_per_item",
+    fix: None,
+    summary: "an OS thread spawned for every item of a collection, so thread count grows with input",
+);
+
+/// See `rules/thread_per_item.md`.
+#[derive(Default)]
+pub struct ThreadPerItem;
+
+impl Rule for ThreadPerItem {
+    fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
+        if cx.api(expr) != Some(Api::ThreadSpawn) {
+            return;
+        }
+        let Some(per_item) = cx.loops().find(|l| l.trips == TripCount::PerItem) else {
+            return;
+        };
+        let span = cx.span(callee_span(expr));
+        out.push(
+            crate::diagnostic::Diagnostic::new(
+                INFO.name,
+                cx.file.path.clone(),
+                span,
+                "a new OS thread is spawned for every item",
+            )
+            .with_primary_label("one thread per item: the thread count grows with the input")
+            .with_label(per_item.header, "this loop runs once per item")
+            .with_help(
+                "use a pool (`items.par_iter().for_each(..)` with rayon), or spawn a fixed number of \
+                 workers (`std::thread::available_parallelism()`) that each take a chunk",
+            ),
+        );
+    }
+}
