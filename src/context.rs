@@ -379,14 +379,14 @@ impl<'f> Context<'f> {
             }
             "iter" | "into_iter" | "iter_mut" | "enumerate" | "zip" | "skip" | "rev" | "cloned"
             | "copied" | "drain" | "filter" | "map" | "values" | "keys" | "values_mut"
-            | "lines" | "split_whitespace" | "incoming" | "chars" | "bytes" | "by_ref" | "peekable" => {
+            | "lines" | "split_whitespace" | "chars" | "bytes" | "by_ref" | "peekable" => {
                 match strip(&call.receiver) {
                     Expr::Path(_) | Expr::Field(_) => TripCount::PerItem,
                     Expr::MethodCall(_) | Expr::Range(_) | Expr::Array(_) | Expr::Reference(_) => {
                         self.trip_count(&call.receiver)
                     }
                     Expr::Macro(_) => TripCount::Unknown,
-                    Expr::Try(_) | Expr::Call(_) if method == "lines" || method == "incoming" => {
+                    Expr::Try(_) | Expr::Call(_) if method == "lines" => {
                         TripCount::PerItem
                     }
                     _ => TripCount::Unknown,

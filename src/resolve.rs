@@ -102,18 +102,25 @@ impl Imports {
         }
     }
 
-    /// Resolves the path of a `use` item: its first segment may itself be an import.
+    /// Resolves the path of a `use` item: its first segment may itself be an import, of this
+    /// scope (`use std::thread; use self::thread as t;`) or an outer one.
     fn absolute(&self, current: &ImportScope, path: &[String]) -> CanonicalPath {
-        let Some(first) = path.first() else {
-            return Vec::new();
+        let rest: Vec<String> = path
+            .iter()
+            .skip_while(|s| matches!(s.as_str(), "self" | "super" | "crate"))
+            .cloned()
+            .collect();
+        let Some(first) = rest.first() else {
+            return path.to_vec();
         };
-        match first.as_str() {
-            "self" | "super" | "crate" => self.lookup_relative(path),
-            _ => match current.names.get(first) {
-                Some(target) if path.len() > 1 => join(target, &path[1..]),
-                _ => self.resolve_segments(path),
-            },
+        let resolved = match current.names.get(first) {
+            Some(target) => catalog::normalize(join(target, &rest[1..])),
+            None => self.resolve_segments(&rest),
+        };
+        if rest.len() < path.len() && !catalog::knows_path_prefix(&resolved) {
+            return path.to_vec();
         }
+        resolved
     }
 
     /// Resolves the segments of a path written in code to its canonical form.

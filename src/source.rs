@@ -113,9 +113,9 @@ mod tests {
     #[test]
     fn positions_count_characters_not_bytes() {
         let file = SourceFile::new("a.rs", "fn main() {\n    let é = \"ü\"; x();\n}\n".into());
-        let pos = file.position(2, 16);
+        let pos = file.position(2, 17);
         assert_eq!(pos.line, 2);
-        assert_eq!(pos.column, 17);
+        assert_eq!(pos.column, 18);
         assert_eq!(&file.text[pos.byte..pos.byte + 3], "x()");
         assert_eq!(file.position_of_byte(pos.byte), pos);
     }

@@ -52,7 +52,20 @@ fn spawned_handle<'s>(cx: &Context<'_>, stmt: &'s Stmt) -> Option<(String, &'s E
     let Stmt::Local(local) = stmt else { return None };
     let syn::Pat::Ident(pat) = &local.pat else { return None };
     let spawn = unwrapped(&local.init.as_ref()?.expr);
-    (cx.api(spawn) == Some(Api::ThreadSpawn)).then(|| (pat.ident.to_string(), spawn))
+    is_plain_spawn(cx, spawn).then(|| (pat.ident.to_string(), spawn))
+}
+
+/// A thread spawn that is not on a builder asking for a bigger stack: spawning to get a deep
+/// stack, then joining, is a legitimate pattern.
+fn is_plain_spawn(cx: &Context<'_>, expr: &Expr) -> bool {
+    let mut link = expr;
+    while let Expr::MethodCall(call) = link {
+        if call.method == "stack_size" {
+            return false;
+        }
+        link = &call.receiver;
+    }
+    cx.api(expr) == Some(Api::ThreadSpawn)
 }
 
 impl Rule for SpawnThenJoin {
@@ -61,7 +74,7 @@ impl Rule for SpawnThenJoin {
             // `thread::spawn(f).join()`
             Expr::MethodCall(call) if call.method == "join" && call.args.is_empty() => {
                 let spawn = unwrapped(&call.receiver);
-                if cx.api(spawn) == Some(Api::ThreadSpawn) {
+                if is_plain_spawn(cx, spawn) {
                     out.push(report(cx, spawn, &call.method));
                 }
             }

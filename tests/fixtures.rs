@@ -1,0 +1,103 @@
+//! The fixture harness: runs every `fixtures/<rule>/*.rs` through the library and checks the
+//! inline expectations (`//~ WARN rule_name` on the line of the primary span). Every expected
+//! finding must fire on its line, and nothing else may fire.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use concur::lint::{Options, lint_source};
+use concur::source::SourceFile;
+
+/// `(line, rule)` → how many findings are expected there.
+fn expectations(text: &str) -> BTreeMap<(usize, String), usize> {
+    let mut expected = BTreeMap::new();
+    for (index, line) in text.lines().enumerate() {
+        for marker in line.split("//~").skip(1) {
+            let mut words = marker.split_whitespace();
+            let level = words.next().unwrap_or_default();
+            assert!(
+                matches!(level, "WARN" | "ERROR"),
+                "line {}: expectation must be `//~ WARN rule` or `//~ ERROR rule`, got `{marker}`",
+                index + 1
+            );
+            let rule = words.next().unwrap_or_default().trim_end_matches(',').to_string();
+            *expected.entry((index + 1, rule)).or_insert(0) += 1;
+        }
+    }
+    expected
+}
+
+fn fixture_files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut files = Vec::new();
+    for dir in std::fs::read_dir(&root).expect("fixtures/ exists") {
+        let dir = dir.expect("fixture folder entry").path();
+        for file in std::fs::read_dir(&dir).expect("fixture folder readable") {
+            let path = file.expect("fixture entry").path();
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            if name.ends_with(".rs") && !name.ends_with(".fixed.rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn every_fixture_expectation_fires_and_nothing_else() {
+    let files = fixture_files();
+    assert!(!files.is_empty(), "no fixtures found");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for path in &files {
+        let text = std::fs::read_to_string(path).expect("fixture is UTF-8");
+        let mut expected = expectations(&text);
+        let file = SourceFile::new(path.clone(), text);
+        let found = lint_source(&file, &Options::default());
+        for diag in &found {
+            let key = (diag.span.start.line, diag.rule.to_string());
+            match expected.get_mut(&key) {
+                Some(count) if *count > 0 => {
+                    *count -= 1;
+                    checked += 1;
+                }
+                _ => failures.push(format!(
+                    "unexpected: {}:{}: {} ({})",
+                    path.display(),
+                    diag.span.start.line,
+                    diag.rule,
+                    diag.message
+                )),
+            }
+        }
+        for ((line, rule), count) in expected {
+            if count > 0 {
+                failures.push(format!("missing:    {}:{line}: {rule}", path.display()));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} fixture problem(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    eprintln!("{} fixture files, {checked} expected findings matched", files.len());
+}
+
+#[test]
+fn every_rule_has_fixtures_with_positive_and_negative_cases() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for rule in concur::rules::RULES {
+        let dir = root.join(rule.name);
+        assert!(dir.is_dir(), "rule {} has no fixtures/{}/", rule.name, rule.name);
+        let marker = format!("//~ WARN {}", rule.name);
+        let positives: usize = std::fs::read_dir(&dir)
+            .expect("fixture dir readable")
+            .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+            .map(|t| t.matches(&marker).count())
+            .sum();
+        assert!(positives >= 4, "rule {} has {positives} positive fixture cases, needs at least 4", rule.name);
+    }
+}
