@@ -158,6 +158,9 @@ pub struct Context<'f> {
     scope_handles: Vec<(String, ScopeKind)>,
     lock_decls: HashMap<String, LockFlavor>,
     core_count_locals: Vec<String>,
+    /// Locals bound to a literal collection or a chain over a range (`let w = vec![a, b]`,
+    /// `let workers: Vec<_> = (0..n).map(..).collect()`), with the trip count of a loop over them.
+    local_counts: Vec<(String, TripCount)>,
     block_depth: usize,
 }
 
@@ -171,6 +174,7 @@ impl<'f> Context<'f> {
             scope_handles: Vec::new(),
             lock_decls: HashMap::new(),
             core_count_locals: Vec::new(),
+            local_counts: Vec::new(),
             block_depth: 0,
         }
     }
@@ -356,7 +360,21 @@ impl<'f> Context<'f> {
                 }
             }
             Expr::Array(array) => TripCount::Constant(array.elems.len() as u128),
-            Expr::Path(_) | Expr::Field(_) => TripCount::PerItem,
+            Expr::Macro(mac) => match macros::vec_literal_len(&mac.mac) {
+                Some(len) => TripCount::Constant(len as u128),
+                None => TripCount::Unknown,
+            },
+            Expr::Path(path) => {
+                let name = path.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                if let Some((_, count)) = self.local_counts.iter().rev().find(|(n, _)| *n == name) {
+                    *count
+                } else if is_constant_name(&name) {
+                    TripCount::Fixed
+                } else {
+                    TripCount::PerItem
+                }
+            }
+            Expr::Field(_) => TripCount::PerItem,
             Expr::MethodCall(call) => self.method_trip_count(call),
             _ => TripCount::Unknown,
         }
@@ -381,11 +399,12 @@ impl<'f> Context<'f> {
             | "copied" | "drain" | "filter" | "map" | "values" | "keys" | "values_mut"
             | "lines" | "split_whitespace" | "chars" | "bytes" | "by_ref" | "peekable" => {
                 match strip(&call.receiver) {
-                    Expr::Path(_) | Expr::Field(_) => TripCount::PerItem,
-                    Expr::MethodCall(_) | Expr::Range(_) | Expr::Array(_) | Expr::Reference(_) => {
-                        self.trip_count(&call.receiver)
-                    }
-                    Expr::Macro(_) => TripCount::Unknown,
+                    Expr::Path(_)
+                    | Expr::Field(_)
+                    | Expr::MethodCall(_)
+                    | Expr::Range(_)
+                    | Expr::Array(_)
+                    | Expr::Macro(_) => self.trip_count(&call.receiver),
                     Expr::Try(_) | Expr::Call(_) if method == "lines" => {
                         TripCount::PerItem
                     }
@@ -471,6 +490,25 @@ pub fn int_literal(expr: &Expr) -> Option<u128> {
     }
 }
 
+/// Whether a name follows the naming of constant items (`WORKERS`, `MAX_THREADS`).
+fn is_constant_name(name: &str) -> bool {
+    name.len() > 1
+        && name.chars().any(|c| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The trip count of a loop over a local bound to `init`, when `init` is a literal collection
+/// or a chain starting from a range or literal (so the local is not input data).
+fn local_trip_count(cx: &Context<'_>, init: &Expr) -> Option<TripCount> {
+    match strip(chain_root(init)) {
+        root @ (Expr::Array(_) | Expr::Range(_) | Expr::Macro(_)) => match cx.trip_count(root) {
+            TripCount::PerItem => None,
+            count => Some(count),
+        },
+        _ => None,
+    }
+}
+
 fn mentions_len(expr: &Expr) -> bool {
     struct LenFinder(bool);
     impl Visit<'_> for LenFinder {
@@ -497,9 +535,7 @@ impl Visit<'_> for FixedCountFinder<'_, '_> {
     fn visit_expr_path(&mut self, path: &syn::ExprPath) {
         if let Some(last) = path.path.segments.last() {
             let name = last.ident.to_string();
-            let is_const = name.len() > 1
-                && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-            self.found |= is_const || self.cx.core_count_locals.contains(&name);
+            self.found |= is_constant_name(&name) || self.cx.core_count_locals.contains(&name);
         }
     }
 }
@@ -606,8 +642,10 @@ impl<'f, 'r> Walker<'f, 'r> {
 
     fn with_core_locals(&mut self, f: impl FnOnce(&mut Self)) {
         let saved = std::mem::take(&mut self.cx.core_count_locals);
+        let saved_counts = std::mem::take(&mut self.cx.local_counts);
         f(self);
         self.cx.core_count_locals = saved;
+        self.cx.local_counts = saved_counts;
     }
 
     fn visit_fn(&mut self, is_async: bool, f: impl FnOnce(&mut Self)) {
@@ -801,6 +839,9 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         };
         if self.cx.is_fixed_count(&init.expr) {
             self.cx.core_count_locals.push(name.clone());
+        }
+        if let Some(count) = local_trip_count(&self.cx, &init.expr) {
+            self.cx.local_counts.push((name.clone(), count));
         }
         if let Some(flavor) = init_lock_flavor(&self.cx, &init.expr) {
             self.cx.lock_decls.insert(name.clone(), flavor);
