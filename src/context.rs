@@ -161,6 +161,7 @@ pub struct Context<'f> {
     /// Locals bound to a literal collection or a chain over a range (`let w = vec![a, b]`,
     /// `let workers: Vec<_> = (0..n).map(..).collect()`), with the trip count of a loop over them.
     local_counts: Vec<(String, TripCount)>,
+    test_depth: usize,
     block_depth: usize,
 }
 
@@ -175,6 +176,7 @@ impl<'f> Context<'f> {
             lock_decls: HashMap::new(),
             core_count_locals: Vec::new(),
             local_counts: Vec::new(),
+            test_depth: 0,
             block_depth: 0,
         }
     }
@@ -241,6 +243,12 @@ impl<'f> Context<'f> {
             Expr::Call(call) => self.call_path(&call.func),
             _ => None,
         }
+    }
+
+    /// Whether the current code is test code: inside a `#[test]` function (any `*::test`
+    /// attribute), a `#[cfg(test)]` item, or a file under a `tests/` folder.
+    pub fn in_test_code(&self) -> bool {
+        self.test_depth > 0 || self.file.path.components().any(|c| c.as_os_str() == "tests")
     }
 
     /// Where the current code runs.
@@ -368,7 +376,7 @@ impl<'f> Context<'f> {
                 let name = path.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
                 if let Some((_, count)) = self.local_counts.iter().rev().find(|(n, _)| *n == name) {
                     *count
-                } else if is_constant_name(&name) {
+                } else if is_constant_name(&name) || names_workers(&name) {
                     TripCount::Fixed
                 } else {
                     TripCount::PerItem
@@ -495,6 +503,13 @@ fn is_constant_name(name: &str) -> bool {
     name.len() > 1
         && name.chars().any(|c| c.is_ascii_uppercase())
         && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Whether a collection's name says it holds one entry per worker (`workers`, `thread_states`):
+/// a loop over it runs once per worker, not once per input item.
+fn names_workers(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["worker", "thread", "core", "cpu"].iter().any(|w| name.contains(w))
 }
 
 /// The trip count of a loop over a local bound to `init`, when `init` is a literal collection
@@ -640,6 +655,12 @@ impl<'f, 'r> Walker<'f, 'r> {
         debug_assert_eq!(self.cx.frames.len(), depth, "frame stack out of balance");
     }
 
+    fn in_test_if(&mut self, is_test: bool, f: impl FnOnce(&mut Self)) {
+        self.cx.test_depth += usize::from(is_test);
+        f(self);
+        self.cx.test_depth -= usize::from(is_test);
+    }
+
     fn with_core_locals(&mut self, f: impl FnOnce(&mut Self)) {
         let saved = std::mem::take(&mut self.cx.core_count_locals);
         let saved_counts = std::mem::take(&mut self.cx.local_counts);
@@ -783,6 +804,20 @@ fn init_lock_flavor(cx: &Context<'_>, expr: &Expr) -> Option<LockFlavor> {
     finder.found
 }
 
+/// Whether an item is test code: `#[test]`, `#[tokio::test]` and friends, or `#[cfg(test)]`.
+fn is_test_item(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        let path = attr.path();
+        if path.segments.last().is_some_and(|s| s.ident == "test") {
+            return true;
+        }
+        path.is_ident("cfg")
+            && attr
+                .parse_args::<syn::Meta>()
+                .is_ok_and(|meta| meta.path().is_ident("test"))
+    })
+}
+
 fn binding_name(pat: &Pat) -> Option<String> {
     match pat {
         Pat::Ident(p) => Some(p.ident.to_string()),
@@ -793,7 +828,9 @@ fn binding_name(pat: &Pat) -> Option<String> {
 
 impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
-        self.visit_fn(item.sig.asyncness.is_some(), |w| visit::visit_item_fn(w, item));
+        self.in_test_if(is_test_item(&item.attrs), |w| {
+            w.visit_fn(item.sig.asyncness.is_some(), |w| visit::visit_item_fn(w, item));
+        });
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
@@ -807,7 +844,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
         let Some((_, items)) = &item.content else { return };
         self.cx.imports.push_items(items);
-        visit::visit_item_mod(self, item);
+        self.in_test_if(is_test_item(&item.attrs), |w| visit::visit_item_mod(w, item));
         self.cx.imports.pop();
     }
 
