@@ -218,7 +218,14 @@ fn explain(name: &str) -> ExitCode {
     eprintln!("error: unknown rule `{name}`");
     let similar = rules::similar_names(name);
     if !similar.is_empty() {
-        eprintln!("help: did you mean {}?", similar.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or "));
+        eprintln!(
+            "help: did you mean {}?",
+            similar
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        );
     }
     eprintln!("help: `concur rules` lists every rule");
     ExitCode::from(2)

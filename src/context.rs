@@ -187,8 +187,18 @@ impl<'f> Context<'f> {
     }
 
     /// Starts a warning for `rule` on `node`.
-    pub fn diagnostic(&self, rule: &'static str, node: &impl Spanned, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(rule, self.file.path.clone(), self.span(node.span()), message)
+    pub fn diagnostic(
+        &self,
+        rule: &'static str,
+        node: &impl Spanned,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::new(
+            rule,
+            self.file.path.clone(),
+            self.span(node.span()),
+            message,
+        )
     }
 
     /// Resolves a path written in code to its canonical form.
@@ -212,18 +222,18 @@ impl<'f> Context<'f> {
     /// handle receiver (`s.spawn(..)` inside `thread::scope`), or by an unambiguous name.
     pub fn method_api(&self, call: &ExprMethodCall) -> Option<Api> {
         let method = call.method.to_string();
-        if let Some(root) = self.chain_root_path(&call.receiver) {
-            if let Some(api) = catalog::lookup_method(&root, &method) {
-                return Some(api);
-            }
+        if let Some(root) = self.chain_root_path(&call.receiver)
+            && let Some(api) = catalog::lookup_method(&root, &method)
+        {
+            return Some(api);
         }
-        if matches!(method.as_str(), "spawn" | "spawn_fifo") {
-            if let Some(kind) = path_ident(&call.receiver).and_then(|id| self.scope_handle(&id)) {
-                return Some(match kind {
-                    ScopeKind::Thread => Api::ThreadSpawn,
-                    ScopeKind::Rayon => Api::RayonSpawn,
-                });
-            }
+        if matches!(method.as_str(), "spawn" | "spawn_fifo")
+            && let Some(kind) = path_ident(&call.receiver).and_then(|id| self.scope_handle(&id))
+        {
+            return Some(match kind {
+                ScopeKind::Thread => Api::ThreadSpawn,
+                ScopeKind::Rayon => Api::RayonSpawn,
+            });
         }
         catalog::lookup_method_name(&method)
     }
@@ -248,7 +258,12 @@ impl<'f> Context<'f> {
     /// Whether the current code is test code: inside a `#[test]` function (any `*::test`
     /// attribute), a `#[cfg(test)]` item, or a file under a `tests/` folder.
     pub fn in_test_code(&self) -> bool {
-        self.test_depth > 0 || self.file.path.components().any(|c| c.as_os_str() == "tests")
+        self.test_depth > 0
+            || self
+                .file
+                .path
+                .components()
+                .any(|c| c.as_os_str() == "tests")
     }
 
     /// Where the current code runs.
@@ -322,7 +337,10 @@ impl<'f> Context<'f> {
     }
 
     fn current_body(&self) -> usize {
-        self.frames.iter().rposition(Frame::is_body).map_or(0, |i| i + 1)
+        self.frames
+            .iter()
+            .rposition(Frame::is_body)
+            .map_or(0, |i| i + 1)
     }
 
     fn scope_handle(&self, name: &str) -> Option<ScopeKind> {
@@ -343,7 +361,10 @@ impl<'f> Context<'f> {
     /// Whether an expression's value is derived from the number of cores or a constant item
     /// (`available_parallelism()`, `num_cpus::get()`, a local bound from one, `WORKERS`).
     pub fn is_fixed_count(&self, expr: &Expr) -> bool {
-        let mut finder = FixedCountFinder { cx: self, found: false };
+        let mut finder = FixedCountFinder {
+            cx: self,
+            found: false,
+        };
         finder.visit_expr(expr);
         finder.found
     }
@@ -373,7 +394,12 @@ impl<'f> Context<'f> {
                 None => TripCount::Unknown,
             },
             Expr::Path(path) => {
-                let name = path.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                let name = path
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
                 if let Some((_, count)) = self.local_counts.iter().rev().find(|(n, _)| *n == name) {
                     *count
                 } else if is_constant_name(&name) || names_workers(&name) {
@@ -392,7 +418,11 @@ impl<'f> Context<'f> {
         let method = call.method.to_string();
         match method.as_str() {
             "chunks" | "chunks_mut" | "chunks_exact" | "par_chunks" => {
-                match call.args.first().map(|a| self.is_fixed_count(a) || mentions_len(a)) {
+                match call
+                    .args
+                    .first()
+                    .map(|a| self.is_fixed_count(a) || mentions_len(a))
+                {
                     Some(true) => TripCount::Fixed,
                     _ => match self.trip_count(&call.receiver) {
                         TripCount::PerItem if call.args.first().and_then(int_literal).is_some() => {
@@ -413,9 +443,7 @@ impl<'f> Context<'f> {
                     | Expr::Range(_)
                     | Expr::Array(_)
                     | Expr::Macro(_) => self.trip_count(&call.receiver),
-                    Expr::Try(_) | Expr::Call(_) if method == "lines" => {
-                        TripCount::PerItem
-                    }
+                    Expr::Try(_) | Expr::Call(_) if method == "lines" => TripCount::PerItem,
                     _ => TripCount::Unknown,
                 }
             }
@@ -502,14 +530,18 @@ pub fn int_literal(expr: &Expr) -> Option<u128> {
 fn is_constant_name(name: &str) -> bool {
     name.len() > 1
         && name.chars().any(|c| c.is_ascii_uppercase())
-        && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// Whether a collection's name says it holds one entry per worker (`workers`, `thread_states`):
 /// a loop over it runs once per worker, not once per input item.
 fn names_workers(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    ["worker", "thread", "core", "cpu"].iter().any(|w| name.contains(w))
+    ["worker", "thread", "core", "cpu"]
+        .iter()
+        .any(|w| name.contains(w))
 }
 
 /// The trip count of a loop over a local bound to `init`, when `init` is a literal collection
@@ -630,7 +662,11 @@ pub struct Walker<'f, 'r> {
 
 impl<'f, 'r> Walker<'f, 'r> {
     /// Walks `ast`, running `rules`, and returns their findings.
-    pub fn run(file: &'f SourceFile, ast: &syn::File, rules: &'r mut [Box<dyn Rule>]) -> Vec<Diagnostic> {
+    pub fn run(
+        file: &'f SourceFile,
+        ast: &syn::File,
+        rules: &'r mut [Box<dyn Rule>],
+    ) -> Vec<Diagnostic> {
         let mut walker = Walker {
             cx: Context::new(file),
             rules,
@@ -702,12 +738,11 @@ impl<'f, 'r> Walker<'f, 'r> {
             Some(_) => return ClosureRole::Opaque,
             None => {}
         }
-        if method == "install" || in_rayon_chain(&call.receiver) {
-            if catalog::INLINE_CLOSURE_METHODS.contains(&method.as_str()) || method == "install" {
-                return ClosureRole::Rayon;
-            }
+        let inline = catalog::INLINE_CLOSURE_METHODS.contains(&method.as_str());
+        if method == "install" || (inline && in_rayon_chain(&call.receiver)) {
+            return ClosureRole::Rayon;
         }
-        if catalog::INLINE_CLOSURE_METHODS.contains(&method.as_str()) {
+        if inline {
             ClosureRole::Inline
         } else {
             ClosureRole::Opaque
@@ -738,12 +773,18 @@ fn in_rayon_chain(mut expr: &Expr) -> bool {
 }
 
 /// Records the lock flavor of struct fields and statics by name, from their declared types.
-fn collect_lock_decls(imports: &Imports, items: &[syn::Item], decls: &mut HashMap<String, LockFlavor>) {
+fn collect_lock_decls(
+    imports: &Imports,
+    items: &[syn::Item],
+    decls: &mut HashMap<String, LockFlavor>,
+) {
     for item in items {
         match item {
             syn::Item::Struct(s) => {
                 for field in &s.fields {
-                    if let (Some(name), Some(flavor)) = (&field.ident, type_lock_flavor(imports, &field.ty)) {
+                    if let (Some(name), Some(flavor)) =
+                        (&field.ident, type_lock_flavor(imports, &field.ty))
+                    {
                         decls.insert(name.to_string(), flavor);
                     }
                 }
@@ -772,7 +813,9 @@ pub fn type_lock_flavor(imports: &Imports, ty: &syn::Type) -> Option<LockFlavor>
     impl Visit<'_> for TypeFinder<'_> {
         fn visit_type_path(&mut self, ty: &syn::TypePath) {
             if self.found.is_none() {
-                if let Some(Api::LockType(flavor)) = catalog::lookup(&self.imports.resolve(&ty.path)) {
+                if let Some(Api::LockType(flavor)) =
+                    catalog::lookup(&self.imports.resolve(&ty.path))
+                {
                     self.found = Some(flavor);
                     return;
                 }
@@ -780,7 +823,10 @@ pub fn type_lock_flavor(imports: &Imports, ty: &syn::Type) -> Option<LockFlavor>
             }
         }
     }
-    let mut finder = TypeFinder { imports, found: None };
+    let mut finder = TypeFinder {
+        imports,
+        found: None,
+    };
     finder.visit_type(ty);
     finder.found
 }
@@ -829,22 +875,32 @@ fn binding_name(pat: &Pat) -> Option<String> {
 impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
         self.in_test_if(is_test_item(&item.attrs), |w| {
-            w.visit_fn(item.sig.asyncness.is_some(), |w| visit::visit_item_fn(w, item));
+            w.visit_fn(item.sig.asyncness.is_some(), |w| {
+                visit::visit_item_fn(w, item)
+            });
         });
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
-        self.visit_fn(item.sig.asyncness.is_some(), |w| visit::visit_impl_item_fn(w, item));
+        self.visit_fn(item.sig.asyncness.is_some(), |w| {
+            visit::visit_impl_item_fn(w, item)
+        });
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
-        self.visit_fn(item.sig.asyncness.is_some(), |w| visit::visit_trait_item_fn(w, item));
+        self.visit_fn(item.sig.asyncness.is_some(), |w| {
+            visit::visit_trait_item_fn(w, item)
+        });
     }
 
     fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
-        let Some((_, items)) = &item.content else { return };
+        let Some((_, items)) = &item.content else {
+            return;
+        };
         self.cx.imports.push_items(items);
-        self.in_test_if(is_test_item(&item.attrs), |w| visit::visit_item_mod(w, item));
+        self.in_test_if(is_test_item(&item.attrs), |w| {
+            visit::visit_item_mod(w, item)
+        });
         self.cx.imports.pop();
     }
 
@@ -886,7 +942,9 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         if init.diverge.is_some() || name == "_" {
             return;
         }
-        let Some(acq) = lock_acquisition(&init.expr) else { return };
+        let Some(acq) = lock_acquisition(&init.expr) else {
+            return;
+        };
         let lock = place_key(&acq.call.receiver);
         let flavor = if acq.awaited {
             Some(LockFlavor::Async)
@@ -912,7 +970,9 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         let role = self.pending_role.take();
         self.dispatch_expr(expr);
         match expr {
-            Expr::Closure(closure) => self.visit_closure(closure, role.unwrap_or(ClosureRole::Opaque)),
+            Expr::Closure(closure) => {
+                self.visit_closure(closure, role.unwrap_or(ClosureRole::Opaque))
+            }
             _ => visit::visit_expr(self, expr),
         }
     }
@@ -928,17 +988,19 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         for arg in &call.args {
             self.visit_arg(arg, role);
         }
-        if api == Some(Api::Drop) {
-            if let Some(name) = call.args.first().and_then(path_ident) {
-                self.drop_guard(&name);
-            }
+        if api == Some(Api::Drop)
+            && let Some(name) = call.args.first().and_then(path_ident)
+        {
+            self.drop_guard(&name);
         }
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
         self.visit_expr(&call.receiver);
         let role = self.role_for_method(call);
-        if role == ClosureRole::Inline && catalog::PER_ITEM_METHODS.contains(&call.method.to_string().as_str()) {
+        if role == ClosureRole::Inline
+            && catalog::PER_ITEM_METHODS.contains(&call.method.to_string().as_str())
+        {
             let info = LoopInfo {
                 kind: LoopKind::PerItemClosure,
                 trips: self.cx.trip_count(&call.receiver),
@@ -961,7 +1023,10 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         let info = LoopInfo {
             kind: LoopKind::For,
             trips: self.cx.trip_count(&expr.expr),
-            header: Span::join(self.cx.span(expr.for_token.span), self.cx.span(expr.expr.span())),
+            header: Span::join(
+                self.cx.span(expr.for_token.span),
+                self.cx.span(expr.expr.span()),
+            ),
         };
         self.with_frame(Frame::Loop(info), |w| {
             w.visit_pat(&expr.pat);
@@ -973,7 +1038,10 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         let info = LoopInfo {
             kind: LoopKind::While,
             trips: TripCount::Unknown,
-            header: Span::join(self.cx.span(expr.while_token.span), self.cx.span(expr.cond.span())),
+            header: Span::join(
+                self.cx.span(expr.while_token.span),
+                self.cx.span(expr.cond.span()),
+            ),
         };
         self.with_frame(Frame::Loop(info), |w| visit::visit_expr_while(w, expr));
     }
@@ -1030,7 +1098,9 @@ pub fn unwrapped(mut expr: &Expr) -> &Expr {
         expr = match expr {
             Expr::Try(e) => &e.expr,
             Expr::Paren(e) => &e.expr,
-            Expr::MethodCall(call) if matches!(call.method.to_string().as_str(), "unwrap" | "expect") => {
+            Expr::MethodCall(call)
+                if matches!(call.method.to_string().as_str(), "unwrap" | "expect") =>
+            {
                 &call.receiver
             }
             _ => return expr,

@@ -88,7 +88,8 @@ pub fn read_source(path: &Path) -> Result<SourceFile, Error> {
 /// Reads and lints one file, catching a panic in concur as a per-file internal error.
 pub fn lint_file(path: &Path, options: &Options) -> Result<FileResult, Error> {
     let file = read_source(path)?;
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lint_source(&file, options)));
+    let result =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lint_source(&file, options)));
     // proc-macro2 keeps every parsed file's text in a per-thread table until told to forget it.
     proc_macro2::extra::invalidate_current_thread_spans();
     let diagnostics = result.map_err(|panic| Error::Internal {

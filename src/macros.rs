@@ -65,9 +65,12 @@ pub fn vec_literal_len(mac: &syn::Macro) -> Option<usize> {
     if repeat {
         return None;
     }
-    Parser::parse2(Punctuated::<Expr, Token![,]>::parse_terminated, mac.tokens.clone())
-        .ok()
-        .map(|items| items.len())
+    Parser::parse2(
+        Punctuated::<Expr, Token![,]>::parse_terminated,
+        mac.tokens.clone(),
+    )
+    .ok()
+    .map(|items| items.len())
 }
 
 fn parse_format_args(input: ParseStream<'_>) -> syn::Result<Vec<Expr>> {
