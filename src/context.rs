@@ -266,6 +266,20 @@ impl<'f> Context<'f> {
                 .any(|c| c.as_os_str() == "tests")
     }
 
+    /// The source text of a syn span.
+    pub fn text(&self, span: SynSpan) -> &str {
+        let span = self.span(span);
+        self.file
+            .text
+            .get(span.start.byte..span.end.byte)
+            .unwrap_or("")
+    }
+
+    /// Whether the file uses tokio anywhere (a fix may then rely on it being a dependency).
+    pub fn file_uses_tokio(&self) -> bool {
+        self.file.text.contains("tokio")
+    }
+
     /// Where the current code runs.
     pub fn exec(&self) -> Exec {
         for frame in self.frames.iter().rev() {
