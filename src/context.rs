@@ -163,6 +163,7 @@ pub struct Context<'f> {
     local_counts: Vec<(String, TripCount)>,
     test_depth: usize,
     block_depth: usize,
+    uses_tokio: std::cell::OnceCell<bool>,
 }
 
 impl<'f> Context<'f> {
@@ -178,6 +179,7 @@ impl<'f> Context<'f> {
             local_counts: Vec::new(),
             test_depth: 0,
             block_depth: 0,
+            uses_tokio: std::cell::OnceCell::new(),
         }
     }
 
@@ -277,7 +279,9 @@ impl<'f> Context<'f> {
 
     /// Whether the file uses tokio anywhere (a fix may then rely on it being a dependency).
     pub fn file_uses_tokio(&self) -> bool {
-        self.file.text.contains("tokio")
+        *self
+            .uses_tokio
+            .get_or_init(|| self.file.text.contains("tokio"))
     }
 
     /// Where the current code runs.

@@ -174,12 +174,15 @@ fn the_binary_survives_a_sample_of_mutants_and_invalid_utf8() {
 fn pathological_files_give_results_or_clear_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
-    // 20 MB of ordinary code with a finding every 2,000 functions.
-    let unit = "fn work(items: &[u32]) -> u32 {\n    items.iter().map(|x| x * 2).sum()\n}\n";
+    // 20 MB of documented code with a finding every 200 functions.
+    let unit = format!(
+        "/// {}\nfn work(items: &[u32]) -> u32 {{\n    items.iter().sum()\n}}\n",
+        "doc ".repeat(250)
+    );
     let mut big = String::new();
     let mut expected_big = 0;
     while big.len() < 20 * 1024 * 1024 {
-        big.push_str(&unit.repeat(2_000));
+        big.push_str(&unit.repeat(200));
         big.push_str(BLOCKING);
         expected_big += 1;
     }
