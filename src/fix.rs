@@ -48,13 +48,23 @@ pub struct Fixed {
     pub dropped_unparsable: bool,
 }
 
+/// How a fixed text is linted again between passes: the same pipeline that produced the
+/// findings (rules, then suppressions and configured levels), so a suppressed finding is never
+/// fixed in a later pass.
+pub type Relint<'a> = &'a dyn Fn(&SourceFile) -> Vec<Diagnostic>;
+
+/// Lints with the rules of `options` only: the relint for callers without suppressions.
+pub fn plain_relint(options: &Options) -> impl Fn(&SourceFile) -> Vec<Diagnostic> + '_ {
+    move |file| lint_source(file, options)
+}
+
 /// Applies every fix `mode` allows to `file`, re-linting between passes, and returns the new
 /// text (equal to the old one when nothing applied).
 pub fn fix_source(
     file: &SourceFile,
     diagnostics: &[Diagnostic],
     mode: FixMode,
-    options: &Options,
+    relint: Relint<'_>,
 ) -> Fixed {
     let mut text = file.text.clone();
     let mut applied = 0;
@@ -63,7 +73,7 @@ pub fn fix_source(
     for pass in 0..MAX_PASSES {
         let source = SourceFile::new(file.path.clone(), text.clone());
         if pass > 0 {
-            current = lint_source(&source, options);
+            current = relint(&source);
         }
         let Some((next, count)) = apply_pass(&source, &current, mode) else {
             break;
@@ -179,4 +189,74 @@ pub fn unified_diff(path: &Path, old: &str, new: &str) -> String {
         .context_radius(3)
         .header(&format!("a/{name}"), &format!("b/{name}"))
         .to_string()
+}
+
+/// What `--fix` or `--diff` did to a whole report.
+#[derive(Debug, Default)]
+pub struct FixSummary {
+    /// Fixes applied (or, with `--diff`, that would be applied).
+    pub applied: usize,
+    /// Files changed (or that would change).
+    pub files: usize,
+    /// The unified diff of every change, for `--diff`.
+    pub diff: String,
+    /// Files that could not be written, or whose fixes were dropped.
+    pub problems: Vec<String>,
+}
+
+/// Fixes every file of `report` that has applicable fixes. With `write`, changed files are
+/// written atomically and re-linted, so `report` then lists what remains; without it nothing is
+/// touched and the summary carries the diff.
+pub fn fix_report(
+    report: &mut crate::lint::Report,
+    mode: FixMode,
+    write: bool,
+    relint: Relint<'_>,
+) -> FixSummary {
+    let mut summary = FixSummary::default();
+    let paths: Vec<PathBuf> = report.sources.keys().cloned().collect();
+    for path in paths {
+        let source = std::sync::Arc::clone(&report.sources[&path]);
+        let findings: Vec<Diagnostic> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.path == path)
+            .cloned()
+            .collect();
+        if fixable(&findings, mode) == 0 {
+            continue;
+        }
+        let fixed = fix_source(&source, &findings, mode, relint);
+        if fixed.dropped_unparsable {
+            summary.problems.push(format!(
+                "{}: some fixes were dropped because the result would not parse",
+                path.display()
+            ));
+        }
+        if fixed.text == source.text {
+            continue;
+        }
+        if !write {
+            summary
+                .diff
+                .push_str(&unified_diff(&path, &source.text, &fixed.text));
+        } else if let Err(err) = write_atomically(&path, &source.text, &fixed.text) {
+            summary.problems.push(err.to_string());
+            continue;
+        } else {
+            let relinted = SourceFile::new(path.clone(), fixed.text);
+            let remaining = relint(&relinted);
+            report.diagnostics.retain(|d| d.path != path);
+            report.diagnostics.extend(remaining);
+            report
+                .sources
+                .insert(path.clone(), std::sync::Arc::new(relinted));
+        }
+        summary.applied += fixed.applied;
+        summary.files += 1;
+    }
+    report
+        .diagnostics
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    summary
 }

@@ -122,7 +122,8 @@ fn fixed_text(path: &Path, text: String) -> concur::fix::Fixed {
     let options = Options::default();
     let file = SourceFile::new(path.to_path_buf(), text);
     let found = lint_source(&file, &options);
-    concur::fix::fix_source(&file, &found, concur::fix::FixMode::Unsafe, &options)
+    let relint = concur::fix::plain_relint(&options);
+    concur::fix::fix_source(&file, &found, concur::fix::FixMode::Unsafe, &relint)
 }
 
 #[test]
