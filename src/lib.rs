@@ -4,6 +4,8 @@
 //! and [`catalog`] (what a path is) → [`context`] (the one walk) → [`rules`] → [`diagnostic`] →
 //! [`render`]. [`lint`] drives it over many files in parallel; [`cli`] is what both binaries run.
 
+/// Uses of a local binding in the rest of its block (cloned, dropped, moved, looped over).
+pub mod bindings;
 pub mod catalog;
 pub mod cli;
 pub mod context;
@@ -13,6 +15,8 @@ pub mod error;
 pub mod lint;
 mod macros;
 pub mod parse;
+/// `std::process::Command` chains and bindings: program, arguments, shell scripts.
+pub mod process;
 pub mod render;
 pub mod resolve;
 pub mod rules;
