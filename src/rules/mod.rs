@@ -11,6 +11,7 @@ use crate::diagnostic::{Diagnostic, Level};
 
 mod blocking_call_in_async;
 mod command_for_std_operation;
+mod shell_command_injection;
 mod spawn_then_join;
 mod thread_per_item;
 
@@ -63,6 +64,7 @@ pub static RULES: &[RuleInfo] = &[
     thread_per_item::INFO,
     spawn_then_join::INFO,
     command_for_std_operation::INFO,
+    shell_command_injection::INFO,
 ];
 
 /// Looks a rule up by name.
