@@ -14,6 +14,7 @@ mod command_for_std_operation;
 mod shell_command_injection;
 mod spawn_then_join;
 mod thread_per_item;
+mod unwaited_child;
 
 /// How safe a rule's fix is, as shown by `concur rules`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +66,7 @@ pub static RULES: &[RuleInfo] = &[
     spawn_then_join::INFO,
     command_for_std_operation::INFO,
     shell_command_injection::INFO,
+    unwaited_child::INFO,
 ];
 
 /// Looks a rule up by name.
