@@ -7,6 +7,8 @@
 /// Uses of a local binding in the rest of its block (cloned, dropped, moved, looped over).
 pub mod bindings;
 pub mod catalog;
+/// Channel bindings, the fate of their halves and the shapes of receive loops.
+pub mod channels;
 pub mod cli;
 pub mod context;
 pub mod diagnostic;

@@ -14,6 +14,7 @@ mod command_for_std_operation;
 mod shell_command_injection;
 mod spawn_then_join;
 mod thread_per_item;
+mod unbounded_channel;
 mod unwaited_child;
 
 /// How safe a rule's fix is, as shown by `concur rules`.
@@ -67,6 +68,7 @@ pub static RULES: &[RuleInfo] = &[
     command_for_std_operation::INFO,
     shell_command_injection::INFO,
     unwaited_child::INFO,
+    unbounded_channel::INFO,
 ];
 
 /// Looks a rule up by name.
