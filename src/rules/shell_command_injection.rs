@@ -32,7 +32,7 @@ fn is_const_name(name: &str) -> bool {
 impl ShellCommandInjection {
     /// Whether a command string is built at run time from values concur cannot see are fixed:
     /// `format!` with arguments, concatenation, a variable that is not a literal.
-    fn is_built(&self, cx: &Context<'_>, script: &Expr) -> bool {
+    fn is_built(&self, script: &Expr) -> bool {
         if str_literal(script).is_some() {
             return false;
         }
@@ -48,7 +48,7 @@ impl ShellCommandInjection {
                 };
                 values
                     .iter()
-                    .any(|v| self.is_built(cx, v) && !is_fixed_value(v))
+                    .any(|v| self.is_built(v) && !is_fixed_value(v))
                     || str_literal(template).is_some_and(|t| has_inline_capture(&t))
             }
             Expr::Binary(binary) => matches!(binary.op, syn::BinOp::Add(_)),
@@ -61,7 +61,7 @@ impl ShellCommandInjection {
             }
             Expr::MethodCall(call) => match call.method.to_string().as_str() {
                 "as_str" | "as_ref" | "to_string" | "to_owned" | "clone" | "into" | "as_os_str" => {
-                    self.is_built(cx, &call.receiver)
+                    self.is_built(&call.receiver)
                 }
                 _ => true,
             },
@@ -74,7 +74,7 @@ impl ShellCommandInjection {
         let Some((shell, script)) = command.shell_script() else {
             return;
         };
-        if !self.is_built(cx, script) {
+        if !self.is_built(script) {
             return;
         }
         out.push(

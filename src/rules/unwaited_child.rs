@@ -53,15 +53,13 @@ impl Rule for UnwaitedChild {
         self.commands.in_block(cx, block);
         for (index, stmt) in block.stmts.iter().enumerate() {
             match stmt {
-                Stmt::Expr(expr, Some(_)) => {
-                    if self.commands.spawn_call(cx, expr).is_some() {
-                        out.push(self.report(
-                            cx,
-                            unwrapped(expr),
-                            "child process spawned and dropped at once, never waited on",
-                            "the `Child` is dropped here: nobody reaps the process when it exits",
-                        ));
-                    }
+                Stmt::Expr(expr, Some(_)) if self.commands.spawn_call(cx, expr).is_some() => {
+                    out.push(self.report(
+                        cx,
+                        unwrapped(expr),
+                        "child process spawned and dropped at once, never waited on",
+                        "the `Child` is dropped here: nobody reaps the process when it exits",
+                    ));
                 }
                 Stmt::Local(local) => {
                     let Some(init) = &local.init else { continue };
