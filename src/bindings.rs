@@ -70,6 +70,9 @@ pub struct LoopCtx {
     pub size: LoopSize,
     /// The loop header, for labels.
     pub header: Span,
+    /// How many closures enclosed the loop (a loop outside a spawned closure does not repeat
+    /// what the spawned code does).
+    closures: usize,
 }
 
 /// One use of the binding.
@@ -93,7 +96,7 @@ pub struct Use<'a> {
     pub in_move_closure: bool,
     /// Whether some enclosing closure or async block is handed to a spawn (thread, task, pool).
     pub in_spawned: bool,
-    /// The innermost loop around the use.
+    /// The innermost loop around the use, unless a spawned closure lies between the two.
     pub in_loop: Option<LoopCtx>,
     /// The `for`/`while` loop whose header (iterable or condition) holds the use.
     pub loop_head: Option<&'a Expr>,
@@ -346,7 +349,11 @@ impl<'a> Scanner<'_, '_, 'a> {
             in_closure: !self.closures.is_empty(),
             in_move_closure: self.closures.iter().any(|c| c.is_move),
             in_spawned: self.closures.iter().any(|c| c.spawned),
-            in_loop: self.loops.last().copied(),
+            in_loop: self
+                .loops
+                .last()
+                .filter(|l| !self.closures[l.closures..].iter().any(|c| c.spawned))
+                .copied(),
             loop_head: self.loop_head,
         });
     }
@@ -360,7 +367,12 @@ impl<'a> Scanner<'_, '_, 'a> {
     }
 
     fn with_loop(&mut self, size: LoopSize, header: Span, f: impl FnOnce(&mut Self)) {
-        self.loops.push(LoopCtx { size, header });
+        let closures = self.closures.len();
+        self.loops.push(LoopCtx {
+            size,
+            header,
+            closures,
+        });
         f(self);
         self.loops.pop();
     }
@@ -624,6 +636,7 @@ impl<'a> Scanner<'_, '_, 'a> {
                 self.loops.push(LoopCtx {
                     size,
                     header: self.cx.span(call.method.span()),
+                    closures: self.closures.len(),
                 });
             }
             let spawn = is_spawn_method(self.cx, call);

@@ -11,6 +11,7 @@ use crate::diagnostic::{Diagnostic, Level};
 
 mod blocking_call_in_async;
 mod command_for_std_operation;
+mod receiver_loop_never_ends;
 mod shell_command_injection;
 mod spawn_then_join;
 mod thread_per_item;
@@ -69,6 +70,7 @@ pub static RULES: &[RuleInfo] = &[
     shell_command_injection::INFO,
     unwaited_child::INFO,
     unbounded_channel::INFO,
+    receiver_loop_never_ends::INFO,
 ];
 
 /// Looks a rule up by name.
