@@ -59,13 +59,19 @@ pub enum LoopSize {
     /// Once per element of an input of unknown length: lines of a reader, connections of a
     /// listener, messages of a stream (`while let Some(x) = s.next()`).
     Stream,
+    /// Once per message received from a channel or queue (`while let Ok(m) = rx.recv()`):
+    /// paced by whoever sends those messages.
+    Messages,
     /// Anything else (`0..n`, `loop`, `while cond`).
     Unknown,
 }
 
 /// The innermost loop around a use, between the binding and the use.
 #[derive(Debug, Clone, Copy)]
-pub struct LoopCtx {
+pub struct LoopCtx<'a> {
+    /// What the loop runs over: the iterable of a `for`, the condition of a `while`, the
+    /// receiver of a per-item adapter (`None` for `loop`).
+    pub over: Option<&'a Expr>,
     /// How often it runs.
     pub size: LoopSize,
     /// The loop header, for labels.
@@ -97,7 +103,7 @@ pub struct Use<'a> {
     /// Whether some enclosing closure or async block is handed to a spawn (thread, task, pool).
     pub in_spawned: bool,
     /// The innermost loop around the use, unless a spawned closure lies between the two.
-    pub in_loop: Option<LoopCtx>,
+    pub in_loop: Option<LoopCtx<'a>>,
     /// The `for`/`while` loop whose header (iterable or condition) holds the use.
     pub loop_head: Option<&'a Expr>,
 }
@@ -224,10 +230,19 @@ const STREAM_METHODS: &[&str] = &[
     "into_stream",
 ];
 
+/// Receiving methods of channels and queues.
+const RECV_METHODS: &[&str] = &[
+    "recv",
+    "try_recv",
+    "recv_timeout",
+    "recv_async",
+    "try_iter",
+    "pop",
+];
+
 /// Methods whose call in a `while let` condition yields the next element of an input.
 const NEXT_METHODS: &[&str] = &[
     "next",
-    "recv",
     "accept",
     "read_line",
     "next_line",
@@ -238,6 +253,9 @@ const NEXT_METHODS: &[&str] = &[
 
 /// Classifies a `for` loop over `iterable`.
 pub fn for_loop_size(cx: &Context<'_>, iterable: &Expr) -> LoopSize {
+    if chain_has(iterable, RECV_METHODS) {
+        return LoopSize::Messages;
+    }
     if chain_has(iterable, STREAM_METHODS) {
         return LoopSize::Stream;
     }
@@ -252,6 +270,7 @@ pub fn for_loop_size(cx: &Context<'_>, iterable: &Expr) -> LoopSize {
 /// Classifies a `while` loop by its condition: `while let P = s.next()` reads a stream.
 pub fn while_loop_size(cond: &Expr) -> LoopSize {
     match strip(cond) {
+        Expr::Let(binding) if chain_has(&binding.expr, RECV_METHODS) => LoopSize::Messages,
         Expr::Let(binding) if chain_has(&binding.expr, NEXT_METHODS) => LoopSize::Stream,
         _ => LoopSize::Unknown,
     }
@@ -296,7 +315,7 @@ struct Scanner<'c, 'f, 'a> {
     out: Vec<Use<'a>>,
     stmt: usize,
     closures: Vec<ClosureFrame>,
-    loops: Vec<LoopCtx>,
+    loops: Vec<LoopCtx<'a>>,
     loop_head: Option<&'a Expr>,
     borrowed: bool,
     pending_spawn: bool,
@@ -349,13 +368,17 @@ impl<'a> Scanner<'_, '_, 'a> {
             in_closure: !self.closures.is_empty(),
             in_move_closure: self.closures.iter().any(|c| c.is_move),
             in_spawned: self.closures.iter().any(|c| c.spawned),
-            in_loop: self
-                .loops
-                .last()
-                .filter(|l| !self.closures[l.closures..].iter().any(|c| c.spawned))
-                .copied(),
+            in_loop: self.current_loop(),
             loop_head: self.loop_head,
         });
+    }
+
+    /// The innermost loop, unless a spawned closure lies between it and this point.
+    fn current_loop(&self) -> Option<LoopCtx<'a>> {
+        self.loops
+            .last()
+            .filter(|l| !self.closures[l.closures..].iter().any(|c| c.spawned))
+            .copied()
     }
 
     fn in_scope(&mut self, f: impl FnOnce(&mut Self)) {
@@ -366,9 +389,16 @@ impl<'a> Scanner<'_, '_, 'a> {
         debug_assert_eq!(self.scopes.len(), depth, "scanner scopes out of balance");
     }
 
-    fn with_loop(&mut self, size: LoopSize, header: Span, f: impl FnOnce(&mut Self)) {
+    fn with_loop(
+        &mut self,
+        over: Option<&'a Expr>,
+        size: LoopSize,
+        header: Span,
+        f: impl FnOnce(&mut Self),
+    ) {
         let closures = self.closures.len();
         self.loops.push(LoopCtx {
+            over,
             size,
             header,
             closures,
@@ -433,7 +463,7 @@ impl<'a> Scanner<'_, '_, 'a> {
             out: Vec::new(),
             stmt: self.stmt,
             closures: self.closures.clone(),
-            loops: self.loops.clone(),
+            loops: Vec::new(),
             loop_head: None,
             borrowed: self.borrowed,
             pending_spawn: false,
@@ -457,7 +487,7 @@ impl<'a> Scanner<'_, '_, 'a> {
                 in_closure: found.in_closure,
                 in_move_closure: found.in_move_closure,
                 in_spawned: found.in_spawned,
-                in_loop: found.in_loop,
+                in_loop: self.current_loop(),
                 loop_head: self.loop_head,
             });
         }
@@ -529,7 +559,7 @@ impl<'a> Visit<'a> for Scanner<'_, '_, 'a> {
                     self.cx.span(for_loop.for_token.span),
                     self.cx.span(for_loop.expr.span()),
                 );
-                self.with_loop(size, header, |s| {
+                self.with_loop(Some(&for_loop.expr), size, header, |s| {
                     s.in_scope(|s| {
                         s.bind(&for_loop.pat, Binding::Shadow);
                         s.visit_block(&for_loop.body);
@@ -542,7 +572,7 @@ impl<'a> Visit<'a> for Scanner<'_, '_, 'a> {
                     self.cx.span(while_loop.while_token.span),
                     self.cx.span(while_loop.cond.span()),
                 );
-                self.with_loop(size, header, |s| {
+                self.with_loop(Some(&while_loop.cond), size, header, |s| {
                     s.in_scope(|s| {
                         let head = s.loop_head.replace(expr);
                         s.visit_expr(&while_loop.cond);
@@ -553,7 +583,7 @@ impl<'a> Visit<'a> for Scanner<'_, '_, 'a> {
             }
             Expr::Loop(lp) => {
                 let header = self.cx.span(lp.loop_token.span);
-                self.with_loop(LoopSize::Unknown, header, |s| s.visit_block(&lp.body));
+                self.with_loop(None, LoopSize::Unknown, header, |s| s.visit_block(&lp.body));
             }
             Expr::Let(binding) => {
                 // `if let`/`while let`: the pattern's names are visible in the rest of the
@@ -634,6 +664,7 @@ impl<'a> Scanner<'_, '_, 'a> {
             if per_item {
                 let size = for_loop_size(self.cx, &call.receiver);
                 self.loops.push(LoopCtx {
+                    over: Some(&call.receiver),
                     size,
                     header: self.cx.span(call.method.span()),
                     closures: self.closures.len(),

@@ -9,7 +9,7 @@ use syn::{Block, Expr, ExprCall, Pat, Stmt};
 
 use crate::bindings::{Parent, Pos, Use, end_pos, pat_name, pos};
 use crate::catalog::Api;
-use crate::context::{Context, strip};
+use crate::context::{Context, chain_root, path_ident, strip};
 use crate::diagnostic::Span;
 
 /// A channel made by `let (tx, rx) = <constructor>(..);`.
@@ -61,6 +61,16 @@ pub fn channels<'a>(cx: &Context<'_>, block: &'a Block) -> Vec<Channel<'a>> {
         });
     }
     found
+}
+
+/// Whether a loop runs over one of the `receivers` (`for m in rx.iter()`, `while let Ok(m) =
+/// rx.recv()`, `for m in &rx`): its pace is set by that channel's senders.
+pub fn loops_over_receiver(over: &Expr, receivers: &[String]) -> bool {
+    let over = match strip(over) {
+        Expr::Let(binding) => &*binding.expr,
+        other => other,
+    };
+    path_ident(chain_root(over)).is_some_and(|name| receivers.contains(&name))
 }
 
 /// How a receive loop reads.

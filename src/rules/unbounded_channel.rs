@@ -4,7 +4,7 @@
 use syn::Block;
 
 use crate::bindings::{self, Follow, LoopSize};
-use crate::channels::{Channel, channels};
+use crate::channels::{Channel, channels, loops_over_receiver};
 use crate::context::Context;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Rule, declare_rule};
@@ -43,7 +43,13 @@ fn bounded_instead(path: &[String]) -> String {
 }
 
 impl UnboundedChannel {
-    fn check(&self, cx: &Context<'_>, channel: &Channel<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(
+        &self,
+        cx: &Context<'_>,
+        channel: &Channel<'_>,
+        receivers: &[String],
+        out: &mut Vec<Diagnostic>,
+    ) {
         let Some(sender) = &channel.sender else {
             return;
         };
@@ -51,9 +57,12 @@ impl UnboundedChannel {
         let sends = bindings::uses(cx, sender, channel.rest, follow);
         let Some((send, input)) = sends.iter().find_map(|u| {
             let method = u.methods().into_iter().next()?;
-            let input = u
-                .in_loop
-                .filter(|l| matches!(l.size, LoopSize::PerItem | LoopSize::Stream))?;
+            let input = u.in_loop.filter(|l| {
+                matches!(l.size, LoopSize::PerItem | LoopSize::Stream)
+                    && !l
+                        .over
+                        .is_some_and(|over| loops_over_receiver(over, receivers))
+            })?;
             SENDS.contains(&method.as_str()).then_some((u, input))
         }) else {
             return;
@@ -85,9 +94,11 @@ impl UnboundedChannel {
 
 impl Rule for UnboundedChannel {
     fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
-        for channel in channels(cx, block) {
+        let found = channels(cx, block);
+        let receivers: Vec<String> = found.iter().filter_map(|c| c.receiver.clone()).collect();
+        for channel in &found {
             if !channel.bounded {
-                self.check(cx, &channel, out);
+                self.check(cx, channel, &receivers, out);
             }
         }
     }
