@@ -305,17 +305,24 @@ pub fn loop_can_exit(body: &Block) -> bool {
     exits.found
 }
 
-/// Whether any of `stmts` joins a thread: a `.join()` call with no arguments.
-pub fn joins(stmts: &[Stmt]) -> bool {
-    struct Joins(bool);
+/// The first thread join among `stmts`: a `.join()` call with no arguments (the `join` name).
+pub fn first_join(stmts: &[Stmt]) -> Option<SynSpan> {
+    struct Joins(Option<SynSpan>);
     impl Visit<'_> for Joins {
         fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
-            self.0 |= call.method == "join" && call.args.is_empty();
+            if self.0.is_none() && call.method == "join" && call.args.is_empty() {
+                self.0 = Some(call.method.span());
+            }
             visit::visit_expr_method_call(self, call);
+        }
+        fn visit_macro(&mut self, mac: &syn::Macro) {
+            for arg in crate::macros::parse_args(mac) {
+                self.visit_expr(&arg);
+            }
         }
         fn visit_item(&mut self, _: &syn::Item) {}
     }
-    let mut finder = Joins(false);
+    let mut finder = Joins(None);
     for stmt in stmts {
         finder.visit_stmt(stmt);
     }

@@ -11,6 +11,7 @@ use crate::diagnostic::{Diagnostic, Level};
 
 mod blocking_call_in_async;
 mod command_for_std_operation;
+mod drain_before_join;
 mod receiver_loop_never_ends;
 mod shell_command_injection;
 mod spawn_then_join;
@@ -71,6 +72,7 @@ pub static RULES: &[RuleInfo] = &[
     unwaited_child::INFO,
     unbounded_channel::INFO,
     receiver_loop_never_ends::INFO,
+    drain_before_join::INFO,
 ];
 
 /// Looks a rule up by name.
