@@ -12,6 +12,7 @@ use crate::diagnostic::{Diagnostic, Level};
 mod blocking_call_in_async;
 mod command_for_std_operation;
 mod drain_before_join;
+mod process_for_parallelism;
 mod receiver_loop_never_ends;
 mod shell_command_injection;
 mod spawn_then_join;
@@ -73,6 +74,7 @@ pub static RULES: &[RuleInfo] = &[
     unbounded_channel::INFO,
     receiver_loop_never_ends::INFO,
     drain_before_join::INFO,
+    process_for_parallelism::INFO,
 ];
 
 /// Looks a rule up by name.
