@@ -91,6 +91,9 @@ pub enum Api {
     CoreCount,
     /// `std::mem::drop`.
     Drop,
+    // --- channels and processes ---
+    /// `std::env::current_exe`: the path of the running binary.
+    CurrentExe,
 }
 
 use crate::catalog::Blocking::{FileSystem, Http, Network, Process, Sleep, Stdin};
@@ -230,6 +233,8 @@ const PATHS: &[(&str, Api)] = &[
     ("num_cpus::get_physical", CoreCount),
     ("std::mem::drop", Drop),
     ("drop", Drop),
+    // --- channels and processes ---
+    ("std::env::current_exe", CurrentExe),
 ];
 
 /// (root call of a method chain, method) → what the method call is. The root is the call a

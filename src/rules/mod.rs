@@ -10,8 +10,15 @@ use crate::context::Context;
 use crate::diagnostic::{Diagnostic, Level};
 
 mod blocking_call_in_async;
+mod command_for_std_operation;
+mod drain_before_join;
+mod process_for_parallelism;
+mod receiver_loop_never_ends;
+mod shell_command_injection;
 mod spawn_then_join;
 mod thread_per_item;
+mod unbounded_channel;
+mod unwaited_child;
 
 /// How safe a rule's fix is, as shown by `concur rules`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +68,13 @@ pub static RULES: &[RuleInfo] = &[
     blocking_call_in_async::INFO,
     thread_per_item::INFO,
     spawn_then_join::INFO,
+    command_for_std_operation::INFO,
+    shell_command_injection::INFO,
+    unwaited_child::INFO,
+    unbounded_channel::INFO,
+    receiver_loop_never_ends::INFO,
+    drain_before_join::INFO,
+    process_for_parallelism::INFO,
 ];
 
 /// Looks a rule up by name.
