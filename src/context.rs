@@ -12,7 +12,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, ExprClosure, ExprMethodCall, Local, Pat};
 
-use crate::catalog::{self, Api, LockFlavor};
+use crate::catalog::{self, Api, Blocking, LockFlavor};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::macros;
 use crate::resolve::{CanonicalPath, Imports};
@@ -162,6 +162,7 @@ pub struct Context<'f> {
     /// `let workers: Vec<_> = (0..n).map(..).collect()`), with the trip count of a loop over them.
     local_counts: Vec<(String, TripCount)>,
     test_depth: usize,
+    value_roots: Vec<(String, Option<CanonicalPath>)>,
     block_depth: usize,
 }
 
@@ -177,6 +178,7 @@ impl<'f> Context<'f> {
             core_count_locals: Vec::new(),
             local_counts: Vec::new(),
             test_depth: 0,
+            value_roots: Vec::new(),
             block_depth: 0,
         }
     }
@@ -237,11 +239,12 @@ impl<'f> Context<'f> {
         }
     }
 
-    /// The canonical path of the call a method chain starts from, if it starts from a call.
+    /// The canonical path of the call a method chain starts from, if it starts from a call or
+    /// from a local bound to one (`let f = File::open(p)?; f.read(..)` starts from `File::open`).
     pub fn chain_root_path(&self, receiver: &Expr) -> Option<CanonicalPath> {
         match chain_root(receiver) {
             Expr::Call(call) => self.call_path(&call.func),
-            _ => None,
+            root => self.value_root(&path_ident(root)?),
         }
     }
 
@@ -664,9 +667,11 @@ impl<'f, 'r> Walker<'f, 'r> {
     fn with_core_locals(&mut self, f: impl FnOnce(&mut Self)) {
         let saved = std::mem::take(&mut self.cx.core_count_locals);
         let saved_counts = std::mem::take(&mut self.cx.local_counts);
+        let saved_roots = std::mem::take(&mut self.cx.value_roots);
         f(self);
         self.cx.core_count_locals = saved;
         self.cx.local_counts = saved_counts;
+        self.cx.value_roots = saved_roots;
     }
 
     fn visit_fn(&mut self, is_async: bool, f: impl FnOnce(&mut Self)) {
@@ -866,11 +871,19 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         }
     }
 
+    fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
+        for rule in self.rules.iter_mut() {
+            rule.check_stmt(&self.cx, stmt, &mut self.out);
+        }
+        visit::visit_stmt(self, stmt);
+    }
+
     fn visit_local(&mut self, local: &'ast Local) {
         for rule in self.rules.iter_mut() {
             rule.check_local(&self.cx, local, &mut self.out);
         }
         visit::visit_local(self, local);
+        self.cx.record_value_roots(local);
         let (Some(name), Some(init)) = (binding_name(&local.pat), &local.init) else {
             return;
         };
@@ -1045,4 +1058,90 @@ pub fn callee_span(expr: &Expr) -> SynSpan {
         Expr::MethodCall(call) => call.method.span(),
         other => other.span(),
     }
+}
+
+// --- async runtime misuse, threads and pools ---
+
+impl Context<'_> {
+    /// Remembers which call the value of each name bound by `local` comes from, so that
+    /// methods called on the name later resolve like methods on the call itself. Every name
+    /// bound gets an entry (unknown values shadow known ones of the same name).
+    fn record_value_roots(&mut self, local: &Local) {
+        let root = local
+            .init
+            .as_ref()
+            .and_then(|init| match chain_root(&init.expr) {
+                Expr::Call(call) => self.call_path(&call.func),
+                _ => None,
+            });
+        let mut names = Vec::new();
+        bound_names(&local.pat, &mut names);
+        for name in names {
+            self.value_roots.push((name, root.clone()));
+        }
+    }
+
+    fn value_root(&self, name: &str) -> Option<CanonicalPath> {
+        let (_, root) = self.value_roots.iter().rev().find(|(n, _)| n == name)?;
+        root.clone()
+    }
+
+    /// The kind of blocking `expr` does, if it is a blocking call the catalog knows. A method
+    /// whose chain starts from a blocking call (`File::open(p)?.read_to_end(..)`, or `f.read(..)`
+    /// after `let f = File::open(p)?`) answers `None`: the root call is the one to report.
+    pub fn blocking_call(&self, expr: &Expr) -> Option<Blocking> {
+        let Some(Api::Blocking(kind)) = self.api(expr) else {
+            return None;
+        };
+        if let Expr::MethodCall(call) = expr
+            && let Some(root) = self.chain_root_path(&call.receiver)
+            && matches!(catalog::lookup(&root), Some(Api::Blocking(_)))
+        {
+            return None;
+        }
+        Some(kind)
+    }
+}
+
+/// The names a pattern binds (`(tx, rx)` binds `tx` and `rx`).
+fn bound_names(pat: &Pat, names: &mut Vec<String>) {
+    match pat {
+        Pat::Ident(p) => names.push(p.ident.to_string()),
+        Pat::Type(p) => bound_names(&p.pat, names),
+        Pat::Tuple(t) => t.elems.iter().for_each(|p| bound_names(p, names)),
+        Pat::Reference(r) => bound_names(&r.pat, names),
+        _ => {}
+    }
+}
+
+/// Whether `expr` awaits anywhere in the code it runs inline (not counting async blocks and
+/// closures it only creates).
+pub fn awaits_inline(expr: &Expr) -> bool {
+    struct AwaitFinder(bool);
+    impl Visit<'_> for AwaitFinder {
+        fn visit_expr_await(&mut self, _: &syn::ExprAwait) {
+            self.0 = true;
+        }
+        fn visit_expr_async(&mut self, _: &syn::ExprAsync) {}
+        fn visit_expr_closure(&mut self, _: &ExprClosure) {}
+        fn visit_item(&mut self, _: &syn::Item) {}
+        fn visit_macro(&mut self, mac: &syn::Macro) {
+            // `select!`, `join!` and macros concur cannot parse may await their operands.
+            let name = mac
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default();
+            let args = macros::parse_args(mac);
+            self.0 |= matches!(
+                name.as_str(),
+                "join" | "try_join" | "select" | "select_biased" | "pending"
+            ) || args.is_empty()
+                || args.iter().any(awaits_inline);
+        }
+    }
+    let mut finder = AwaitFinder(false);
+    finder.visit_expr(expr);
+    finder.0
 }
