@@ -871,6 +871,13 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         }
     }
 
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        for rule in self.rules.iter_mut() {
+            rule.check_item(&self.cx, item, &mut self.out);
+        }
+        visit::visit_item(self, item);
+    }
+
     fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
         for rule in self.rules.iter_mut() {
             rule.check_stmt(&self.cx, stmt, &mut self.out);

@@ -4,14 +4,17 @@
 //! [`Rule`] methods; the walk in [`crate::context`] calls every enabled rule on every node,
 //! once. One line in [`RULES`] registers a rule.
 
-use syn::{Block, Expr, Local, Stmt};
+use syn::{Block, Expr, Item, Local, Stmt};
 
 use crate::context::Context;
 use crate::diagnostic::{Diagnostic, Level};
 
 mod block_on_in_async;
+mod blocking_in_rayon;
 mod blocking_call_in_async;
 mod detached_thread;
+mod hardcoded_thread_count;
+mod lock_across_await;
 mod spawn_then_join;
 mod thread_per_item;
 
@@ -55,6 +58,8 @@ pub trait Rule {
     /// Called for every statement, before it is visited (earlier statements of its block have
     /// been walked, so their bindings are known).
     fn check_stmt(&mut self, _cx: &Context<'_>, _stmt: &Stmt, _out: &mut Vec<Diagnostic>) {}
+    /// Called for every item (`fn`, `mod`, `struct`, ...), before it is visited.
+    fn check_item(&mut self, _cx: &Context<'_>, _item: &Item, _out: &mut Vec<Diagnostic>) {}
     /// Called for every block, before its statements are visited.
     fn check_block(&mut self, _cx: &Context<'_>, _block: &Block, _out: &mut Vec<Diagnostic>) {}
     /// Called once after the whole file was walked.
@@ -65,7 +70,10 @@ pub trait Rule {
 pub static RULES: &[RuleInfo] = &[
     blocking_call_in_async::INFO,
     block_on_in_async::INFO,
+    blocking_in_rayon::INFO,
     detached_thread::INFO,
+    hardcoded_thread_count::INFO,
+    lock_across_await::INFO,
     thread_per_item::INFO,
     spawn_then_join::INFO,
 ];
