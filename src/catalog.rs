@@ -99,6 +99,8 @@ pub enum Api {
     RuntimeMain,
     /// A call that keeps the CPU busy for long: password hashing, compression, whole-input digests.
     CpuHeavy,
+    /// A memory ordering (`Ordering::Acquire`): a method taking one is an atomic operation.
+    AtomicOrdering,
 }
 
 use Api::*;
@@ -224,6 +226,11 @@ const PATHS: &[(&str, Api)] = &[
     ("threadpool::ThreadPool::new", ThreadCount),
     ("threadpool::ThreadPool::with_name", ThreadCount),
     ("tokio::main", RuntimeMain),
+    ("std::sync::atomic::Ordering::Relaxed", AtomicOrdering),
+    ("std::sync::atomic::Ordering::Acquire", AtomicOrdering),
+    ("std::sync::atomic::Ordering::Release", AtomicOrdering),
+    ("std::sync::atomic::Ordering::AcqRel", AtomicOrdering),
+    ("std::sync::atomic::Ordering::SeqCst", AtomicOrdering),
     ("bcrypt::hash", CpuHeavy),
     ("bcrypt::hash_with_salt", CpuHeavy),
     ("bcrypt::verify", CpuHeavy),

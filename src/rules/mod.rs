@@ -11,6 +11,8 @@ use crate::diagnostic::{Diagnostic, Level};
 
 mod block_on_in_async;
 mod blocking_in_rayon;
+mod busy_wait;
+mod cpu_heavy_in_async;
 mod blocking_call_in_async;
 mod detached_thread;
 mod hardcoded_thread_count;
@@ -71,6 +73,8 @@ pub static RULES: &[RuleInfo] = &[
     blocking_call_in_async::INFO,
     block_on_in_async::INFO,
     blocking_in_rayon::INFO,
+    busy_wait::INFO,
+    cpu_heavy_in_async::INFO,
     detached_thread::INFO,
     hardcoded_thread_count::INFO,
     lock_across_await::INFO,
