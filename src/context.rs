@@ -819,8 +819,21 @@ fn is_test_item(attrs: &[syn::Attribute]) -> bool {
         path.is_ident("cfg")
             && attr
                 .parse_args::<syn::Meta>()
-                .is_ok_and(|meta| meta.path().is_ident("test"))
+                .is_ok_and(|meta| cfg_requires_test(&meta))
     })
+}
+
+/// Whether a `cfg` predicate only holds in test builds: `test`, or `all(test, ..)`.
+fn cfg_requires_test(meta: &syn::Meta) -> bool {
+    match meta {
+        syn::Meta::Path(path) => path.is_ident("test"),
+        syn::Meta::List(list) if list.path.is_ident("all") => list
+            .parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            )
+            .is_ok_and(|items| items.iter().any(cfg_requires_test)),
+        _ => false,
+    }
 }
 
 fn binding_name(pat: &Pat) -> Option<String> {
