@@ -249,9 +249,15 @@ impl<'f> Context<'f> {
     }
 
     /// Whether the current code is test code: inside a `#[test]` function (any `*::test`
-    /// attribute), a `#[cfg(test)]` item, or a file under a `tests/` folder.
+    /// attribute), a `#[cfg(test)]` item, or a file under a `tests/` or `benches/` folder
+    /// (benchmarks fix thread counts and spawn helper threads on purpose, like tests).
     pub fn in_test_code(&self) -> bool {
-        self.test_depth > 0 || self.file.path.components().any(|c| c.as_os_str() == "tests")
+        self.test_depth > 0
+            || self
+                .file
+                .path
+                .components()
+                .any(|c| c.as_os_str() == "tests" || c.as_os_str() == "benches")
     }
 
     /// Where the current code runs.
