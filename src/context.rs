@@ -12,7 +12,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, ExprClosure, ExprMethodCall, Local, Pat};
 
-use crate::catalog::{self, Api, LockFlavor};
+use crate::catalog::{self, Api, Blocking, LockFlavor};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::macros;
 use crate::resolve::{CanonicalPath, Imports};
@@ -162,6 +162,7 @@ pub struct Context<'f> {
     /// `let workers: Vec<_> = (0..n).map(..).collect()`), with the trip count of a loop over them.
     local_counts: Vec<(String, TripCount)>,
     test_depth: usize,
+    value_roots: Vec<(String, Option<CanonicalPath>)>,
     block_depth: usize,
     uses_tokio: std::cell::OnceCell<bool>,
 }
@@ -178,6 +179,7 @@ impl<'f> Context<'f> {
             core_count_locals: Vec::new(),
             local_counts: Vec::new(),
             test_depth: 0,
+            value_roots: Vec::new(),
             block_depth: 0,
             uses_tokio: std::cell::OnceCell::new(),
         }
@@ -249,23 +251,25 @@ impl<'f> Context<'f> {
         }
     }
 
-    /// The canonical path of the call a method chain starts from, if it starts from a call.
+    /// The canonical path of the call a method chain starts from, if it starts from a call or
+    /// from a local bound to one (`let f = File::open(p)?; f.read(..)` starts from `File::open`).
     pub fn chain_root_path(&self, receiver: &Expr) -> Option<CanonicalPath> {
         match chain_root(receiver) {
             Expr::Call(call) => self.call_path(&call.func),
-            _ => None,
+            root => self.value_root(&path_ident(root)?),
         }
     }
 
     /// Whether the current code is test code: inside a `#[test]` function (any `*::test`
-    /// attribute), a `#[cfg(test)]` item, or a file under a `tests/` folder.
+    /// attribute), a `#[cfg(test)]` item, or a file under a `tests/` or `benches/` folder
+    /// (benchmarks fix thread counts and spawn helper threads on purpose, like tests).
     pub fn in_test_code(&self) -> bool {
         self.test_depth > 0
             || self
                 .file
                 .path
                 .components()
-                .any(|c| c.as_os_str() == "tests")
+                .any(|c| c.as_os_str() == "tests" || c.as_os_str() == "benches")
     }
 
     /// The source text of a syn span.
@@ -718,9 +722,11 @@ impl<'f, 'r> Walker<'f, 'r> {
     fn with_core_locals(&mut self, f: impl FnOnce(&mut Self)) {
         let saved = std::mem::take(&mut self.cx.core_count_locals);
         let saved_counts = std::mem::take(&mut self.cx.local_counts);
+        let saved_roots = std::mem::take(&mut self.cx.value_roots);
         f(self);
         self.cx.core_count_locals = saved;
         self.cx.local_counts = saved_counts;
+        self.cx.value_roots = saved_roots;
     }
 
     fn visit_fn(&mut self, is_async: bool, f: impl FnOnce(&mut Self)) {
@@ -878,8 +884,21 @@ fn is_test_item(attrs: &[syn::Attribute]) -> bool {
         path.is_ident("cfg")
             && attr
                 .parse_args::<syn::Meta>()
-                .is_ok_and(|meta| meta.path().is_ident("test"))
+                .is_ok_and(|meta| cfg_requires_test(&meta))
     })
+}
+
+/// Whether a `cfg` predicate only holds in test builds: `test`, or `all(test, ..)`.
+fn cfg_requires_test(meta: &syn::Meta) -> bool {
+    match meta {
+        syn::Meta::Path(path) => path.is_ident("test"),
+        syn::Meta::List(list) if list.path.is_ident("all") => list
+            .parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            )
+            .is_ok_and(|items| items.iter().any(cfg_requires_test)),
+        _ => false,
+    }
 }
 
 fn binding_name(pat: &Pat) -> Option<String> {
@@ -940,11 +959,26 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         }
     }
 
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        for rule in self.rules.iter_mut() {
+            rule.check_item(&self.cx, item, &mut self.out);
+        }
+        visit::visit_item(self, item);
+    }
+
+    fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
+        for rule in self.rules.iter_mut() {
+            rule.check_stmt(&self.cx, stmt, &mut self.out);
+        }
+        visit::visit_stmt(self, stmt);
+    }
+
     fn visit_local(&mut self, local: &'ast Local) {
         for rule in self.rules.iter_mut() {
             rule.check_local(&self.cx, local, &mut self.out);
         }
         visit::visit_local(self, local);
+        self.cx.record_value_roots(local);
         let (Some(name), Some(init)) = (binding_name(&local.pat), &local.init) else {
             return;
         };
@@ -1133,4 +1167,110 @@ pub fn callee_span(expr: &Expr) -> SynSpan {
         Expr::MethodCall(call) => call.method.span(),
         other => other.span(),
     }
+}
+
+// --- async runtime misuse, threads and pools ---
+
+impl Context<'_> {
+    /// Remembers which call the value of each name bound by `local` comes from, so that
+    /// methods called on the name later resolve like methods on the call itself. Every name
+    /// bound gets an entry (unknown values shadow known ones of the same name).
+    fn record_value_roots(&mut self, local: &Local) {
+        let root = local
+            .init
+            .as_ref()
+            .and_then(|init| match chain_root(&init.expr) {
+                Expr::Call(call) => self.call_path(&call.func),
+                _ => None,
+            });
+        let mut names = Vec::new();
+        bound_names(&local.pat, &mut names);
+        for name in names {
+            self.value_roots.push((name, root.clone()));
+        }
+    }
+
+    fn value_root(&self, name: &str) -> Option<CanonicalPath> {
+        let (_, root) = self.value_roots.iter().rev().find(|(n, _)| n == name)?;
+        root.clone()
+    }
+
+    /// The kind of blocking `expr` does, if it is a blocking call the catalog knows. A method
+    /// whose chain starts from a blocking call (`File::open(p)?.read_to_end(..)`, or `f.read(..)`
+    /// after `let f = File::open(p)?`) answers `None`: the root call is the one to report.
+    pub fn blocking_call(&self, expr: &Expr) -> Option<Blocking> {
+        let Some(Api::Blocking(kind)) = self.api(expr) else {
+            return None;
+        };
+        if let Expr::MethodCall(call) = expr
+            && let Some(root) = self.chain_root_path(&call.receiver)
+            && matches!(catalog::lookup(&root), Some(Api::Blocking(_)))
+        {
+            return None;
+        }
+        Some(kind)
+    }
+}
+
+/// The names a pattern binds (`(tx, rx)` binds `tx` and `rx`).
+fn bound_names(pat: &Pat, names: &mut Vec<String>) {
+    match pat {
+        Pat::Ident(p) => names.push(p.ident.to_string()),
+        Pat::Type(p) => bound_names(&p.pat, names),
+        Pat::Tuple(t) => t.elems.iter().for_each(|p| bound_names(p, names)),
+        Pat::Reference(r) => bound_names(&r.pat, names),
+        _ => {}
+    }
+}
+
+/// Whether `expr` awaits anywhere in the code it runs inline (not counting async blocks and
+/// closures it only creates).
+pub fn awaits_inline(expr: &Expr) -> bool {
+    struct AwaitFinder(bool);
+    impl Visit<'_> for AwaitFinder {
+        fn visit_expr_await(&mut self, _: &syn::ExprAwait) {
+            self.0 = true;
+        }
+        fn visit_expr_async(&mut self, _: &syn::ExprAsync) {}
+        fn visit_expr_closure(&mut self, _: &ExprClosure) {}
+        fn visit_item(&mut self, _: &syn::Item) {}
+        fn visit_macro(&mut self, mac: &syn::Macro) {
+            // `select!`, `join!` and macros concur cannot parse may await their operands.
+            let name = mac
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default();
+            let args = macros::parse_args(mac);
+            self.0 |= matches!(
+                name.as_str(),
+                "join" | "try_join" | "select" | "select_biased" | "pending"
+            ) || args.is_empty()
+                || args.iter().any(awaits_inline);
+        }
+    }
+    let mut finder = AwaitFinder(false);
+    finder.visit_expr(expr);
+    finder.0
+}
+
+// --- threads ---
+
+/// Whether code sends on a channel (`tx.send(..)`, `try_send`, `send_blocking`): a thread whose
+/// body does reports its results, and its end, through the channel rather than its handle.
+pub fn sends_on_channel(expr: &Expr) -> bool {
+    struct SendFinder(bool);
+    impl Visit<'_> for SendFinder {
+        fn visit_expr_method_call(&mut self, call: &ExprMethodCall) {
+            self.0 |= matches!(
+                call.method.to_string().as_str(),
+                "send" | "try_send" | "send_blocking"
+            );
+            visit::visit_expr_method_call(self, call);
+        }
+    }
+    let mut finder = SendFinder(false);
+    finder.visit_expr(expr);
+    finder.0
 }

@@ -31,18 +31,25 @@ fn expectations(text: &str) -> BTreeMap<(usize, String), usize> {
     expected
 }
 
+/// Every fixture under `dir`, subfolders included (a case may need its path, e.g. under
+/// `benches/`).
+fn collect_fixtures(dir: &Path, files: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("fixture folder readable") {
+        let path = entry.expect("fixture entry").path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if path.is_dir() {
+            collect_fixtures(&path, files);
+        } else if name.ends_with(".rs") && !name.ends_with(".fixed.rs") {
+            files.push(path);
+        }
+    }
+}
+
 fn fixture_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut files = Vec::new();
     for dir in std::fs::read_dir(&root).expect("fixtures/ exists") {
-        let dir = dir.expect("fixture folder entry").path();
-        for file in std::fs::read_dir(&dir).expect("fixture folder readable") {
-            let path = file.expect("fixture entry").path();
-            let name = path.file_name().unwrap_or_default().to_string_lossy();
-            if name.ends_with(".rs") && !name.ends_with(".fixed.rs") {
-                files.push(path);
-            }
-        }
+        collect_fixtures(&dir.expect("fixture folder entry").path(), &mut files);
     }
     files.sort();
     files

@@ -3,8 +3,8 @@
 use syn::Expr;
 use syn::spanned::Spanned;
 
-use crate::catalog::{Api, Blocking};
-use crate::context::{Context, chain_root};
+use crate::catalog::Blocking;
+use crate::context::Context;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
 use crate::rules::{Rule, declare_rule};
 
@@ -21,18 +21,12 @@ pub struct BlockingCallInAsync;
 
 impl Rule for BlockingCallInAsync {
     fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
-        let Some(Api::Blocking(kind)) = cx.api(expr) else {
+        if !cx.in_async() || cx.in_test_code() {
+            return;
+        }
+        let Some(kind) = cx.blocking_call(expr) else {
             return;
         };
-        if !cx.in_async() {
-            return;
-        }
-        // `File::open(p)?.read_to_string(..)`: the chain's root is reported already.
-        if let Expr::MethodCall(call) = expr
-            && matches!(cx.api(chain_root(&call.receiver)), Some(Api::Blocking(_)))
-        {
-            return;
-        }
         let what = match kind {
             Blocking::Sleep => "`std::thread::sleep` blocks the executor thread",
             Blocking::FileSystem => "blocking file system call in async code",
