@@ -91,6 +91,9 @@ pub enum Api {
     CoreCount,
     /// `std::mem::drop`.
     Drop,
+    // --- locks and shared state ---
+    /// `Arc::clone(&x)` / `Rc::clone(&x)`: a new handle to the same value.
+    RcClone,
 }
 
 use crate::catalog::Blocking::{FileSystem, Http, Network, Process, Sleep, Stdin};
@@ -230,6 +233,9 @@ const PATHS: &[(&str, Api)] = &[
     ("num_cpus::get_physical", CoreCount),
     ("std::mem::drop", Drop),
     ("drop", Drop),
+    // --- locks and shared state ---
+    ("std::sync::Arc::clone", RcClone),
+    ("std::rc::Rc::clone", RcClone),
 ];
 
 /// (root call of a method chain, method) → what the method call is. The root is the call a

@@ -14,6 +14,7 @@ use syn::{Block, Expr, ExprClosure, ExprMethodCall, Local, Pat};
 
 use crate::catalog::{self, Api, LockFlavor};
 use crate::diagnostic::{Diagnostic, Span};
+use crate::locks::LockScope;
 use crate::macros;
 use crate::resolve::{CanonicalPath, Imports};
 use crate::rules::Rule;
@@ -163,6 +164,7 @@ pub struct Context<'f> {
     local_counts: Vec<(String, TripCount)>,
     test_depth: usize,
     block_depth: usize,
+    locks: LockScope,
 }
 
 impl<'f> Context<'f> {
@@ -178,6 +180,7 @@ impl<'f> Context<'f> {
             local_counts: Vec::new(),
             test_depth: 0,
             block_depth: 0,
+            locks: LockScope::default(),
         }
     }
 
@@ -706,7 +709,9 @@ impl<'f, 'r> Walker<'f, 'r> {
     }
 
     fn visit_fn(&mut self, is_async: bool, f: impl FnOnce(&mut Self)) {
+        let saved = self.cx.locks.enter_fn();
         self.with_core_locals(|w| w.with_frame(Frame::Fn { is_async }, f));
+        self.cx.locks.exit_fn(saved);
     }
 
     /// Visits a closure argument with the role its callee gives it.
@@ -893,6 +898,28 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         });
     }
 
+    fn visit_signature(&mut self, sig: &'ast syn::Signature) {
+        self.cx.locks.name_fn(&sig.ident);
+        for input in &sig.inputs {
+            let syn::FnArg::Typed(param) = input else {
+                continue;
+            };
+            let flavor = type_lock_flavor(&self.cx.imports, &param.ty);
+            if let (Some(name), Some(flavor)) = (binding_name(&param.pat), flavor) {
+                self.cx.lock_decls.insert(name, flavor);
+            }
+        }
+        visit::visit_signature(self, sig);
+    }
+
+    fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+        self.cx
+            .locks
+            .enter_impl(crate::locks::type_name(&item.self_ty));
+        visit::visit_item_impl(self, item);
+        self.cx.locks.exit_impl();
+    }
+
     fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
         let Some((_, items)) = &item.content else {
             return;
@@ -938,6 +965,9 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         }
         if let Some(flavor) = init_lock_flavor(&self.cx, &init.expr) {
             self.cx.lock_decls.insert(name.clone(), flavor);
+        }
+        if let Some(source) = crate::locks::clone_source(&self.cx, &init.expr) {
+            self.cx.locks.add_alias(name.clone(), source);
         }
         if init.diverge.is_some() || name == "_" {
             return;
@@ -1114,5 +1144,14 @@ pub fn callee_span(expr: &Expr) -> SynSpan {
         Expr::Call(call) => call.func.span(),
         Expr::MethodCall(call) => call.method.span(),
         other => other.span(),
+    }
+}
+
+// --- locks and shared state ---
+
+impl Context<'_> {
+    /// Lock identity at the current point of the walk (clone aliases, function, impl).
+    pub fn locks(&self) -> &LockScope {
+        &self.locks
     }
 }

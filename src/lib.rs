@@ -11,6 +11,8 @@ pub mod diagnostic;
 pub mod discover;
 pub mod error;
 pub mod lint;
+/// Lock identity and acquisitions shared by the lock rules.
+pub mod locks;
 mod macros;
 pub mod parse;
 pub mod render;

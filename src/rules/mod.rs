@@ -10,6 +10,7 @@ use crate::context::Context;
 use crate::diagnostic::{Diagnostic, Level};
 
 mod blocking_call_in_async;
+mod let_underscore_guard;
 mod spawn_then_join;
 mod thread_per_item;
 
@@ -61,6 +62,7 @@ pub static RULES: &[RuleInfo] = &[
     blocking_call_in_async::INFO,
     thread_per_item::INFO,
     spawn_then_join::INFO,
+    let_underscore_guard::INFO,
 ];
 
 /// Looks a rule up by name.
