@@ -358,6 +358,9 @@ pub fn lookup(path: &[String]) -> Option<Api> {
     if let Some(api) = tables.paths.get(joined.as_str()) {
         return Some(*api);
     }
+    if let Some(api) = reentrant_by_name(path) {
+        return Some(api);
+    }
     let (last, owner) = path.split_last()?;
     if matches!(
         last.as_str(),
@@ -371,6 +374,20 @@ pub fn lookup(path: &[String]) -> Option<Api> {
             .filter(|api| matches!(api, LockType(_) | AtomicType | ArcType | CommandType));
     }
     None
+}
+
+// --- locks and shared state ---
+
+/// A re-entrant lock type named so in any crate (`ReentrantMutex`, `ReentrantLock`, their `new`):
+/// a crate's own re-entrant mutex is as safe to take twice as `parking_lot`'s.
+fn reentrant_by_name(path: &[String]) -> Option<Api> {
+    let ty = match path {
+        [.., ty, ctor] if matches!(ctor.as_str(), "new" | "const_new") => ty,
+        [.., ty] => ty,
+        [] => return None,
+    };
+    ty.starts_with("Reentrant")
+        .then_some(LockType(LockFlavor::Reentrant))
 }
 
 /// What `root(..).….method(..)` is, for a chain whose root call has canonical path `root`.

@@ -760,6 +760,18 @@ impl<'f, 'r> Walker<'f, 'r> {
         }
     }
 
+    /// A guard passed by value (`consume(guard)`, `self.grow(inner)`) is moved away: whoever
+    /// received it decides when it drops, so it is no longer alive here.
+    fn end_moved_guards<'a>(&mut self, args: impl IntoIterator<Item = &'a Expr>) {
+        for arg in args {
+            if let Expr::Path(path) = arg
+                && let Some(name) = path.path.get_ident()
+            {
+                self.drop_guard(&name.to_string());
+            }
+        }
+    }
+
     fn drop_guard(&mut self, name: &str) {
         if let Some(i) = self.cx.guards.iter().rposition(|g| g.name == name) {
             self.cx.guards.remove(i);
@@ -1023,6 +1035,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         {
             self.drop_guard(&name);
         }
+        self.end_moved_guards(&call.args);
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
@@ -1046,6 +1059,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
                 self.visit_arg(arg, role);
             }
         }
+        self.end_moved_guards(&call.args);
     }
 
     fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {

@@ -10,6 +10,7 @@ use crate::context::Context;
 use crate::diagnostic::{Diagnostic, Level};
 
 mod blocking_call_in_async;
+mod double_lock;
 mod let_underscore_guard;
 mod spawn_then_join;
 mod thread_per_item;
@@ -63,6 +64,7 @@ pub static RULES: &[RuleInfo] = &[
     thread_per_item::INFO,
     spawn_then_join::INFO,
     let_underscore_guard::INFO,
+    double_lock::INFO,
 ];
 
 /// Looks a rule up by name.
