@@ -12,7 +12,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, ExprClosure, ExprMethodCall, Local, Pat};
 
-use crate::catalog::{self, Api, LockFlavor};
+use crate::catalog::{self, Api, Blocking, LockFlavor};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::locks::LockScope;
 use crate::macros;
@@ -1168,4 +1168,18 @@ impl Context<'_> {
     pub fn locks(&self) -> &LockScope {
         &self.locks
     }
+}
+
+/// The kind of blocking a call does, when the catalog knows it. A method on a blocking chain
+/// (`File::open(p)?.read_to_string(..)`) answers `None`: its root call is the one reported.
+pub fn blocking_call(cx: &Context<'_>, expr: &Expr) -> Option<Blocking> {
+    let Some(Api::Blocking(kind)) = cx.api(expr) else {
+        return None;
+    };
+    if let Expr::MethodCall(call) = expr
+        && matches!(cx.api(chain_root(&call.receiver)), Some(Api::Blocking(_)))
+    {
+        return None;
+    }
+    Some(kind)
 }

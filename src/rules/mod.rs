@@ -12,6 +12,7 @@ use crate::diagnostic::{Diagnostic, Level};
 mod blocking_call_in_async;
 mod double_lock;
 mod let_underscore_guard;
+mod lock_across_blocking;
 mod spawn_then_join;
 mod thread_per_item;
 
@@ -65,6 +66,7 @@ pub static RULES: &[RuleInfo] = &[
     spawn_then_join::INFO,
     let_underscore_guard::INFO,
     double_lock::INFO,
+    lock_across_blocking::INFO,
 ];
 
 /// Looks a rule up by name.
