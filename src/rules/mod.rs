@@ -13,6 +13,7 @@ mod blocking_call_in_async;
 mod double_lock;
 mod let_underscore_guard;
 mod lock_across_blocking;
+mod lock_order_inversion;
 mod spawn_then_join;
 mod thread_per_item;
 
@@ -67,6 +68,7 @@ pub static RULES: &[RuleInfo] = &[
     let_underscore_guard::INFO,
     double_lock::INFO,
     lock_across_blocking::INFO,
+    lock_order_inversion::INFO,
 ];
 
 /// Looks a rule up by name.
