@@ -104,6 +104,9 @@ pub enum Api {
     CpuHeavy,
     /// A memory ordering (`Ordering::Acquire`): a method taking one is an atomic operation.
     AtomicOrdering,
+    // --- locks and shared state ---
+    /// `Arc::clone(&x)` / `Rc::clone(&x)`: a new handle to the same value.
+    RcClone,
 }
 
 use crate::catalog::Blocking::{FileSystem, Http, Network, Process, Sleep, Stdin, Wait};
@@ -275,6 +278,9 @@ const PATHS: &[(&str, Api)] = &[
     ("lz4_flex::compress", CpuHeavy),
     ("lz4_flex::compress_prepend_size", CpuHeavy),
     ("miniz_oxide::deflate::compress_to_vec", CpuHeavy),
+    // --- locks and shared state ---
+    ("std::sync::Arc::clone", RcClone),
+    ("std::rc::Rc::clone", RcClone),
 ];
 
 /// (root call of a method chain, method) → what the method call is. The root is the call a
@@ -471,6 +477,9 @@ pub fn lookup(path: &[String]) -> Option<Api> {
     if let Some(api) = tables.paths.get(joined.as_str()) {
         return Some(*api);
     }
+    if let Some(api) = reentrant_by_name(path) {
+        return Some(api);
+    }
     let (last, owner) = path.split_last()?;
     if matches!(
         last.as_str(),
@@ -484,6 +493,20 @@ pub fn lookup(path: &[String]) -> Option<Api> {
             .filter(|api| matches!(api, LockType(_) | AtomicType | ArcType | CommandType));
     }
     None
+}
+
+// --- locks and shared state ---
+
+/// A re-entrant lock type named so in any crate (`ReentrantMutex`, `ReentrantLock`, their `new`):
+/// a crate's own re-entrant mutex is as safe to take twice as `parking_lot`'s.
+fn reentrant_by_name(path: &[String]) -> Option<Api> {
+    let ty = match path {
+        [.., ty, ctor] if matches!(ctor.as_str(), "new" | "const_new") => ty,
+        [.., ty] => ty,
+        [] => return None,
+    };
+    ty.starts_with("Reentrant")
+        .then_some(LockType(LockFlavor::Reentrant))
 }
 
 /// What `root(..).….method(..)` is, for a chain whose root call has canonical path `root`.

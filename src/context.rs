@@ -14,6 +14,7 @@ use syn::{Block, Expr, ExprClosure, ExprMethodCall, Local, Pat};
 
 use crate::catalog::{self, Api, Blocking, LockFlavor};
 use crate::diagnostic::{Diagnostic, Span};
+use crate::locks::LockScope;
 use crate::macros;
 use crate::resolve::{CanonicalPath, Imports};
 use crate::rules::Rule;
@@ -165,6 +166,7 @@ pub struct Context<'f> {
     value_roots: Vec<(String, Option<CanonicalPath>)>,
     block_depth: usize,
     uses_tokio: std::cell::OnceCell<bool>,
+    locks: LockScope,
 }
 
 impl<'f> Context<'f> {
@@ -182,6 +184,7 @@ impl<'f> Context<'f> {
             value_roots: Vec::new(),
             block_depth: 0,
             uses_tokio: std::cell::OnceCell::new(),
+            locks: LockScope::default(),
         }
     }
 
@@ -730,7 +733,9 @@ impl<'f, 'r> Walker<'f, 'r> {
     }
 
     fn visit_fn(&mut self, is_async: bool, f: impl FnOnce(&mut Self)) {
+        let saved = self.cx.locks.enter_fn();
         self.with_core_locals(|w| w.with_frame(Frame::Fn { is_async }, f));
+        self.cx.locks.exit_fn(saved);
     }
 
     /// Visits a closure argument with the role its callee gives it.
@@ -776,6 +781,18 @@ impl<'f, 'r> Walker<'f, 'r> {
     fn dispatch_expr(&mut self, expr: &Expr) {
         for rule in self.rules.iter_mut() {
             rule.check_expr(&self.cx, expr, &mut self.out);
+        }
+    }
+
+    /// A guard passed by value (`consume(guard)`, `self.grow(inner)`) is moved away: whoever
+    /// received it decides when it drops, so it is no longer alive here.
+    fn end_moved_guards<'a>(&mut self, args: impl IntoIterator<Item = &'a Expr>) {
+        for arg in args {
+            if let Expr::Path(path) = arg
+                && let Some(name) = path.path.get_ident()
+            {
+                self.drop_guard(&name.to_string());
+            }
         }
     }
 
@@ -930,6 +947,28 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         });
     }
 
+    fn visit_signature(&mut self, sig: &'ast syn::Signature) {
+        self.cx.locks.name_fn(&sig.ident);
+        for input in &sig.inputs {
+            let syn::FnArg::Typed(param) = input else {
+                continue;
+            };
+            let flavor = type_lock_flavor(&self.cx.imports, &param.ty);
+            if let (Some(name), Some(flavor)) = (binding_name(&param.pat), flavor) {
+                self.cx.lock_decls.insert(name, flavor);
+            }
+        }
+        visit::visit_signature(self, sig);
+    }
+
+    fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+        self.cx
+            .locks
+            .enter_impl(crate::locks::type_name(&item.self_ty));
+        visit::visit_item_impl(self, item);
+        self.cx.locks.exit_impl();
+    }
+
     fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
         let Some((_, items)) = &item.content else {
             return;
@@ -991,6 +1030,9 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         if let Some(flavor) = init_lock_flavor(&self.cx, &init.expr) {
             self.cx.lock_decls.insert(name.clone(), flavor);
         }
+        if let Some(source) = crate::locks::clone_source(&self.cx, &init.expr) {
+            self.cx.locks.add_alias(name.clone(), source);
+        }
         if init.diverge.is_some() || name == "_" {
             return;
         }
@@ -1045,6 +1087,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         {
             self.drop_guard(&name);
         }
+        self.end_moved_guards(&call.args);
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
@@ -1068,6 +1111,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
                 self.visit_arg(arg, role);
             }
         }
+        self.end_moved_guards(&call.args);
     }
 
     fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
@@ -1273,4 +1317,13 @@ pub fn sends_on_channel(expr: &Expr) -> bool {
     let mut finder = SendFinder(false);
     finder.visit_expr(expr);
     finder.0
+}
+
+// --- locks and shared state ---
+
+impl Context<'_> {
+    /// Lock identity at the current point of the walk (clone aliases, function, impl).
+    pub fn locks(&self) -> &LockScope {
+        &self.locks
+    }
 }

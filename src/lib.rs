@@ -16,6 +16,8 @@ pub mod discover;
 pub mod error;
 pub mod fix;
 pub mod lint;
+/// Lock identity and acquisitions shared by the lock rules.
+pub mod locks;
 mod macros;
 pub mod parse;
 /// `std::process::Command` chains and bindings: program, arguments, shell scripts.

@@ -16,9 +16,13 @@ mod busy_wait;
 mod command_for_std_operation;
 mod cpu_heavy_in_async;
 mod detached_thread;
+mod double_lock;
 mod drain_before_join;
 mod hardcoded_thread_count;
+mod let_underscore_guard;
 mod lock_across_await;
+mod lock_across_blocking;
+mod lock_order_inversion;
 mod process_for_parallelism;
 mod receiver_loop_never_ends;
 mod shell_command_injection;
@@ -94,6 +98,10 @@ pub static RULES: &[RuleInfo] = &[
     receiver_loop_never_ends::INFO,
     drain_before_join::INFO,
     process_for_parallelism::INFO,
+    let_underscore_guard::INFO,
+    double_lock::INFO,
+    lock_across_blocking::INFO,
+    lock_order_inversion::INFO,
 ];
 
 /// Looks a rule up by name.

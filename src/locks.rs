@@ -1,0 +1,207 @@
+//! Lock identity and lock acquisitions, shared by the lock rules.
+//!
+//! Identity is syntactic: the same place expression (`self.accounts`, `m`, `STATE`) is the same
+//! lock, and a local bound from `Arc::clone(&m)` or `m.clone()` is another name for `m` within
+//! its function. Where identity is unclear (an index, a call result) a lock has no identity and
+//! rules stay silent. The walk keeps the facts this needs in a [`LockScope`].
+
+use syn::{Expr, ExprMethodCall};
+
+use crate::catalog::{Api, LockFlavor};
+use crate::context::{Context, Guard, LockMode, lock_acquisition, place_key};
+
+/// Who a lock's path belongs to: decides whether equal paths in two places name the same lock.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LockOwner {
+    /// A local or parameter: comparable within one function (identified by its walk index).
+    Local(usize),
+    /// A field reached through `self`: comparable within the impls of one type.
+    SelfType(String),
+    /// A static (an upper-case name) or a path (`Self::STATE`): comparable across the file.
+    Global,
+}
+
+/// A lock's identity: its owner and its place path after clone aliases are resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LockId {
+    /// Who the path belongs to.
+    pub owner: LockOwner,
+    /// The place path (`self.accounts`, `m`, `STATE`).
+    pub path: String,
+}
+
+/// The per-function lock facts the walk maintains: clone aliases, the current function and
+/// the self type of the enclosing impl.
+#[derive(Debug, Default)]
+pub struct LockScope {
+    aliases: Vec<(String, String)>,
+    fn_count: usize,
+    fns: Vec<(usize, Option<String>)>,
+    impls: Vec<String>,
+}
+
+impl LockScope {
+    /// Enters a function body; returns the aliases of the enclosing function, to restore.
+    pub(crate) fn enter_fn(&mut self) -> Vec<(String, String)> {
+        self.fn_count += 1;
+        self.fns.push((self.fn_count, None));
+        std::mem::take(&mut self.aliases)
+    }
+
+    /// Names the current function from its signature (visited first in a function item).
+    pub(crate) fn name_fn(&mut self, ident: &syn::Ident) {
+        if let Some((_, name @ None)) = self.fns.last_mut() {
+            *name = Some(ident.to_string());
+        }
+    }
+
+    /// Leaves a function body entered with [`LockScope::enter_fn`].
+    pub(crate) fn exit_fn(&mut self, saved: Vec<(String, String)>) {
+        self.fns.pop();
+        self.aliases = saved;
+    }
+
+    /// Enters an `impl` block for the type named `self_ty`.
+    pub(crate) fn enter_impl(&mut self, self_ty: String) {
+        self.impls.push(self_ty);
+    }
+
+    /// Leaves the innermost `impl` block.
+    pub(crate) fn exit_impl(&mut self) {
+        self.impls.pop();
+    }
+
+    /// Records `let name = <clone of source>`: `name` is another handle to `source`.
+    pub(crate) fn add_alias(&mut self, name: String, source: String) {
+        self.aliases.push((name, source));
+    }
+
+    /// The name of the innermost named function (`None` in a const or static initializer).
+    pub fn fn_name(&self) -> Option<&str> {
+        self.fns.last().and_then(|(_, name)| name.as_deref())
+    }
+
+    fn resolve_alias(&self, key: &str) -> String {
+        let (head, rest) = key
+            .split_once('.')
+            .map_or((key, None), |(h, r)| (h, Some(r)));
+        match self.aliases.iter().rev().find(|(name, _)| name == head) {
+            Some((_, source)) => match rest {
+                Some(rest) => format!("{source}.{rest}"),
+                None => source.clone(),
+            },
+            None => key.to_string(),
+        }
+    }
+
+    /// The identity of the lock at place path `key` (from [`place_key`]) at this point.
+    pub fn id(&self, key: &str) -> LockId {
+        let path = self.resolve_alias(key);
+        let head = path.split(['.', ':']).next().unwrap_or_default();
+        let owner = if head == "self" && !self.impls.is_empty() {
+            LockOwner::SelfType(self.impls.last().cloned().unwrap_or_default())
+        } else if path.contains("::") || is_static_name(head) {
+            LockOwner::Global
+        } else {
+            LockOwner::Local(self.fns.last().map_or(0, |(id, _)| *id))
+        };
+        LockId { owner, path }
+    }
+}
+
+/// The name of an impl's self type (`Bank` for `impl<T> Bank<T>`), or its tokens.
+pub fn type_name(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default(),
+        other => quote::ToTokens::to_token_stream(other).to_string(),
+    }
+}
+
+/// Whether a name follows the naming convention of statics and constants (`STATE`, `CACHE_2`).
+pub fn is_static_name(name: &str) -> bool {
+    name.chars().any(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The place a clone of a shared handle copies: `Arc::clone(&m)` → `m`, `self.m.clone()` →
+/// `self.m`.
+pub fn clone_source(cx: &Context<'_>, init: &Expr) -> Option<String> {
+    match init {
+        Expr::Call(call)
+            if call.args.len() == 1 && cx.call_api(&call.func) == Some(Api::RcClone) =>
+        {
+            place_key(&call.args[0])
+        }
+        Expr::MethodCall(call) if call.method == "clone" && call.args.is_empty() => {
+            place_key(&call.receiver)
+        }
+        _ => None,
+    }
+}
+
+/// A `.lock()`/`.read()`/`.write()` call taking a lock, wherever it appears.
+pub struct Taking<'e> {
+    /// The method call.
+    pub call: &'e ExprMethodCall,
+    /// Which method it was.
+    pub mode: LockMode,
+    /// The receiver's place path, when it is a plain path.
+    pub key: Option<String>,
+    /// The lock's declared family, when visible.
+    pub flavor: Option<LockFlavor>,
+}
+
+impl Taking<'_> {
+    /// The lock's identity, when its receiver is a plain path.
+    pub fn id(&self, cx: &Context<'_>) -> Option<LockId> {
+        self.key.as_deref().map(|key| cx.locks().id(key))
+    }
+}
+
+/// Recognises `expr` as a lock acquisition. `read()`/`write()` count only on a receiver
+/// declared as a lock (a raw pointer has `read()` too); `lock()` counts unless declared
+/// otherwise.
+pub fn taking<'e>(cx: &Context<'_>, expr: &'e Expr) -> Option<Taking<'e>> {
+    let Expr::MethodCall(call) = expr else {
+        return None;
+    };
+    let acq = lock_acquisition(expr)?;
+    if !std::ptr::eq(acq.call, call) {
+        return None;
+    }
+    let key = place_key(&call.receiver);
+    let flavor = key.as_deref().and_then(|k| cx.lock_flavor(k));
+    if acq.mode != LockMode::Lock && flavor.is_none() {
+        return None;
+    }
+    Some(Taking {
+        call,
+        mode: acq.mode,
+        key,
+        flavor,
+    })
+}
+
+/// Whether a guard certainly comes from a lock: a `lock()`, or a `read()`/`write()` on a
+/// receiver declared as a lock.
+pub fn is_lock_guard(guard: &Guard) -> bool {
+    guard.mode == LockMode::Lock || guard.flavor.is_some()
+}
+
+/// The identity of the lock a guard holds, when known.
+pub fn guard_id(cx: &Context<'_>, guard: &Guard) -> Option<LockId> {
+    guard.lock.as_deref().map(|key| cx.locks().id(key))
+}
+
+/// Whether holding a lock in mode `held` makes taking it in mode `taken` wait: every
+/// combination but two readers.
+pub fn conflicts(held: LockMode, taken: LockMode) -> bool {
+    !(held == LockMode::Read && taken == LockMode::Read)
+}

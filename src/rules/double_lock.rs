@@ -1,0 +1,98 @@
+//! `double_lock`: a lock taken again while a guard from the first acquisition is alive.
+
+use syn::spanned::Spanned;
+use syn::{Expr, Local};
+
+use crate::catalog::LockFlavor;
+use crate::context::{Context, LockMode};
+use crate::diagnostic::{Diagnostic, Span};
+use crate::locks::{conflicts, guard_id, is_lock_guard, taking};
+use crate::rules::{Rule, declare_rule};
+
+declare_rule!(
+    DoubleLock,
+    name: "double_lock",
+    fix: None,
+    summary: "a lock taken again while a guard from the first acquisition is alive: self-deadlock",
+);
+
+/// See `rules/double_lock.md`.
+#[derive(Default)]
+pub struct DoubleLock {
+    /// Initializers of `let`s under a `#[cfg]`: two of them may be alternatives, never both
+    /// compiled (`#[cfg(feature = "std")] let g = ..; #[cfg(not(..))] let g = ..;`).
+    cfg_inits: Vec<Span>,
+}
+
+fn within(inner: Span, outer: Span) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// Locks a thread can take twice (re-entrant) or that an async runtime manages.
+fn can_nest(flavor: Option<LockFlavor>) -> bool {
+    matches!(flavor, Some(LockFlavor::Reentrant | LockFlavor::Async))
+}
+
+fn verb(mode: LockMode) -> &'static str {
+    match mode {
+        LockMode::Lock => "locked",
+        LockMode::Read => "read-locked",
+        LockMode::Write => "write-locked",
+    }
+}
+
+impl Rule for DoubleLock {
+    fn check_local(&mut self, cx: &Context<'_>, local: &Local, _out: &mut Vec<Diagnostic>) {
+        if let Some(init) = &local.init
+            && local.attrs.iter().any(|a| a.path().is_ident("cfg"))
+        {
+            self.cfg_inits.push(cx.span(init.expr.span()));
+        }
+    }
+
+    fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
+        let Some(second) = taking(cx, expr) else {
+            return;
+        };
+        // Tests that take a lock twice are deadlock tests (parking_lot's own).
+        if can_nest(second.flavor) || cx.in_test_code() {
+            return;
+        }
+        let Some(id) = second.id(cx) else { return };
+        let Some(first) = cx.live_guards().find(|g| {
+            is_lock_guard(g)
+                && !can_nest(g.flavor)
+                && conflicts(g.mode, second.mode)
+                && guard_id(cx, g).as_ref() == Some(&id)
+        }) else {
+            return;
+        };
+        let span = Span::join(
+            cx.span(second.call.receiver.span()),
+            cx.span(second.call.paren_token.span.close()),
+        );
+        let in_cfg = |s: Span| self.cfg_inits.iter().any(|&init| within(s, init));
+        if in_cfg(first.taken) && in_cfg(span) {
+            return;
+        }
+        out.push(
+            Diagnostic::new(
+                INFO.name,
+                cx.file.path.clone(),
+                span,
+                format!(
+                    "`{}` is {} again while guard `{}` still holds it",
+                    id.path,
+                    verb(second.mode),
+                    first.name
+                ),
+            )
+            .with_primary_label("this waits for the first guard to drop, which never happens: the thread deadlocks")
+            .with_label(first.taken, format!("first {} here; `{}` is still alive", verb(first.mode), first.name))
+            .with_help(format!(
+                "use the data through `{}`, or end it first (`drop({})`, or a block around its use)",
+                first.name, first.name
+            )),
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! `let_underscore_guard`: `let _ = m.lock()`: the guard drops at once, the section is empty.
+
+use syn::spanned::Spanned;
+use syn::{Block, Local, Pat, Stmt};
+
+use crate::context::{Context, LockMode, lock_acquisition, place_key};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
+use crate::rules::{Rule, declare_rule};
+
+declare_rule!(
+    LetUnderscoreGuard,
+    name: "let_underscore_guard",
+    fix: Safe,
+    summary: "`let _ = m.lock()` drops the guard at once, so nothing is protected",
+);
+
+/// See `rules/let_underscore_guard.md`.
+#[derive(Default)]
+pub struct LetUnderscoreGuard;
+
+impl Rule for LetUnderscoreGuard {
+    fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
+        // The last statement of a block protects nothing either way: `let _guard` would drop
+        // at the same moment (benchmarks and deadlock tests take a lock just to wait for it).
+        let Some((_, init)) = block.stmts.split_last() else {
+            return;
+        };
+        for stmt in init {
+            if let Stmt::Local(local) = stmt {
+                check(cx, local, out);
+            }
+        }
+    }
+}
+
+fn check(cx: &Context<'_>, local: &Local, out: &mut Vec<Diagnostic>) {
+    let wild = match &local.pat {
+        Pat::Type(typed) => &*typed.pat,
+        pat => pat,
+    };
+    if !matches!(wild, Pat::Wild(_)) {
+        return;
+    }
+    let Some(init) = &local.init else { return };
+    if init.diverge.is_some() {
+        return;
+    }
+    let Some(acq) = lock_acquisition(&init.expr) else {
+        return;
+    };
+    let key = place_key(&acq.call.receiver);
+    let declared = key.as_deref().and_then(|k| cx.lock_flavor(k)).is_some();
+    // A `read()`/`write()` with no arguments on something not declared as a lock may be
+    // a pointer read or a custom API.
+    if acq.mode != LockMode::Lock && !declared && !acq.awaited {
+        return;
+    }
+    let what = key.map_or_else(|| "the lock".to_string(), |k| format!("`{k}`"));
+    let taken = Span::join(
+        cx.span(acq.call.receiver.span()),
+        cx.span(acq.call.paren_token.span.close()),
+    );
+    out.push(
+            Diagnostic::new(
+                INFO.name,
+                cx.file.path.clone(),
+                taken,
+                format!("the guard of {what} is dropped at once by `let _ =`"),
+            )
+            .with_primary_label("the lock is released at the end of this statement: the critical section is empty")
+            .with_label(cx.span(wild.span()), "`_` binds nothing, so the guard is a temporary")
+            .with_help("bind the guard to a name (`let _guard = ...`) to hold the lock until the end of the scope")
+            .with_suggestion(Suggestion {
+                message: "bind the guard to `_guard`".into(),
+                edits: vec![Edit {
+                    span: cx.span(wild.span()),
+                    replacement: "_guard".into(),
+                }],
+                applicability: Applicability::MachineApplicable,
+            }),
+        );
+}

@@ -1,0 +1,71 @@
+//! `lock_across_blocking`: a lock guard alive across a blocking call in sync code.
+
+use syn::Expr;
+
+use crate::catalog::Blocking;
+use crate::context::{Context, callee_span};
+use crate::diagnostic::Diagnostic;
+use crate::locks::is_lock_guard;
+use crate::rules::{Rule, declare_rule};
+
+declare_rule!(
+    LockAcrossBlocking,
+    name: "lock_across_blocking",
+    fix: None,
+    summary: "a lock held across a blocking call (sleep, I/O, process wait), stalling every thread that needs it",
+);
+
+/// See `rules/lock_across_blocking.md`.
+#[derive(Default)]
+pub struct LockAcrossBlocking;
+
+fn what(kind: Blocking) -> &'static str {
+    match kind {
+        Blocking::Sleep => "a sleep",
+        Blocking::FileSystem => "file system I/O",
+        Blocking::Network => "network I/O",
+        Blocking::Process => "a wait for a child process",
+        Blocking::Stdin => "a read of standard input",
+        Blocking::Http => "an HTTP request",
+        Blocking::Wait => "a blocking wait",
+    }
+}
+
+impl Rule for LockAcrossBlocking {
+    fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
+        let Some(kind) = cx.blocking_call(expr) else {
+            return;
+        };
+        // In async code `blocking_call_in_async` reports the call itself.
+        if cx.in_async() {
+            return;
+        }
+        // A guard never used by name (`_lock`) exists to serialize what follows, blocking
+        // calls included: that is its purpose.
+        let Some(guard) = cx
+            .live_guards()
+            .filter(|g| is_lock_guard(g) && g.is_blocking() && !g.name.starts_with('_'))
+            .last()
+        else {
+            return;
+        };
+        let lock = guard
+            .lock
+            .as_deref()
+            .map_or_else(|| "a lock".to_string(), |l| format!("`{l}`"));
+        out.push(
+            Diagnostic::new(
+                INFO.name,
+                cx.file.path.clone(),
+                cx.span(callee_span(expr)),
+                format!("{lock} stays locked across {}", what(kind)),
+            )
+            .with_primary_label("every thread that needs the lock waits for this call too")
+            .with_label(guard.taken, format!("locked here; `{}` is still alive", guard.name))
+            .with_help(format!(
+                "take what you need out of `{}` and end it (`drop({})` or a block) before the blocking call",
+                guard.name, guard.name
+            )),
+        );
+    }
+}
