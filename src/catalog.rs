@@ -93,8 +93,8 @@ pub enum Api {
     Drop,
 }
 
-use Api::*;
 use crate::catalog::Blocking::{FileSystem, Http, Network, Process, Sleep, Stdin};
+use Api::*;
 
 /// Canonical path → what it is. Re-exports are listed under every public path.
 const PATHS: &[(&str, Api)] = &[
@@ -163,7 +163,10 @@ const PATHS: &[(&str, Api)] = &[
     ("parking_lot::Mutex", LockType(LockFlavor::ParkingLot)),
     ("parking_lot::RwLock", LockType(LockFlavor::ParkingLot)),
     ("parking_lot::FairMutex", LockType(LockFlavor::ParkingLot)),
-    ("parking_lot::ReentrantMutex", LockType(LockFlavor::Reentrant)),
+    (
+        "parking_lot::ReentrantMutex",
+        LockType(LockFlavor::Reentrant),
+    ),
     ("spin::Mutex", LockType(LockFlavor::ParkingLot)),
     ("spin::RwLock", LockType(LockFlavor::ParkingLot)),
     ("tokio::sync::Mutex", LockType(LockFlavor::Async)),
@@ -175,19 +178,37 @@ const PATHS: &[(&str, Api)] = &[
     ("async_lock::Mutex", LockType(LockFlavor::Async)),
     ("async_lock::RwLock", LockType(LockFlavor::Async)),
     ("std::sync::mpsc::channel", ChannelNew { bounded: false }),
-    ("std::sync::mpsc::sync_channel", ChannelNew { bounded: true }),
-    ("crossbeam_channel::unbounded", ChannelNew { bounded: false }),
+    (
+        "std::sync::mpsc::sync_channel",
+        ChannelNew { bounded: true },
+    ),
+    (
+        "crossbeam_channel::unbounded",
+        ChannelNew { bounded: false },
+    ),
     ("crossbeam_channel::bounded", ChannelNew { bounded: true }),
     ("flume::unbounded", ChannelNew { bounded: false }),
     ("flume::bounded", ChannelNew { bounded: true }),
-    ("tokio::sync::mpsc::unbounded_channel", ChannelNew { bounded: false }),
+    (
+        "tokio::sync::mpsc::unbounded_channel",
+        ChannelNew { bounded: false },
+    ),
     ("tokio::sync::mpsc::channel", ChannelNew { bounded: true }),
     ("async_channel::unbounded", ChannelNew { bounded: false }),
     ("async_channel::bounded", ChannelNew { bounded: true }),
-    ("async_std::channel::unbounded", ChannelNew { bounded: false }),
+    (
+        "async_std::channel::unbounded",
+        ChannelNew { bounded: false },
+    ),
     ("async_std::channel::bounded", ChannelNew { bounded: true }),
-    ("futures::channel::mpsc::unbounded", ChannelNew { bounded: false }),
-    ("futures::channel::mpsc::channel", ChannelNew { bounded: true }),
+    (
+        "futures::channel::mpsc::unbounded",
+        ChannelNew { bounded: false },
+    ),
+    (
+        "futures::channel::mpsc::channel",
+        ChannelNew { bounded: true },
+    ),
     ("kanal::unbounded", ChannelNew { bounded: false }),
     ("kanal::bounded", ChannelNew { bounded: true }),
     ("std::sync::atomic::AtomicBool", AtomicType),
@@ -286,7 +307,11 @@ fn tables() -> &'static Tables {
     TABLES.get_or_init(|| {
         let paths: HashMap<_, _> = PATHS.iter().copied().collect();
         let mut prefixes = HashSet::new();
-        for path in PATHS.iter().map(|(p, _)| *p).chain(METHODS_ON_ROOT.iter().map(|m| m.0)) {
+        for path in PATHS
+            .iter()
+            .map(|(p, _)| *p)
+            .chain(METHODS_ON_ROOT.iter().map(|m| m.0))
+        {
             let segments: Vec<&str> = path.split("::").collect();
             for len in 2..=segments.len() {
                 prefixes.insert(segments[..len].join("::"));
@@ -333,12 +358,11 @@ pub fn lookup(path: &[String]) -> Option<Api> {
         "new" | "const_new" | "default" | "from" | "new_with"
     ) {
         let owner = owner.join("::");
-        return tables.paths.get(owner.as_str()).copied().filter(|api| {
-            matches!(
-                api,
-                LockType(_) | AtomicType | ArcType | CommandType
-            )
-        });
+        return tables
+            .paths
+            .get(owner.as_str())
+            .copied()
+            .filter(|api| matches!(api, LockType(_) | AtomicType | ArcType | CommandType));
     }
     None
 }
@@ -362,16 +386,52 @@ pub fn knows_path_prefix(path: &[String]) -> bool {
 /// Iterator adapters and combinators that call their closure argument right away, on the
 /// calling thread: code in those closures runs in the enclosing context.
 pub const INLINE_CLOSURE_METHODS: &[&str] = &[
-    "map", "for_each", "filter", "filter_map", "flat_map", "and_then", "or_else", "map_err",
-    "unwrap_or_else", "map_or_else", "map_or", "fold", "try_fold", "try_for_each", "any", "all",
-    "find", "find_map", "position", "inspect", "take_while", "skip_while", "scan", "then",
-    "retain", "sort_by", "sort_by_key", "sort_unstable_by", "max_by_key", "min_by_key", "get_or_insert_with",
-    "or_insert_with", "entry", "with",
+    "map",
+    "for_each",
+    "filter",
+    "filter_map",
+    "flat_map",
+    "and_then",
+    "or_else",
+    "map_err",
+    "unwrap_or_else",
+    "map_or_else",
+    "map_or",
+    "fold",
+    "try_fold",
+    "try_for_each",
+    "any",
+    "all",
+    "find",
+    "find_map",
+    "position",
+    "inspect",
+    "take_while",
+    "skip_while",
+    "scan",
+    "then",
+    "retain",
+    "sort_by",
+    "sort_by_key",
+    "sort_unstable_by",
+    "max_by_key",
+    "min_by_key",
+    "get_or_insert_with",
+    "or_insert_with",
+    "entry",
+    "with",
 ];
 
 /// Iterator adapters that call their closure once per element of the receiver.
 pub const PER_ITEM_METHODS: &[&str] = &[
-    "map", "for_each", "filter_map", "flat_map", "try_for_each", "inspect", "fold", "try_fold",
+    "map",
+    "for_each",
+    "filter_map",
+    "flat_map",
+    "try_for_each",
+    "inspect",
+    "fold",
+    "try_fold",
     "scan",
 ];
 
@@ -405,10 +465,7 @@ mod tests {
         );
         assert_eq!(lookup(&path("std::sync::Mutex::lock")), None);
         assert_eq!(lookup(&path("tokio::task::spawn")), Some(TaskSpawn));
-        assert_eq!(
-            lookup(&normalize(path("tokio::spawn"))),
-            Some(TaskSpawn)
-        );
+        assert_eq!(lookup(&normalize(path("tokio::spawn"))), Some(TaskSpawn));
         assert_eq!(
             lookup_method(&path("std::thread::Builder::new"), "spawn"),
             Some(ThreadSpawn)

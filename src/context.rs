@@ -14,6 +14,7 @@ use syn::{Block, Expr, ExprClosure, ExprMethodCall, Local, Pat};
 
 use crate::catalog::{self, Api, LockFlavor};
 use crate::diagnostic::{Diagnostic, Span};
+use crate::lint::Options;
 use crate::macros;
 use crate::resolve::{CanonicalPath, Imports};
 use crate::rules::Rule;
@@ -152,6 +153,7 @@ impl Guard {
 pub struct Context<'f> {
     /// The file being linted.
     pub file: &'f SourceFile,
+    options: &'f Options,
     imports: Imports,
     frames: Vec<Frame>,
     guards: Vec<Guard>,
@@ -162,9 +164,10 @@ pub struct Context<'f> {
 }
 
 impl<'f> Context<'f> {
-    fn new(file: &'f SourceFile) -> Self {
+    fn new(file: &'f SourceFile, options: &'f Options) -> Self {
         Context {
             file,
+            options,
             imports: Imports::default(),
             frames: Vec::new(),
             guards: Vec::new(),
@@ -175,14 +178,29 @@ impl<'f> Context<'f> {
         }
     }
 
+    /// The run's options: enabled rules and configured rule options.
+    pub fn options(&self) -> &Options {
+        self.options
+    }
+
     /// Resolves a syn span to a diagnostic span in this file.
     pub fn span(&self, span: SynSpan) -> Span {
         Span::from_syn(self.file, span)
     }
 
     /// Starts a warning for `rule` on `node`.
-    pub fn diagnostic(&self, rule: &'static str, node: &impl Spanned, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(rule, self.file.path.clone(), self.span(node.span()), message)
+    pub fn diagnostic(
+        &self,
+        rule: &'static str,
+        node: &impl Spanned,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::new(
+            rule,
+            self.file.path.clone(),
+            self.span(node.span()),
+            message,
+        )
     }
 
     /// Resolves a path written in code to its canonical form.
@@ -193,7 +211,21 @@ impl<'f> Context<'f> {
     /// What the callee of a call expression is, if the catalog knows it.
     pub fn call_api(&self, func: &Expr) -> Option<Api> {
         let Expr::Path(path) = func else { return None };
-        catalog::lookup(&self.resolve(&path.path))
+        let canonical = self.resolve(&path.path);
+        catalog::lookup(&canonical).or_else(|| self.configured_api(&canonical))
+    }
+
+    /// What the project's configuration says a path is (`options.blocking-functions`).
+    fn configured_api(&self, path: &CanonicalPath) -> Option<Api> {
+        let functions = &self.options.settings.blocking_functions;
+        if functions.is_empty() {
+            return None;
+        }
+        let joined = path.join("::");
+        functions
+            .iter()
+            .any(|f| *f == joined)
+            .then_some(Api::Blocking(catalog::Blocking::Wait))
     }
 
     /// The canonical path of a call's callee, when it is a path.
@@ -310,7 +342,10 @@ impl<'f> Context<'f> {
     }
 
     fn current_body(&self) -> usize {
-        self.frames.iter().rposition(Frame::is_body).map_or(0, |i| i + 1)
+        self.frames
+            .iter()
+            .rposition(Frame::is_body)
+            .map_or(0, |i| i + 1)
     }
 
     fn scope_handle(&self, name: &str) -> Option<ScopeKind> {
@@ -331,7 +366,10 @@ impl<'f> Context<'f> {
     /// Whether an expression's value is derived from the number of cores or a constant item
     /// (`available_parallelism()`, `num_cpus::get()`, a local bound from one, `WORKERS`).
     pub fn is_fixed_count(&self, expr: &Expr) -> bool {
-        let mut finder = FixedCountFinder { cx: self, found: false };
+        let mut finder = FixedCountFinder {
+            cx: self,
+            found: false,
+        };
         finder.visit_expr(expr);
         finder.found
     }
@@ -366,7 +404,11 @@ impl<'f> Context<'f> {
         let method = call.method.to_string();
         match method.as_str() {
             "chunks" | "chunks_mut" | "chunks_exact" | "par_chunks" => {
-                match call.args.first().map(|a| self.is_fixed_count(a) || mentions_len(a)) {
+                match call
+                    .args
+                    .first()
+                    .map(|a| self.is_fixed_count(a) || mentions_len(a))
+                {
                     Some(true) => TripCount::Fixed,
                     _ => match self.trip_count(&call.receiver) {
                         TripCount::PerItem if call.args.first().and_then(int_literal).is_some() => {
@@ -386,9 +428,7 @@ impl<'f> Context<'f> {
                         self.trip_count(&call.receiver)
                     }
                     Expr::Macro(_) => TripCount::Unknown,
-                    Expr::Try(_) | Expr::Call(_) if method == "lines" => {
-                        TripCount::PerItem
-                    }
+                    Expr::Try(_) | Expr::Call(_) if method == "lines" => TripCount::PerItem,
                     _ => TripCount::Unknown,
                 }
             }
@@ -498,7 +538,9 @@ impl Visit<'_> for FixedCountFinder<'_, '_> {
         if let Some(last) = path.path.segments.last() {
             let name = last.ident.to_string();
             let is_const = name.len() > 1
-                && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
             self.found |= is_const || self.cx.core_count_locals.contains(&name);
         }
     }
@@ -579,9 +621,14 @@ pub struct Walker<'f, 'r> {
 
 impl<'f, 'r> Walker<'f, 'r> {
     /// Walks `ast`, running `rules`, and returns their findings.
-    pub fn run(file: &'f SourceFile, ast: &syn::File, rules: &'r mut [Box<dyn Rule>]) -> Vec<Diagnostic> {
+    pub fn run(
+        file: &'f SourceFile,
+        ast: &syn::File,
+        rules: &'r mut [Box<dyn Rule>],
+        options: &'f Options,
+    ) -> Vec<Diagnostic> {
         let mut walker = Walker {
-            cx: Context::new(file),
+            cx: Context::new(file, options),
             rules,
             out: Vec::new(),
             pending_role: None,
@@ -679,12 +726,18 @@ fn in_rayon_chain(mut expr: &Expr) -> bool {
 }
 
 /// Records the lock flavor of struct fields and statics by name, from their declared types.
-fn collect_lock_decls(imports: &Imports, items: &[syn::Item], decls: &mut HashMap<String, LockFlavor>) {
+fn collect_lock_decls(
+    imports: &Imports,
+    items: &[syn::Item],
+    decls: &mut HashMap<String, LockFlavor>,
+) {
     for item in items {
         match item {
             syn::Item::Struct(s) => {
                 for field in &s.fields {
-                    if let (Some(name), Some(flavor)) = (&field.ident, type_lock_flavor(imports, &field.ty)) {
+                    if let (Some(name), Some(flavor)) =
+                        (&field.ident, type_lock_flavor(imports, &field.ty))
+                    {
                         decls.insert(name.to_string(), flavor);
                     }
                 }
@@ -713,7 +766,9 @@ pub fn type_lock_flavor(imports: &Imports, ty: &syn::Type) -> Option<LockFlavor>
     impl Visit<'_> for TypeFinder<'_> {
         fn visit_type_path(&mut self, ty: &syn::TypePath) {
             if self.found.is_none() {
-                if let Some(Api::LockType(flavor)) = catalog::lookup(&self.imports.resolve(&ty.path)) {
+                if let Some(Api::LockType(flavor)) =
+                    catalog::lookup(&self.imports.resolve(&ty.path))
+                {
                     self.found = Some(flavor);
                     return;
                 }
@@ -721,7 +776,10 @@ pub fn type_lock_flavor(imports: &Imports, ty: &syn::Type) -> Option<LockFlavor>
             }
         }
     }
-    let mut finder = TypeFinder { imports, found: None };
+    let mut finder = TypeFinder {
+        imports,
+        found: None,
+    };
     finder.visit_type(ty);
     finder.found
 }
@@ -755,19 +813,27 @@ fn binding_name(pat: &Pat) -> Option<String> {
 
 impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
-        self.visit_fn(item.sig.asyncness.is_some(), |w| visit::visit_item_fn(w, item));
+        self.visit_fn(item.sig.asyncness.is_some(), |w| {
+            visit::visit_item_fn(w, item)
+        });
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
-        self.visit_fn(item.sig.asyncness.is_some(), |w| visit::visit_impl_item_fn(w, item));
+        self.visit_fn(item.sig.asyncness.is_some(), |w| {
+            visit::visit_impl_item_fn(w, item)
+        });
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
-        self.visit_fn(item.sig.asyncness.is_some(), |w| visit::visit_trait_item_fn(w, item));
+        self.visit_fn(item.sig.asyncness.is_some(), |w| {
+            visit::visit_trait_item_fn(w, item)
+        });
     }
 
     fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
-        let Some((_, items)) = &item.content else { return };
+        let Some((_, items)) = &item.content else {
+            return;
+        };
         self.cx.imports.push_items(items);
         visit::visit_item_mod(self, item);
         self.cx.imports.pop();
@@ -808,7 +874,9 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         if init.diverge.is_some() || name == "_" {
             return;
         }
-        let Some(acq) = lock_acquisition(&init.expr) else { return };
+        let Some(acq) = lock_acquisition(&init.expr) else {
+            return;
+        };
         let lock = place_key(&acq.call.receiver);
         let flavor = if acq.awaited {
             Some(LockFlavor::Async)
@@ -834,7 +902,9 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         let role = self.pending_role.take();
         self.dispatch_expr(expr);
         match expr {
-            Expr::Closure(closure) => self.visit_closure(closure, role.unwrap_or(ClosureRole::Opaque)),
+            Expr::Closure(closure) => {
+                self.visit_closure(closure, role.unwrap_or(ClosureRole::Opaque))
+            }
             _ => visit::visit_expr(self, expr),
         }
     }
@@ -860,7 +930,9 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
         self.visit_expr(&call.receiver);
         let role = self.role_for_method(call);
-        if role == ClosureRole::Inline && catalog::PER_ITEM_METHODS.contains(&call.method.to_string().as_str()) {
+        if role == ClosureRole::Inline
+            && catalog::PER_ITEM_METHODS.contains(&call.method.to_string().as_str())
+        {
             let info = LoopInfo {
                 kind: LoopKind::PerItemClosure,
                 trips: self.cx.trip_count(&call.receiver),
@@ -883,7 +955,10 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         let info = LoopInfo {
             kind: LoopKind::For,
             trips: self.cx.trip_count(&expr.expr),
-            header: Span::join(self.cx.span(expr.for_token.span), self.cx.span(expr.expr.span())),
+            header: Span::join(
+                self.cx.span(expr.for_token.span),
+                self.cx.span(expr.expr.span()),
+            ),
         };
         self.with_frame(Frame::Loop(info), |w| {
             w.visit_pat(&expr.pat);
@@ -895,7 +970,10 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         let info = LoopInfo {
             kind: LoopKind::While,
             trips: TripCount::Unknown,
-            header: Span::join(self.cx.span(expr.while_token.span), self.cx.span(expr.cond.span())),
+            header: Span::join(
+                self.cx.span(expr.while_token.span),
+                self.cx.span(expr.cond.span()),
+            ),
         };
         self.with_frame(Frame::Loop(info), |w| visit::visit_expr_while(w, expr));
     }
@@ -952,7 +1030,9 @@ pub fn unwrapped(mut expr: &Expr) -> &Expr {
         expr = match expr {
             Expr::Try(e) => &e.expr,
             Expr::Paren(e) => &e.expr,
-            Expr::MethodCall(call) if matches!(call.method.to_string().as_str(), "unwrap" | "expect") => {
+            Expr::MethodCall(call)
+                if matches!(call.method.to_string().as_str(), "unwrap" | "expect") =>
+            {
                 &call.receiver
             }
             _ => return expr,

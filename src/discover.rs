@@ -51,7 +51,9 @@ fn walk(root: &Path, found: &mut Discovered) {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
                 if is_file && entry.path().extension().is_some_and(|e| e == "rs") {
                     let path = entry.into_path();
-                    let path = path.strip_prefix("./").map_or_else(|_| path.clone(), Path::to_path_buf);
+                    let path = path
+                        .strip_prefix("./")
+                        .map_or_else(|_| path.clone(), Path::to_path_buf);
                     found.files.push(path);
                 }
             }

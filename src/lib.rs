@@ -4,8 +4,10 @@
 //! and [`catalog`] (what a path is) → [`context`] (the one walk) → [`rules`] → [`diagnostic`] →
 //! [`render`]. [`lint`] drives it over many files in parallel; [`cli`] is what both binaries run.
 
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod context;
 pub mod diagnostic;
 pub mod discover;
@@ -17,4 +19,5 @@ pub mod render;
 pub mod resolve;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod workspace;

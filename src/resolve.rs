@@ -34,7 +34,11 @@ impl Imports {
             match item {
                 Item::Use(item_use) => self.add_tree(&mut scope, Vec::new(), &item_use.tree),
                 Item::ExternCrate(ext) => {
-                    let name = ext.rename.as_ref().map_or(&ext.ident, |(_, n)| n).to_string();
+                    let name = ext
+                        .rename
+                        .as_ref()
+                        .map_or(&ext.ident, |(_, n)| n)
+                        .to_string();
                     scope.names.insert(name, vec![ext.ident.to_string()]);
                 }
                 _ => {}
@@ -194,13 +198,19 @@ mod tests {
 
     #[test]
     fn aliases_renames_groups_and_globs_resolve() {
-        assert_eq!(resolve_in("use std::thread;", "thread::spawn"), "std::thread::spawn");
+        assert_eq!(
+            resolve_in("use std::thread;", "thread::spawn"),
+            "std::thread::spawn"
+        );
         assert_eq!(
             resolve_in("use std::thread::spawn as go;", "go"),
             "std::thread::spawn"
         );
         assert_eq!(
-            resolve_in("use std::{sync::{Arc, Mutex as M}, thread::{self}};", "M::new"),
+            resolve_in(
+                "use std::{sync::{Arc, Mutex as M}, thread::{self}};",
+                "M::new"
+            ),
             "std::sync::Mutex::new"
         );
         assert_eq!(
@@ -208,7 +218,10 @@ mod tests {
             "std::thread::spawn"
         );
         assert_eq!(resolve_in("", "::std::thread::sleep"), "std::thread::sleep");
-        assert_eq!(resolve_in("", "core::sync::atomic::AtomicUsize::new"), "std::sync::atomic::AtomicUsize::new");
+        assert_eq!(
+            resolve_in("", "core::sync::atomic::AtomicUsize::new"),
+            "std::sync::atomic::AtomicUsize::new"
+        );
         assert_eq!(
             resolve_in("extern crate crossbeam_channel as cc;", "cc::unbounded"),
             "crossbeam_channel::unbounded"

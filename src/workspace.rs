@@ -103,11 +103,22 @@ pub fn load(selection: &Selection) -> anyhow::Result<Workspace> {
     }
     let metadata = command.exec().context("running `cargo metadata`")?;
     for name in &selection.packages {
-        if !metadata.workspace_packages().iter().any(|p| p.name.as_str() == name) {
-            anyhow::bail!("package `{name}` is not a member of the workspace at {}", metadata.workspace_root);
+        if !metadata
+            .workspace_packages()
+            .iter()
+            .any(|p| p.name.as_str() == name)
+        {
+            anyhow::bail!(
+                "package `{name}` is not a member of the workspace at {}",
+                metadata.workspace_root
+            );
         }
     }
-    let default_members: Vec<_> = metadata.workspace_default_packages().iter().map(|p| p.id.clone()).collect();
+    let default_members: Vec<_> = metadata
+        .workspace_default_packages()
+        .iter()
+        .map(|p| p.id.clone())
+        .collect();
     let mut paths = Vec::new();
     let mut list = Vec::new();
     for package in metadata.workspace_packages() {
@@ -140,7 +151,10 @@ pub fn load(selection: &Selection) -> anyhow::Result<Workspace> {
             let dir = src.parent().unwrap_or(src).to_path_buf();
             targets.push((dir, serde_json::to_value(target)?));
         }
-        let target = targets.first().map(|(_, t)| t.clone()).unwrap_or(Value::Null);
+        let target = targets
+            .first()
+            .map(|(_, t)| t.clone())
+            .unwrap_or(Value::Null);
         list.push(PackageTarget {
             package_id: package.id.repr.clone(),
             manifest_path: package.manifest_path.clone().into_std_path_buf(),

@@ -20,7 +20,11 @@ fn expectations(text: &str) -> BTreeMap<(usize, String), usize> {
                 "line {}: expectation must be `//~ WARN rule` or `//~ ERROR rule`, got `{marker}`",
                 index + 1
             );
-            let rule = words.next().unwrap_or_default().trim_end_matches(',').to_string();
+            let rule = words
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(',')
+                .to_string();
             *expected.entry((index + 1, rule)).or_insert(0) += 1;
         }
     }
@@ -83,7 +87,10 @@ fn every_fixture_expectation_fires_and_nothing_else() {
         failures.len(),
         failures.join("\n")
     );
-    eprintln!("{} fixture files, {checked} expected findings matched", files.len());
+    eprintln!(
+        "{} fixture files, {checked} expected findings matched",
+        files.len()
+    );
 }
 
 #[test]
@@ -91,13 +98,22 @@ fn every_rule_has_fixtures_with_positive_and_negative_cases() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     for rule in concur::rules::RULES {
         let dir = root.join(rule.name);
-        assert!(dir.is_dir(), "rule {} has no fixtures/{}/", rule.name, rule.name);
+        assert!(
+            dir.is_dir(),
+            "rule {} has no fixtures/{}/",
+            rule.name,
+            rule.name
+        );
         let marker = format!("//~ WARN {}", rule.name);
         let positives: usize = std::fs::read_dir(&dir)
             .expect("fixture dir readable")
             .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
             .map(|t| t.matches(&marker).count())
             .sum();
-        assert!(positives >= 4, "rule {} has {positives} positive fixture cases, needs at least 4", rule.name);
+        assert!(
+            positives >= 4,
+            "rule {} has {positives} positive fixture cases, needs at least 4",
+            rule.name
+        );
     }
 }

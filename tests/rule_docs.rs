@@ -18,9 +18,13 @@ const SECTIONS: &[&str] = &[
 
 /// The first ```rust code block after `heading`.
 fn code_block<'d>(doc: &'d str, heading: &str) -> &'d str {
-    let start = doc.find(heading).unwrap_or_else(|| panic!("missing section {heading}"));
+    let start = doc
+        .find(heading)
+        .unwrap_or_else(|| panic!("missing section {heading}"));
     let rest = &doc[start..];
-    let open = rest.find("```rust").unwrap_or_else(|| panic!("no ```rust block under {heading}"));
+    let open = rest
+        .find("```rust")
+        .unwrap_or_else(|| panic!("no ```rust block under {heading}"));
     let body = &rest[open + "```rust".len()..];
     let close = body.find("```").expect("code block is closed");
     &body[..close]
@@ -28,25 +32,45 @@ fn code_block<'d>(doc: &'d str, heading: &str) -> &'d str {
 
 fn rules_fired(code: &str) -> Vec<&'static str> {
     let file = SourceFile::new("doc.rs", code.to_string());
-    lint_source(&file, &Options::default()).iter().map(|d| d.rule).collect()
+    lint_source(&file, &Options::default())
+        .iter()
+        .map(|d| d.rule)
+        .collect()
 }
 
 #[test]
 fn every_rule_doc_has_its_sections_and_its_examples_behave() {
     for rule in RULES {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules").join(format!("{}.md", rule.name));
-        let doc = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()));
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("rules")
+            .join(format!("{}.md", rule.name));
+        let doc = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("{} is missing", path.display()));
         assert_eq!(doc, rule.doc, "compiled-in doc of {} is stale", rule.name);
         let mut last = 0;
         for section in SECTIONS {
-            let at = doc.find(section).unwrap_or_else(|| panic!("{}: missing `{section}`", path.display()));
-            assert!(at >= last, "{}: `{section}` is out of order", path.display());
+            let at = doc
+                .find(section)
+                .unwrap_or_else(|| panic!("{}: missing `{section}`", path.display()));
+            assert!(
+                at >= last,
+                "{}: `{section}` is out of order",
+                path.display()
+            );
             last = at;
         }
         let example = rules_fired(code_block(&doc, "## Example"));
-        assert!(example.contains(&rule.name), "{}: the Example does not trigger the rule (got {example:?})", path.display());
+        assert!(
+            example.contains(&rule.name),
+            "{}: the Example does not trigger the rule (got {example:?})",
+            path.display()
+        );
         let fixed = rules_fired(code_block(&doc, "## Use instead"));
-        assert!(!fixed.contains(&rule.name), "{}: the Use-instead code still triggers the rule", path.display());
+        assert!(
+            !fixed.contains(&rule.name),
+            "{}: the Use-instead code still triggers the rule",
+            path.display()
+        );
     }
 }
 
@@ -54,7 +78,16 @@ fn every_rule_doc_has_its_sections_and_its_examples_behave() {
 fn no_doc_without_a_rule() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     for entry in std::fs::read_dir(dir).expect("rules/ exists") {
-        let name = entry.expect("entry").path().file_stem().unwrap_or_default().to_string_lossy().to_string();
-        assert!(concur::rules::find(&name).is_some(), "rules/{name}.md documents no registered rule");
+        let name = entry
+            .expect("entry")
+            .path()
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        assert!(
+            concur::rules::find(&name).is_some(),
+            "rules/{name}.md documents no registered rule"
+        );
     }
 }

@@ -2,8 +2,8 @@
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity};
 use codespan_reporting::files::SimpleFile;
-use codespan_reporting::term::{self, Config};
 use codespan_reporting::term::termcolor::WriteColor;
+use codespan_reporting::term::{self, Config};
 
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::Report;
@@ -12,7 +12,9 @@ use crate::lint::Report;
 pub fn render(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> {
     let config = Config::default();
     for diag in &report.diagnostics {
-        let Some(source) = report.sources.get(&diag.path) else { continue };
+        let Some(source) = report.sources.get(&diag.path) else {
+            continue;
+        };
         let file = SimpleFile::new(diag.path.display().to_string(), source.text.as_str());
         term::emit_to_write_style(out, &config, &file, &to_codespan(diag))
             .map_err(std::io::Error::other)?;
@@ -54,7 +56,7 @@ fn to_codespan(diag: &Diagnostic) -> CsDiagnostic<()> {
     if let Some(suggestion) = &diag.suggestion {
         notes.push(format!("suggestion: {}", suggestion.message));
     }
-    if !crate::render::is_tool_finding(diag) {
+    if crate::rules::find(diag.rule).is_some() {
         notes.push(format!(
             "`concur explain {}` tells more; `// concur: ignore[{}]` silences this line",
             diag.rule, diag.rule

@@ -12,7 +12,9 @@ use crate::workspace::Packages;
 /// Writes one `compiler-message` line per finding.
 pub fn render(report: &Report, packages: &Packages, out: &mut dyn Write) -> std::io::Result<()> {
     for diag in &report.diagnostics {
-        let Some(source) = report.sources.get(&diag.path) else { continue };
+        let Some(source) = report.sources.get(&diag.path) else {
+            continue;
+        };
         let package = packages.for_file(&diag.path);
         let line = json!({
             "reason": "compiler-message",
@@ -29,7 +31,13 @@ pub fn render(report: &Report, packages: &Packages, out: &mut dyn Write) -> std:
 
 /// The rustc diagnostic object for one finding.
 pub fn message(diag: &Diagnostic, source: &SourceFile) -> Value {
-    let mut spans = vec![span(source, diag, diag.span, true, diag.primary_label.as_deref())];
+    let mut spans = vec![span(
+        source,
+        diag,
+        diag.span,
+        true,
+        diag.primary_label.as_deref(),
+    )];
     spans.extend(
         diag.labels
             .iter()
@@ -84,11 +92,21 @@ fn child(message: &str, spans: Vec<Value>) -> Value {
     })
 }
 
-fn span(source: &SourceFile, diag: &Diagnostic, span: Span, primary: bool, label: Option<&str>) -> Value {
+fn span(
+    source: &SourceFile,
+    diag: &Diagnostic,
+    span: Span,
+    primary: bool,
+    label: Option<&str>,
+) -> Value {
     let text: Vec<Value> = (span.start.line..=span.end.line)
         .map(|line| {
             let content = source.line_text(line);
-            let start = if line == span.start.line { span.start.column } else { 1 };
+            let start = if line == span.start.line {
+                span.start.column
+            } else {
+                1
+            };
             let end = if line == span.end.line {
                 span.end.column
             } else {

@@ -1,8 +1,11 @@
 //! Renderers: each converts the one [`Diagnostic`](crate::diagnostic::Diagnostic) type to an
 //! output format. None computes findings.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
+pub mod short;
 
 use std::path::Path;
 
@@ -35,4 +38,26 @@ pub fn summary(diagnostics: &[Diagnostic], errors: &[Error], files: usize) -> St
 /// Whether a finding is concur's own (not a rule's): a parse error.
 pub fn is_tool_finding(diag: &Diagnostic) -> bool {
     diag.rule == PARSE_ERROR
+}
+
+/// Writes `bytes` to `path` atomically: into a temporary file beside it, then renamed over it,
+/// so readers never see a half-written report.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }

@@ -20,7 +20,9 @@ pub struct BlockingCallInAsync;
 
 impl Rule for BlockingCallInAsync {
     fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
-        let Some(Api::Blocking(kind)) = cx.api(expr) else { return };
+        let Some(Api::Blocking(kind)) = cx.api(expr) else {
+            return;
+        };
         if !cx.in_async() {
             return;
         }
@@ -40,19 +42,27 @@ impl Rule for BlockingCallInAsync {
             Blocking::Wait => "blocking wait in async code",
         };
         let help = match kind {
-            Blocking::Sleep => "use `tokio::time::sleep(duration).await` (or your runtime's async sleep)",
+            Blocking::Sleep => {
+                "use `tokio::time::sleep(duration).await` (or your runtime's async sleep)"
+            }
             Blocking::FileSystem => {
                 "use `tokio::fs` (or `async_std::fs`), or move the work into `tokio::task::spawn_blocking`"
             }
             Blocking::Network => "use `tokio::net` (or `async_std::net`) and `.await` the I/O",
             Blocking::Process => "use `tokio::process::Command` and `.await` its output or status",
-            Blocking::Stdin => "use `tokio::io::stdin()` with `AsyncBufReadExt`, or read on a dedicated thread",
+            Blocking::Stdin => {
+                "use `tokio::io::stdin()` with `AsyncBufReadExt`, or read on a dedicated thread"
+            }
             Blocking::Http => "use the async `reqwest::Client` and `.await` the request",
-            Blocking::Wait => "move the wait into `tokio::task::spawn_blocking` and `.await` its handle",
+            Blocking::Wait => {
+                "move the wait into `tokio::task::spawn_blocking` and `.await` its handle"
+            }
         };
         out.push(
             cx.diagnostic(INFO.name, expr, what)
-                .with_primary_label("this blocks the async executor thread; no other task on it can run")
+                .with_primary_label(
+                    "this blocks the async executor thread; no other task on it can run",
+                )
                 .with_help(help),
         );
     }

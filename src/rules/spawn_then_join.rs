@@ -41,7 +41,9 @@ fn joined_handle(stmt: &Stmt) -> Option<(String, &syn::Ident)> {
         Stmt::Local(local) => &local.init.as_ref()?.expr,
         _ => return None,
     };
-    let Expr::MethodCall(call) = unwrapped(expr) else { return None };
+    let Expr::MethodCall(call) = unwrapped(expr) else {
+        return None;
+    };
     if call.method != "join" || !call.args.is_empty() {
         return None;
     }
@@ -49,8 +51,12 @@ fn joined_handle(stmt: &Stmt) -> Option<(String, &syn::Ident)> {
 }
 
 fn spawned_handle<'s>(cx: &Context<'_>, stmt: &'s Stmt) -> Option<(String, &'s Expr)> {
-    let Stmt::Local(local) = stmt else { return None };
-    let syn::Pat::Ident(pat) = &local.pat else { return None };
+    let Stmt::Local(local) = stmt else {
+        return None;
+    };
+    let syn::Pat::Ident(pat) = &local.pat else {
+        return None;
+    };
     let spawn = unwrapped(&local.init.as_ref()?.expr);
     is_plain_spawn(cx, spawn).then(|| (pat.ident.to_string(), spawn))
 }
@@ -80,9 +86,15 @@ impl Rule for SpawnThenJoin {
             }
             // `thread::scope(|s| { s.spawn(f); })`: the scope joins its only thread at once.
             Expr::Call(call) if cx.call_api(&call.func) == Some(Api::ThreadScope) => {
-                let Some(Expr::Closure(closure)) = call.args.first() else { return };
-                let Some(handle) = closure.inputs.first() else { return };
-                let Expr::Block(body) = strip(&closure.body) else { return };
+                let Some(Expr::Closure(closure)) = call.args.first() else {
+                    return;
+                };
+                let Some(handle) = closure.inputs.first() else {
+                    return;
+                };
+                let Expr::Block(body) = strip(&closure.body) else {
+                    return;
+                };
                 let [Stmt::Expr(Expr::MethodCall(spawn), _)] = body.block.stmts.as_slice() else {
                     return;
                 };
@@ -107,8 +119,12 @@ impl Rule for SpawnThenJoin {
 
     fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
         for pair in block.stmts.windows(2) {
-            let Some((handle, spawn)) = spawned_handle(cx, &pair[0]) else { continue };
-            let Some((joined, join)) = joined_handle(&pair[1]) else { continue };
+            let Some((handle, spawn)) = spawned_handle(cx, &pair[0]) else {
+                continue;
+            };
+            let Some((joined, join)) = joined_handle(&pair[1]) else {
+                continue;
+            };
             if joined == handle {
                 out.push(report(cx, spawn, join));
             }
