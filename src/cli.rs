@@ -240,12 +240,15 @@ fn show_config(show: bool, path: &Path, args: &ConfigArgs) -> ExitCode {
     }
 }
 
+/// Files linted with one configuration.
+type Group = (Option<Arc<FileConfig>>, Vec<PathBuf>);
+
 /// Lints `paths` with the configuration that applies to each file, in groups sharing a
 /// configuration file.
 pub fn lint_configured(paths: &[PathBuf], resolver: &mut Resolver) -> Result<Report, ConfigError> {
     let discovered = discover(paths);
-    let mut groups: BTreeMap<Option<PathBuf>, (Option<Arc<FileConfig>>, Vec<PathBuf>)> =
-        BTreeMap::new();
+    // Files sharing a configuration file are linted together with the same options.
+    let mut groups: BTreeMap<Option<PathBuf>, Group> = BTreeMap::new();
     for file in discovered.files {
         let config = resolver.file_for(&file)?;
         if config.as_ref().is_some_and(|c| c.excludes(&file)) {

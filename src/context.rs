@@ -160,6 +160,10 @@ pub struct Context<'f> {
     scope_handles: Vec<(String, ScopeKind)>,
     lock_decls: HashMap<String, LockFlavor>,
     core_count_locals: Vec<String>,
+    /// Locals bound to a literal collection or a chain over a range (`let w = vec![a, b]`,
+    /// `let workers: Vec<_> = (0..n).map(..).collect()`), with the trip count of a loop over them.
+    local_counts: Vec<(String, TripCount)>,
+    test_depth: usize,
     block_depth: usize,
 }
 
@@ -174,6 +178,8 @@ impl<'f> Context<'f> {
             scope_handles: Vec::new(),
             lock_decls: HashMap::new(),
             core_count_locals: Vec::new(),
+            local_counts: Vec::new(),
+            test_depth: 0,
             block_depth: 0,
         }
     }
@@ -221,10 +227,8 @@ impl<'f> Context<'f> {
         if functions.is_empty() {
             return None;
         }
-        let joined = path.join("::");
         functions
-            .iter()
-            .any(|f| *f == joined)
+            .contains(&path.join("::"))
             .then_some(Api::Blocking(catalog::Blocking::Wait))
     }
 
@@ -238,18 +242,18 @@ impl<'f> Context<'f> {
     /// handle receiver (`s.spawn(..)` inside `thread::scope`), or by an unambiguous name.
     pub fn method_api(&self, call: &ExprMethodCall) -> Option<Api> {
         let method = call.method.to_string();
-        if let Some(root) = self.chain_root_path(&call.receiver) {
-            if let Some(api) = catalog::lookup_method(&root, &method) {
-                return Some(api);
-            }
+        if let Some(root) = self.chain_root_path(&call.receiver)
+            && let Some(api) = catalog::lookup_method(&root, &method)
+        {
+            return Some(api);
         }
-        if matches!(method.as_str(), "spawn" | "spawn_fifo") {
-            if let Some(kind) = path_ident(&call.receiver).and_then(|id| self.scope_handle(&id)) {
-                return Some(match kind {
-                    ScopeKind::Thread => Api::ThreadSpawn,
-                    ScopeKind::Rayon => Api::RayonSpawn,
-                });
-            }
+        if matches!(method.as_str(), "spawn" | "spawn_fifo")
+            && let Some(kind) = path_ident(&call.receiver).and_then(|id| self.scope_handle(&id))
+        {
+            return Some(match kind {
+                ScopeKind::Thread => Api::ThreadSpawn,
+                ScopeKind::Rayon => Api::RayonSpawn,
+            });
         }
         catalog::lookup_method_name(&method)
     }
@@ -269,6 +273,31 @@ impl<'f> Context<'f> {
             Expr::Call(call) => self.call_path(&call.func),
             _ => None,
         }
+    }
+
+    /// Whether the current code is test code: inside a `#[test]` function (any `*::test`
+    /// attribute), a `#[cfg(test)]` item, or a file under a `tests/` folder.
+    pub fn in_test_code(&self) -> bool {
+        self.test_depth > 0
+            || self
+                .file
+                .path
+                .components()
+                .any(|c| c.as_os_str() == "tests")
+    }
+
+    /// The source text of a syn span.
+    pub fn text(&self, span: SynSpan) -> &str {
+        let span = self.span(span);
+        self.file
+            .text
+            .get(span.start.byte..span.end.byte)
+            .unwrap_or("")
+    }
+
+    /// Whether the file uses tokio anywhere (a fix may then rely on it being a dependency).
+    pub fn file_uses_tokio(&self) -> bool {
+        self.file.text.contains("tokio")
     }
 
     /// Where the current code runs.
@@ -394,7 +423,26 @@ impl<'f> Context<'f> {
                 }
             }
             Expr::Array(array) => TripCount::Constant(array.elems.len() as u128),
-            Expr::Path(_) | Expr::Field(_) => TripCount::PerItem,
+            Expr::Macro(mac) => match macros::vec_literal_len(&mac.mac) {
+                Some(len) => TripCount::Constant(len as u128),
+                None => TripCount::Unknown,
+            },
+            Expr::Path(path) => {
+                let name = path
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
+                if let Some((_, count)) = self.local_counts.iter().rev().find(|(n, _)| *n == name) {
+                    *count
+                } else if is_constant_name(&name) || names_workers(&name) {
+                    TripCount::Fixed
+                } else {
+                    TripCount::PerItem
+                }
+            }
+            Expr::Field(_) => TripCount::PerItem,
             Expr::MethodCall(call) => self.method_trip_count(call),
             _ => TripCount::Unknown,
         }
@@ -423,11 +471,12 @@ impl<'f> Context<'f> {
             | "copied" | "drain" | "filter" | "map" | "values" | "keys" | "values_mut"
             | "lines" | "split_whitespace" | "chars" | "bytes" | "by_ref" | "peekable" => {
                 match strip(&call.receiver) {
-                    Expr::Path(_) | Expr::Field(_) => TripCount::PerItem,
-                    Expr::MethodCall(_) | Expr::Range(_) | Expr::Array(_) | Expr::Reference(_) => {
-                        self.trip_count(&call.receiver)
-                    }
-                    Expr::Macro(_) => TripCount::Unknown,
+                    Expr::Path(_)
+                    | Expr::Field(_)
+                    | Expr::MethodCall(_)
+                    | Expr::Range(_)
+                    | Expr::Array(_)
+                    | Expr::Macro(_) => self.trip_count(&call.receiver),
                     Expr::Try(_) | Expr::Call(_) if method == "lines" => TripCount::PerItem,
                     _ => TripCount::Unknown,
                 }
@@ -511,6 +560,36 @@ pub fn int_literal(expr: &Expr) -> Option<u128> {
     }
 }
 
+/// Whether a name follows the naming of constant items (`WORKERS`, `MAX_THREADS`).
+fn is_constant_name(name: &str) -> bool {
+    name.len() > 1
+        && name.chars().any(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Whether a collection's name says it holds one entry per worker (`workers`, `thread_states`):
+/// a loop over it runs once per worker, not once per input item.
+fn names_workers(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["worker", "thread", "core", "cpu"]
+        .iter()
+        .any(|w| name.contains(w))
+}
+
+/// The trip count of a loop over a local bound to `init`, when `init` is a literal collection
+/// or a chain starting from a range or literal (so the local is not input data).
+fn local_trip_count(cx: &Context<'_>, init: &Expr) -> Option<TripCount> {
+    match strip(chain_root(init)) {
+        root @ (Expr::Array(_) | Expr::Range(_) | Expr::Macro(_)) => match cx.trip_count(root) {
+            TripCount::PerItem => None,
+            count => Some(count),
+        },
+        _ => None,
+    }
+}
+
 fn mentions_len(expr: &Expr) -> bool {
     struct LenFinder(bool);
     impl Visit<'_> for LenFinder {
@@ -537,11 +616,7 @@ impl Visit<'_> for FixedCountFinder<'_, '_> {
     fn visit_expr_path(&mut self, path: &syn::ExprPath) {
         if let Some(last) = path.path.segments.last() {
             let name = last.ident.to_string();
-            let is_const = name.len() > 1
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-            self.found |= is_const || self.cx.core_count_locals.contains(&name);
+            self.found |= is_constant_name(&name) || self.cx.core_count_locals.contains(&name);
         }
     }
 }
@@ -651,10 +726,18 @@ impl<'f, 'r> Walker<'f, 'r> {
         debug_assert_eq!(self.cx.frames.len(), depth, "frame stack out of balance");
     }
 
+    fn in_test_if(&mut self, is_test: bool, f: impl FnOnce(&mut Self)) {
+        self.cx.test_depth += usize::from(is_test);
+        f(self);
+        self.cx.test_depth -= usize::from(is_test);
+    }
+
     fn with_core_locals(&mut self, f: impl FnOnce(&mut Self)) {
         let saved = std::mem::take(&mut self.cx.core_count_locals);
+        let saved_counts = std::mem::take(&mut self.cx.local_counts);
         f(self);
         self.cx.core_count_locals = saved;
+        self.cx.local_counts = saved_counts;
     }
 
     fn visit_fn(&mut self, is_async: bool, f: impl FnOnce(&mut Self)) {
@@ -690,12 +773,11 @@ impl<'f, 'r> Walker<'f, 'r> {
             Some(_) => return ClosureRole::Opaque,
             None => {}
         }
-        if method == "install" || in_rayon_chain(&call.receiver) {
-            if catalog::INLINE_CLOSURE_METHODS.contains(&method.as_str()) || method == "install" {
-                return ClosureRole::Rayon;
-            }
+        let inline = catalog::INLINE_CLOSURE_METHODS.contains(&method.as_str());
+        if method == "install" || (inline && in_rayon_chain(&call.receiver)) {
+            return ClosureRole::Rayon;
         }
-        if catalog::INLINE_CLOSURE_METHODS.contains(&method.as_str()) {
+        if inline {
             ClosureRole::Inline
         } else {
             ClosureRole::Opaque
@@ -803,6 +885,20 @@ fn init_lock_flavor(cx: &Context<'_>, expr: &Expr) -> Option<LockFlavor> {
     finder.found
 }
 
+/// Whether an item is test code: `#[test]`, `#[tokio::test]` and friends, or `#[cfg(test)]`.
+fn is_test_item(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        let path = attr.path();
+        if path.segments.last().is_some_and(|s| s.ident == "test") {
+            return true;
+        }
+        path.is_ident("cfg")
+            && attr
+                .parse_args::<syn::Meta>()
+                .is_ok_and(|meta| meta.path().is_ident("test"))
+    })
+}
+
 fn binding_name(pat: &Pat) -> Option<String> {
     match pat {
         Pat::Ident(p) => Some(p.ident.to_string()),
@@ -813,8 +909,10 @@ fn binding_name(pat: &Pat) -> Option<String> {
 
 impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
-        self.visit_fn(item.sig.asyncness.is_some(), |w| {
-            visit::visit_item_fn(w, item)
+        self.in_test_if(is_test_item(&item.attrs), |w| {
+            w.visit_fn(item.sig.asyncness.is_some(), |w| {
+                visit::visit_item_fn(w, item)
+            });
         });
     }
 
@@ -835,7 +933,9 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
             return;
         };
         self.cx.imports.push_items(items);
-        visit::visit_item_mod(self, item);
+        self.in_test_if(is_test_item(&item.attrs), |w| {
+            visit::visit_item_mod(w, item)
+        });
         self.cx.imports.pop();
     }
 
@@ -867,6 +967,9 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         };
         if self.cx.is_fixed_count(&init.expr) {
             self.cx.core_count_locals.push(name.clone());
+        }
+        if let Some(count) = local_trip_count(&self.cx, &init.expr) {
+            self.cx.local_counts.push((name.clone(), count));
         }
         if let Some(flavor) = init_lock_flavor(&self.cx, &init.expr) {
             self.cx.lock_decls.insert(name.clone(), flavor);
@@ -920,10 +1023,10 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         for arg in &call.args {
             self.visit_arg(arg, role);
         }
-        if api == Some(Api::Drop) {
-            if let Some(name) = call.args.first().and_then(path_ident) {
-                self.drop_guard(&name);
-            }
+        if api == Some(Api::Drop)
+            && let Some(name) = call.args.first().and_then(path_ident)
+        {
+            self.drop_guard(&name);
         }
     }
 

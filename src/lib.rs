@@ -12,6 +12,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod discover;
 pub mod error;
+pub mod fix;
 pub mod lint;
 mod macros;
 pub mod parse;

@@ -51,6 +51,28 @@ pub fn parse_args(mac: &syn::Macro) -> Vec<Expr> {
     parsed.unwrap_or_default()
 }
 
+/// The number of elements of a `vec![a, b, c]` literal (`None` for `vec![x; n]` or other macros).
+pub fn vec_literal_len(mac: &syn::Macro) -> Option<usize> {
+    let is_vec = mac.path.segments.last().is_some_and(|s| s.ident == "vec");
+    if !is_vec {
+        return None;
+    }
+    let repeat = mac
+        .tokens
+        .clone()
+        .into_iter()
+        .any(|t| matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == ';'));
+    if repeat {
+        return None;
+    }
+    Parser::parse2(
+        Punctuated::<Expr, Token![,]>::parse_terminated,
+        mac.tokens.clone(),
+    )
+    .ok()
+    .map(|items| items.len())
+}
+
 fn parse_format_args(input: ParseStream<'_>) -> syn::Result<Vec<Expr>> {
     let mut exprs = Vec::new();
     while !input.is_empty() {

@@ -314,10 +314,10 @@ pub fn apply(
     }
     let attr_covers = std::mem::take(&mut finder.attrs);
     for cover in &mut covers {
-        if let Some((start, end)) = &mut cover.lines {
-            if let Some(&(_, widened)) = targets.iter().find(|(line, _)| *line == *start) {
-                *end = widened.max(*end);
-            }
+        if let Some((start, end)) = &mut cover.lines
+            && let Some(&(_, widened)) = targets.iter().find(|(line, _)| *line == *start)
+        {
+            *end = widened.max(*end);
         }
     }
     covers.extend(attr_covers);
@@ -501,11 +501,11 @@ fn concur_allows(file: &SourceFile, attr: &Attribute) -> Vec<(String, Span, bool
         };
         for path in paths {
             let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-            if let [tool, rule] = segments.as_slice() {
-                if tool == "concur" {
-                    let last = path.segments.last().expect("two segments");
-                    found.push((rule.clone(), Span::from_syn(file, last.ident.span()), false));
-                }
+            if let [tool, rule] = segments.as_slice()
+                && tool == "concur"
+            {
+                let last = path.segments.last().expect("two segments");
+                found.push((rule.clone(), Span::from_syn(file, last.ident.span()), false));
             }
         }
     }

@@ -117,3 +117,54 @@ fn every_rule_has_fixtures_with_positive_and_negative_cases() {
         );
     }
 }
+
+fn fixed_text(path: &Path, text: String) -> concur::fix::Fixed {
+    let options = Options::default();
+    let file = SourceFile::new(path.to_path_buf(), text);
+    let found = lint_source(&file, &options);
+    concur::fix::fix_source(&file, &found, concur::fix::FixMode::Unsafe, &options)
+}
+
+#[test]
+fn fixable_fixtures_match_their_fixed_files_and_fixing_is_idempotent() {
+    let mut pairs = 0;
+    for path in fixture_files() {
+        let fixed_path = path.with_extension("fixed.rs");
+        if !fixed_path.exists() {
+            continue;
+        }
+        pairs += 1;
+        let text = std::fs::read_to_string(&path).expect("fixture is UTF-8");
+        let expected = std::fs::read_to_string(&fixed_path).expect("fixed fixture is UTF-8");
+        let fixed = fixed_text(&path, text);
+        assert!(
+            fixed.text == expected,
+            "{}: `--fix --unsafe-fixes` output differs from {}:\n{}",
+            path.display(),
+            fixed_path.display(),
+            concur::fix::unified_diff(&fixed_path, &expected, &fixed.text)
+        );
+        let again = fixed_text(&fixed_path, expected.clone());
+        assert_eq!(
+            again.text,
+            expected,
+            "{}: a second fix changed the file",
+            fixed_path.display()
+        );
+        assert_eq!(again.applied, 0);
+    }
+    assert!(pairs > 0, "no .fixed.rs fixture pairs found");
+}
+
+#[test]
+fn fixing_any_fixture_leaves_a_file_that_parses() {
+    for path in fixture_files() {
+        let text = std::fs::read_to_string(&path).expect("fixture is UTF-8");
+        let fixed = fixed_text(&path, text);
+        assert!(
+            syn::parse_file(&fixed.text).is_ok(),
+            "{}: fixed text does not parse",
+            path.display()
+        );
+    }
+}
