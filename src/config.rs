@@ -289,14 +289,7 @@ pub struct Effective {
 pub fn effective(file: Option<Arc<FileConfig>>, overrides: &Overrides) -> Effective {
     let mut levels: Vec<(&'static str, RuleLevel, Origin)> = RULES
         .iter()
-        .map(|r| {
-            let level = if r.default_level == Level::Error {
-                RuleLevel::Deny
-            } else {
-                RuleLevel::Warn
-            };
-            (r.name, level, Origin::Default)
-        })
+        .map(|r| (r.name, default_level(r.name), Origin::Default))
         .collect();
     let layers = file
         .as_ref()
@@ -305,8 +298,13 @@ pub fn effective(file: Option<Arc<FileConfig>>, overrides: &Overrides) -> Effect
         .chain([&overrides.layer]);
     for layer in layers {
         if let Some((select, origin)) = &layer.select {
-            for entry in levels.iter_mut().filter(|e| !select.contains(&e.0)) {
-                *entry = (entry.0, RuleLevel::Allow, origin.clone());
+            for entry in levels.iter_mut() {
+                if !select.contains(&entry.0) {
+                    *entry = (entry.0, RuleLevel::Allow, origin.clone());
+                } else if entry.1 == RuleLevel::Allow {
+                    // A later layer's select turns back on what an earlier one left out.
+                    *entry = (entry.0, default_level(entry.0), origin.clone());
+                }
             }
         }
         for (name, origin) in &layer.ignore {
@@ -344,6 +342,14 @@ pub fn effective(file: Option<Arc<FileConfig>>, overrides: &Overrides) -> Effect
         file,
         levels,
         options,
+    }
+}
+
+/// A rule's level when nothing configures it.
+fn default_level(rule: &str) -> RuleLevel {
+    match rules::find(rule).map(|r| r.default_level) {
+        Some(Level::Error) => RuleLevel::Deny,
+        _ => RuleLevel::Warn,
     }
 }
 
