@@ -220,7 +220,7 @@ impl Overrides {
             .into_iter()
             .map(|r| (r, Origin::Cli("--ignore")))
             .collect();
-        // Like rustc's flags, the strongest wins when a rule is named twice: -A, then -W, then -D.
+        // A rule named by several of -A/-W/-D gets the strongest: deny over warn over allow.
         for (flag, list, level) in [
             ("-A", allow, RuleLevel::Allow),
             ("-W", warn, RuleLevel::Warn),
