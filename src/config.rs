@@ -80,7 +80,8 @@ impl RuleLevel {
 pub struct Settings {
     /// Extra functions (canonical paths, `my_crate::io::read_all`) that block the thread.
     pub blocking_functions: Vec<String>,
-    /// Extra lock types (canonical paths) that behave like `std::sync::Mutex`.
+    /// Extra lock types (canonical paths) that behave like `std::sync::Mutex`: their
+    /// constructors (`FairMutex::new(..)`) make blocking locks.
     pub lock_types: Vec<String>,
     /// Loops with a literal trip count above this bound count as heavy.
     pub heavy_loop_bound: Option<u64>,

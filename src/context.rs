@@ -221,15 +221,24 @@ impl<'f> Context<'f> {
         catalog::lookup(&canonical).or_else(|| self.configured_api(&canonical))
     }
 
-    /// What the project's configuration says a path is (`options.blocking-functions`).
+    /// What the project's configuration says a called path is: a blocking function
+    /// (`options.blocking-functions`) or a lock type's constructor (`options.lock-types`,
+    /// taken as std-like blocking locks).
     fn configured_api(&self, path: &CanonicalPath) -> Option<Api> {
-        let functions = &self.options.settings.blocking_functions;
-        if functions.is_empty() {
+        let settings = &self.options.settings;
+        if settings.blocking_functions.is_empty() && settings.lock_types.is_empty() {
             return None;
         }
-        functions
-            .contains(&path.join("::"))
-            .then_some(Api::Blocking(catalog::Blocking::Wait))
+        let joined = path.join("::");
+        if settings.blocking_functions.contains(&joined) {
+            return Some(Api::Blocking(catalog::Blocking::Wait));
+        }
+        let owner = joined.rsplit_once("::").map(|(owner, _)| owner)?;
+        settings
+            .lock_types
+            .iter()
+            .any(|t| t == owner)
+            .then_some(Api::LockType(LockFlavor::Std))
     }
 
     /// The canonical path of a call's callee, when it is a path.
