@@ -14,6 +14,7 @@ use syn::{Block, Expr, ExprClosure, ExprMethodCall, Local, Pat};
 
 use crate::catalog::{self, Api, Blocking, LockFlavor};
 use crate::diagnostic::{Diagnostic, Span};
+use crate::lint::Options;
 use crate::locks::LockScope;
 use crate::macros;
 use crate::resolve::{CanonicalPath, Imports};
@@ -153,6 +154,7 @@ impl Guard {
 pub struct Context<'f> {
     /// The file being linted.
     pub file: &'f SourceFile,
+    options: &'f Options,
     imports: Imports,
     frames: Vec<Frame>,
     guards: Vec<Guard>,
@@ -170,9 +172,10 @@ pub struct Context<'f> {
 }
 
 impl<'f> Context<'f> {
-    fn new(file: &'f SourceFile) -> Self {
+    fn new(file: &'f SourceFile, options: &'f Options) -> Self {
         Context {
             file,
+            options,
             imports: Imports::default(),
             frames: Vec::new(),
             guards: Vec::new(),
@@ -186,6 +189,11 @@ impl<'f> Context<'f> {
             uses_tokio: std::cell::OnceCell::new(),
             locks: LockScope::default(),
         }
+    }
+
+    /// The run's options: enabled rules and configured rule options.
+    pub fn options(&self) -> &Options {
+        self.options
     }
 
     /// Resolves a syn span to a diagnostic span in this file.
@@ -216,7 +224,28 @@ impl<'f> Context<'f> {
     /// What the callee of a call expression is, if the catalog knows it.
     pub fn call_api(&self, func: &Expr) -> Option<Api> {
         let Expr::Path(path) = func else { return None };
-        catalog::lookup(&self.resolve(&path.path))
+        let canonical = self.resolve(&path.path);
+        catalog::lookup(&canonical).or_else(|| self.configured_api(&canonical))
+    }
+
+    /// What the project's configuration says a called path is: a blocking function
+    /// (`options.blocking-functions`) or a lock type's constructor (`options.lock-types`,
+    /// taken as std-like blocking locks).
+    fn configured_api(&self, path: &CanonicalPath) -> Option<Api> {
+        let settings = &self.options.settings;
+        if settings.blocking_functions.is_empty() && settings.lock_types.is_empty() {
+            return None;
+        }
+        let joined = path.join("::");
+        if settings.blocking_functions.contains(&joined) {
+            return Some(Api::Blocking(catalog::Blocking::Wait));
+        }
+        let owner = joined.rsplit_once("::").map(|(owner, _)| owner)?;
+        settings
+            .lock_types
+            .iter()
+            .any(|t| t == owner)
+            .then_some(Api::LockType(LockFlavor::Std))
     }
 
     /// The canonical path of a call's callee, when it is a path.
@@ -691,9 +720,10 @@ impl<'f, 'r> Walker<'f, 'r> {
         file: &'f SourceFile,
         ast: &syn::File,
         rules: &'r mut [Box<dyn Rule>],
+        options: &'f Options,
     ) -> Vec<Diagnostic> {
         let mut walker = Walker {
-            cx: Context::new(file),
+            cx: Context::new(file, options),
             rules,
             out: Vec::new(),
             pending_role: None,

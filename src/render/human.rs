@@ -60,7 +60,7 @@ fn to_codespan(diag: &Diagnostic) -> CsDiagnostic<()> {
     if let Some(suggestion) = &diag.suggestion {
         notes.push(format!("suggestion: {}", suggestion.message));
     }
-    if !crate::render::is_tool_finding(diag) {
+    if crate::rules::find(diag.rule).is_some() {
         notes.push(format!(
             "`concur explain {}` tells more; `// concur: ignore[{}]` silences this line",
             diag.rule, diag.rule
