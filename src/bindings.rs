@@ -135,13 +135,6 @@ impl Use<'_> {
             Parent::Arg(_) | Parent::Other => !self.borrowed,
         }
     }
-
-    /// Whether this use is `drop(x)`.
-    pub fn is_drop(&self, cx: &Context<'_>) -> bool {
-        matches!(self.parent, Parent::Arg(call) if cx.call_api(&call.func) == Some(Api::Drop))
-            && !self.borrowed
-            && !self.in_closure
-    }
 }
 
 /// Options for [`uses`].

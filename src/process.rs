@@ -333,3 +333,31 @@ pub fn mentions_isolation(cx: &Context<'_>, node: &impl Spanned) -> bool {
             .any(|w| lower.contains(w))
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(src: &str) -> Option<String> {
+        str_literal(&syn::parse_str::<Expr>(src).expect("test expression parses"))
+    }
+
+    #[test]
+    fn string_literals_are_seen_through_conversions() {
+        assert_eq!(lit(r#""cp""#).as_deref(), Some("cp"));
+        assert_eq!(lit(r#"&"-c".to_string()"#).as_deref(), Some("-c"));
+        assert_eq!(lit(r#"String::from("ls")"#).as_deref(), Some("ls"));
+        assert_eq!(lit("script"), None);
+        assert_eq!(lit(r#"format!("{x}")"#), None);
+    }
+
+    #[test]
+    fn shell_command_flags() {
+        for flag in ["-c", "-lc", "-euc", "/C", "/c", "-Command"] {
+            assert!(is_command_flag(flag), "{flag}");
+        }
+        for flag in ["-x", "--color", "c", "-", "/K"] {
+            assert!(!is_command_flag(flag), "{flag}");
+        }
+    }
+}

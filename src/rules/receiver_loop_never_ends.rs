@@ -37,6 +37,14 @@ impl ReceiverLoopNeverEnds {
             if receive.kind != ReceiveKind::Blocking || receive.can_exit() {
                 continue;
             }
+            // A loop that sends on the channel itself (a work queue feeding back) keeps the
+            // sender on purpose and must end some other way.
+            if sender_uses
+                .iter()
+                .any(|u| receive.pos < u.pos && u.pos < receive.end)
+            {
+                continue;
+            }
             let before: Vec<_> = sender_uses.iter().filter(|u| u.pos < receive.pos).collect();
             let Some(clone) = before.iter().find(|u| u.first_method_is("clone")) else {
                 continue;

@@ -134,3 +134,16 @@ impl Rule for ShellCommandInjection {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_captures_in_format_strings() {
+        assert!(has_inline_capture("rm {path}"));
+        assert!(has_inline_capture("tar {0} {name:?}"));
+        assert!(!has_inline_capture("echo {{literal}} {}"));
+        assert!(!has_inline_capture("run {0} {CONST_DIR}"));
+    }
+}

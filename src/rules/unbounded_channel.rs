@@ -73,7 +73,7 @@ impl UnboundedChannel {
             || channel.receiver.as_ref().is_some_and(|receiver| {
                 bindings::uses(cx, receiver, channel.rest, follow)
                     .iter()
-                    .any(|u| u.in_spawned || u.gives_away())
+                    .any(|u| u.in_spawned)
             });
         if !consumer_elsewhere {
             return;
