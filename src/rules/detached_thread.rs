@@ -2,7 +2,9 @@
 
 use syn::{Expr, Pat, Stmt};
 
-use crate::catalog::Api;
+use syn::visit::Visit;
+
+use crate::catalog::{self, Api};
 use crate::context::{Context, callee_span, chain_root, sends_on_channel, unwrapped};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Rule, declare_rule};
@@ -56,7 +58,53 @@ fn dropped_spawn<'s>(cx: &Context<'_>, stmt: &'s Stmt) -> Option<&'s Expr> {
     };
     let spawn = unwrapped(value);
     // A worker that sends its results on a channel is observed through the channel.
-    (is_plain_detachable_spawn(cx, spawn) && !sends_on_channel(spawn)).then_some(spawn)
+    (is_plain_detachable_spawn(cx, spawn)
+        && !sends_on_channel(spawn)
+        && !is_service_thread(cx, spawn))
+    .then_some(spawn)
+}
+
+/// Whether the thread's body is one service loop: a `loop` with no `break` (joining it would
+/// wait forever) or a `for` over a channel receiver (it ends when the senders are gone). Such
+/// threads are daemons by design; there is nothing to join at a useful time.
+fn is_service_thread(cx: &Context<'_>, spawn: &Expr) -> bool {
+    let args = match spawn {
+        Expr::Call(call) => &call.args,
+        Expr::MethodCall(call) => &call.args,
+        _ => return false,
+    };
+    let Some(Expr::Closure(closure)) = args.first() else {
+        return false;
+    };
+    let body = match &*closure.body {
+        Expr::Block(block) => match block.block.stmts.as_slice() {
+            [Stmt::Expr(expr, _)] => expr,
+            _ => return false,
+        },
+        body => body,
+    };
+    match body {
+        Expr::Loop(l) => !breaks_out(&l.body),
+        Expr::ForLoop(f) => cx
+            .chain_root_path(&f.expr)
+            .is_some_and(|root| matches!(catalog::lookup(&root), Some(Api::ChannelNew { .. }))),
+        _ => false,
+    }
+}
+
+/// Whether a loop body contains a `break` (outside closures and async blocks).
+fn breaks_out(body: &syn::Block) -> bool {
+    struct BreakFinder(bool);
+    impl Visit<'_> for BreakFinder {
+        fn visit_expr_break(&mut self, _: &syn::ExprBreak) {
+            self.0 = true;
+        }
+        fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &syn::ExprAsync) {}
+    }
+    let mut finder = BreakFinder(false);
+    finder.visit_block(body);
+    finder.0
 }
 
 impl Rule for DetachedThread {
