@@ -60,6 +60,8 @@ pub enum Command {
         /// The rule name, e.g. `blocking_call_in_async`.
         rule: String,
     },
+    /// Run the language server over stdio (for editors).
+    Lsp,
 }
 
 /// Paths and output options of a lint run.
@@ -112,6 +114,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Rules) => print_rules(),
         Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Lsp) => crate::lsp::run(),
         None => {
             let report = lint::lint_paths(&cli.lint.paths, &options(&cli.lint.output));
             finish(&report, &Packages::default(), &cli.lint.output)

@@ -12,6 +12,7 @@ pub mod discover;
 pub mod error;
 pub mod fix;
 pub mod lint;
+pub mod lsp;
 mod macros;
 pub mod parse;
 pub mod render;
