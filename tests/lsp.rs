@@ -104,10 +104,14 @@ impl Lsp {
     }
 
     fn initialize(&mut self) -> Value {
+        self.initialize_with(json!({}))
+    }
+
+    fn initialize_with(&mut self, capabilities: Value) -> Value {
         let root = std::env::temp_dir();
         let response = self.request(
             "initialize",
-            json!({ "processId": null, "rootUri": format!("file://{}", root.display()), "capabilities": {} }),
+            json!({ "processId": null, "rootUri": format!("file://{}", root.display()), "capabilities": capabilities }),
         );
         self.notify("initialized", json!({}));
         response
@@ -132,6 +136,11 @@ impl Lsp {
         let response = self.request("shutdown", Value::Null);
         assert_eq!(response["result"], Value::Null, "{response}");
         assert!(response.get("error").is_none(), "{response}");
+        self.exit()
+    }
+
+    /// Sends `exit` and waits for the server to end.
+    fn exit(mut self) -> ExitStatus {
         self.notify("exit", Value::Null);
         let deadline = Instant::now() + TIMEOUT;
         loop {
@@ -485,4 +494,38 @@ fn latency_on_a_2000_line_file() {
         concur::lsp::DEBOUNCE
     );
     assert!(lsp.shutdown().success());
+}
+
+#[test]
+fn config_changes_relint_open_documents() {
+    let mut lsp = Lsp::start();
+    lsp.initialize_with(
+        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } }),
+    );
+    let register = lsp.wait_for("watch registration", |m| {
+        m["method"] == "client/registerCapability"
+    });
+    let watchers = &register["params"]["registrations"][0]["registerOptions"]["watchers"];
+    assert_eq!(watchers[0]["globPattern"], "**/concur.toml", "{register}");
+    lsp.send(&json!({ "jsonrpc": "2.0", "id": register["id"], "result": null }));
+
+    lsp.open(URI, SLEEPY);
+    assert_eq!(lsp.diagnostics(URI, 1).len(), 1);
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": "file:///tmp/concur.toml", "type": 2 }] }),
+    );
+    assert_eq!(
+        lsp.diagnostics(URI, 1).len(),
+        1,
+        "re-linted and published again"
+    );
+    assert!(lsp.shutdown().success());
+}
+
+#[test]
+fn exit_without_shutdown_is_status_1() {
+    let mut lsp = Lsp::start();
+    lsp.initialize();
+    assert_eq!(lsp.exit().code(), Some(1));
 }

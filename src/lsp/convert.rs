@@ -121,17 +121,20 @@ pub fn shift_position(pos: LspPosition, range: Range, new_text: &str) -> LspPosi
     let last_line = new_text.rsplit('\n').next().unwrap_or("");
     let last_len: u32 = to_u32(last_line.encode_utf16().count());
     let new_end = if new_lines == 0 {
-        LspPosition::new(range.start.line, range.start.character + last_len)
-    } else {
-        LspPosition::new(range.start.line + to_u32(new_lines), last_len)
-    };
-    if pos.line == range.end.line {
         LspPosition::new(
-            new_end.line,
-            new_end.character + (pos.character - range.end.character),
+            range.start.line,
+            range.start.character.saturating_add(last_len),
         )
     } else {
-        LspPosition::new(pos.line - range.end.line + new_end.line, pos.character)
+        LspPosition::new(range.start.line.saturating_add(to_u32(new_lines)), last_len)
+    };
+    // `pos >= range.end` here, so neither subtraction can wrap.
+    if pos.line == range.end.line {
+        let past_end = pos.character - range.end.character;
+        LspPosition::new(new_end.line, new_end.character.saturating_add(past_end))
+    } else {
+        let below = pos.line - range.end.line;
+        LspPosition::new(new_end.line.saturating_add(below), pos.character)
     }
 }
 

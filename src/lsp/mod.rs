@@ -169,7 +169,7 @@ impl Server {
                 },
             };
             let exit = match next {
-                Some(msg) => self.handle(msg),
+                Some(msg) => self.handle_guarded(msg),
                 None => {
                     self.lint_due(Instant::now());
                     None
@@ -183,6 +183,27 @@ impl Server {
             }
             if let Some(code) = exit {
                 return code;
+            }
+        }
+    }
+
+    /// Handles one message, turning a panic (a bug in concur) into a logged internal error and,
+    /// for a request, an `InternalError` response: the server goes on.
+    fn handle_guarded(&mut self, msg: Message) -> Option<u8> {
+        let request = match &msg {
+            Message::Request(req) => Some((req.id.clone(), req.method.clone())),
+            _ => None,
+        };
+        match catch_unwind(AssertUnwindSafe(|| self.handle(msg))) {
+            Ok(exit) => exit,
+            Err(panic) => {
+                let message = panic_message(&*panic);
+                eprintln!("concur lsp: internal error (please report): {message}");
+                if let Some((id, method)) = request {
+                    let message = format!("internal error handling `{method}`: {message}");
+                    self.reply_err(id, ErrorCode::InternalError, message);
+                }
+                None
             }
         }
     }
@@ -479,11 +500,7 @@ impl Server {
         let diagnostics = match result {
             Ok(diagnostics) => diagnostics,
             Err(panic) => {
-                let message = panic
-                    .downcast_ref::<&str>()
-                    .map(ToString::to_string)
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "panic".into());
+                let message = panic_message(&*panic);
                 eprintln!(
                     "concur lsp: internal error while linting `{}` (please report): {message}",
                     uri.as_str()
@@ -603,6 +620,15 @@ impl Finding {
             fix.range = convert::shift_range(fix.range, edit, new_text);
         }
     }
+}
+
+/// The text a panic was raised with.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(ToString::to_string)
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
 }
 
 /// Decodes a notification's params and handles them.
