@@ -79,6 +79,8 @@ pub enum Command {
         #[command(flatten)]
         config: ConfigArgs,
     },
+    /// Run the language server over stdio (for editors).
+    Lsp,
 }
 
 /// Paths and output options of a lint run.
@@ -197,6 +199,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Config { show, path, config }) => show_config(show, &path, &config),
         None => lint_and_report(&cli.lint.paths, &Packages::default(), &cli.lint.output),
+        Some(Command::Lsp) => crate::lsp::run(),
     }
 }
 

@@ -20,6 +20,7 @@ pub mod fix;
 pub mod lint;
 /// Lock identity and acquisitions shared by the lock rules.
 pub mod locks;
+pub mod lsp;
 mod macros;
 pub mod parse;
 /// `std::process::Command` chains and bindings: program, arguments, shell scripts.

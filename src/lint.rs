@@ -17,7 +17,7 @@ use crate::{parse, rules};
 
 /// Stack size of analysis threads: syn's parser, the walk and the AST's drop recurse once
 /// per nesting level, and generated code can nest deeply.
-const ANALYSIS_STACK: usize = 256 << 20;
+pub const ANALYSIS_STACK: usize = 256 << 20;
 
 /// Which rules run and how: built from configuration files and flags by [`crate::config`].
 #[derive(Debug, Clone)]
