@@ -85,6 +85,9 @@ pub struct OutputArgs {
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Cache and timing options.
+    #[command(flatten)]
+    pub perf: PerfArgs,
 }
 
 /// Output formats.
@@ -113,8 +116,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Rules) => print_rules(),
         Some(Command::Explain { rule }) => explain(&rule),
         None => {
-            let report = lint::lint_paths(&cli.lint.paths, &options(&cli.lint.output));
-            finish(&report, &Packages::default(), &cli.lint.output)
+            let options = options(&cli.lint.output, PathBuf::from(crate::cache::DEFAULT_DIR));
+            let report = lint::lint_paths(&cli.lint.paths, &options);
+            finish_timed(&report, &Packages::default(), &cli.lint.output, &options)
         }
     }
 }
@@ -134,15 +138,36 @@ pub fn run_cargo(cli: CargoCli) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let report = lint::lint_paths(&ws.paths, &options(&cli.output));
-    finish(&report, &ws.packages, &cli.output)
+    let options = options(&cli.output, ws.target_dir.join(crate::cache::TARGET_SUBDIR));
+    let report = lint::lint_paths(&ws.paths, &options);
+    finish_timed(&report, &ws.packages, &cli.output, &options)
 }
 
-fn options(output: &OutputArgs) -> Options {
+fn options(output: &OutputArgs, cache_dir: PathBuf) -> Options {
     Options {
         jobs: output.jobs,
+        cache_dir: (!output.perf.no_cache).then_some(cache_dir),
+        stats: output.perf.stats.then(Default::default),
         ..Options::default()
     }
+}
+
+/// [`finish`], timed as the render phase, then the `--stats` table.
+fn finish_timed(
+    report: &Report,
+    packages: &Packages,
+    output: &OutputArgs,
+    options: &Options,
+) -> ExitCode {
+    let stats = options.stats.as_deref();
+    let code = crate::stats::time(stats, crate::stats::Phase::Render, || {
+        finish(report, packages, output)
+    });
+    if let Some(stats) = stats {
+        let jobs = options.jobs.unwrap_or_else(rayon::current_num_threads);
+        let _ = stats.write(jobs, &mut std::io::stderr().lock());
+    }
+    code
 }
 
 fn finish(report: &Report, packages: &Packages, output: &OutputArgs) -> ExitCode {
@@ -229,4 +254,16 @@ fn explain(name: &str) -> ExitCode {
     }
     eprintln!("help: `concur rules` lists every rule");
     ExitCode::from(2)
+}
+
+/// Result cache and timing flags (issue 10), shared by both binaries.
+#[derive(Debug, Args)]
+pub struct PerfArgs {
+    /// Lint every file, neither reading nor writing the result cache (`.concur_cache/`, or
+    /// `target/concur-cache` for `cargo concur`).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Print to stderr where the time went: per phase and per rule.
+    #[arg(long)]
+    pub stats: bool,
 }

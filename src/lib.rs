@@ -6,6 +6,8 @@
 
 /// Uses of a local binding in the rest of its block (cloned, dropped, moved, looped over).
 pub mod bindings;
+/// The per-file result cache: unchanged files are not parsed again.
+pub mod cache;
 pub mod catalog;
 /// Channel bindings, the fate of their halves and the shapes of receive loops.
 pub mod channels;
@@ -26,4 +28,6 @@ pub mod render;
 pub mod resolve;
 pub mod rules;
 pub mod source;
+/// `--stats`: time per phase and per rule.
+pub mod stats;
 pub mod workspace;
