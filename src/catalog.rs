@@ -472,6 +472,9 @@ pub fn normalize(mut path: Vec<String>) -> Vec<String> {
 /// What a canonical path is, if the catalog knows it. A constructor of a known type
 /// (`Mutex::new`, `AtomicUsize::new`) answers with the type's entry.
 pub fn lookup(path: &[String]) -> Option<Api> {
+    if !may_lookup(path.last()?) {
+        return None;
+    }
     let tables = tables();
     let joined = path.join("::");
     if let Some(api) = tables.paths.get(joined.as_str()) {
@@ -481,10 +484,7 @@ pub fn lookup(path: &[String]) -> Option<Api> {
         return Some(api);
     }
     let (last, owner) = path.split_last()?;
-    if matches!(
-        last.as_str(),
-        "new" | "const_new" | "default" | "from" | "new_with"
-    ) {
+    if is_constructor(last) {
         let owner = owner.join("::");
         return tables
             .paths
@@ -511,6 +511,9 @@ fn reentrant_by_name(path: &[String]) -> Option<Api> {
 
 /// What `root(..).….method(..)` is, for a chain whose root call has canonical path `root`.
 pub fn lookup_method(root: &[String], method: &str) -> Option<Api> {
+    if !may_lookup_method(method) {
+        return None;
+    }
     let root = root.join("::");
     tables().methods.get(&(root.as_str(), method)).copied()
 }
@@ -590,6 +593,48 @@ pub const RAYON_ITER_METHODS: &[&str] = &[
     "par_windows",
     "par_drain",
 ];
+
+// --- perf: exact fast rejection (issue 10) ---
+// Resolving a path allocates; most calls in real code are to the crate's own functions. These
+// filters answer "the catalog cannot know this" from one segment, exactly: `false` only when
+// `lookup`/`lookup_method` would answer `None` anyway.
+
+/// Last segments of catalog paths, and method names of chains on catalog roots.
+struct Filters {
+    path_lasts: HashSet<&'static str>,
+    root_methods: HashSet<&'static str>,
+}
+
+fn filters() -> &'static Filters {
+    static FILTERS: OnceLock<Filters> = OnceLock::new();
+    FILTERS.get_or_init(|| Filters {
+        path_lasts: PATHS
+            .iter()
+            .filter_map(|(path, _)| path.rsplit("::").next())
+            .collect(),
+        root_methods: METHODS_ON_ROOT
+            .iter()
+            .flat_map(|(_, names, _)| names.iter().copied())
+            .collect(),
+    })
+}
+
+/// Whether a last segment names a constructor, which [`lookup`] maps to its type's entry.
+fn is_constructor(last: &str) -> bool {
+    matches!(last, "new" | "const_new" | "default" | "from" | "new_with")
+}
+
+/// Whether [`lookup`] can know a canonical path ending in `last`; `false` means it answers
+/// `None` for every such path.
+pub fn may_lookup(last: &str) -> bool {
+    is_constructor(last) || filters().path_lasts.contains(last)
+}
+
+/// Whether [`lookup_method`] can know a method named `method` on some root; `false` means it
+/// answers `None` whatever the root.
+pub fn may_lookup_method(method: &str) -> bool {
+    filters().root_methods.contains(method)
+}
 
 #[cfg(test)]
 mod tests {
