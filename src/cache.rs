@@ -224,3 +224,91 @@ fn prune_indexes(dir: &Path) {
         let _ = std::fs::remove_file(path);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Span;
+
+    fn finding(path: &str) -> Diagnostic {
+        Diagnostic::new(
+            crate::rules::RULES[0].name,
+            PathBuf::from(path),
+            Span::file_start(),
+            "message",
+        )
+    }
+
+    #[test]
+    fn threads_stats_and_the_cache_folder_do_not_change_the_fingerprint() {
+        let plain = Options::default();
+        let other = Options {
+            jobs: Some(1),
+            cache_dir: Some(PathBuf::from("elsewhere")),
+            stats: Some(Default::default()),
+            ..Options::default()
+        };
+        assert_eq!(fingerprint(&plain), fingerprint(&other));
+        let fewer = Options {
+            rules: plain.rules[1..].to_vec(),
+            ..Options::default()
+        };
+        assert_ne!(fingerprint(&plain), fingerprint(&fewer));
+    }
+
+    #[test]
+    fn an_entry_that_does_not_match_its_file_is_not_used() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let options = Options::default();
+        let cache = Cache::open(dir.path(), &options);
+        let hash = ContentHash::of(b"fn main() {}");
+        cache.put(Path::new("a.rs"), hash, 12, &[finding("a.rs")]);
+        cache.put(Path::new("b.rs"), hash, 12, &[finding("elsewhere.rs")]);
+        cache.save(&[]).expect("cache written");
+        let cache = Cache::open(dir.path(), &options);
+        assert_eq!(
+            cache.get(Path::new("a.rs"), hash, 12),
+            Some(vec![finding("a.rs")])
+        );
+        assert_eq!(
+            cache.get(Path::new("a.rs"), hash, 13),
+            None,
+            "length differs"
+        );
+        assert_eq!(
+            cache.get(Path::new("a.rs"), ContentHash::of(b"x"), 12),
+            None,
+            "content differs"
+        );
+        assert_eq!(
+            cache.get(Path::new("b.rs"), hash, 12),
+            None,
+            "finding names another file"
+        );
+        assert!(
+            cache.rewrite.load(Ordering::Relaxed),
+            "a bad entry gets the index rewritten"
+        );
+    }
+
+    #[test]
+    fn an_unknown_rule_name_makes_the_index_untrusted() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let options = Options::default();
+        let cache = Cache::open(dir.path(), &options);
+        cache.put(
+            Path::new("a.rs"),
+            ContentHash::of(b""),
+            0,
+            &[finding("a.rs")],
+        );
+        cache.save(&[]).expect("cache written");
+        let index = Cache::open(dir.path(), &options).index;
+        let text = std::fs::read_to_string(&index).expect("index written");
+        let (_, body) = text.split_once('\n').expect("header line");
+        let body = body.replace(crate::rules::RULES[0].name, "no_such_rule");
+        let checksum = xxhash_rust::xxh3::xxh3_64(body.as_bytes());
+        std::fs::write(&index, format!("{MAGIC} {checksum:016x}\n{body}")).expect("rewrite index");
+        assert!(read_index(&index).is_none());
+    }
+}
