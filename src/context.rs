@@ -224,6 +224,11 @@ impl<'f> Context<'f> {
     pub fn call_api(&self, func: &Expr) -> Option<Api> {
         let Expr::Path(path) = func else { return None };
         if !self.may_name_catalog_path(&path.path) {
+            debug_assert_eq!(
+                catalog::lookup(&self.resolve(&path.path)),
+                None,
+                "catalog::may_lookup is out of date"
+            );
             return None;
         }
         catalog::lookup(&self.resolve(&path.path))
@@ -239,6 +244,13 @@ impl<'f> Context<'f> {
     /// handle receiver (`s.spawn(..)` inside `thread::scope`), or by an unambiguous name.
     pub fn method_api(&self, call: &ExprMethodCall) -> Option<Api> {
         let method = call.method.to_string();
+        debug_assert!(
+            catalog::may_lookup_method(&method)
+                || self
+                    .chain_root_path(&call.receiver)
+                    .is_none_or(|root| catalog::lookup_method(&root, &method).is_none()),
+            "catalog::may_lookup_method is out of date"
+        );
         if catalog::may_lookup_method(&method)
             && let Some(root) = self.chain_root_path(&call.receiver)
             && let Some(api) = catalog::lookup_method(&root, &method)
@@ -1331,6 +1343,8 @@ impl Context<'_> {
     /// Lock identity at the current point of the walk (clone aliases, function, impl).
     pub fn locks(&self) -> &LockScope {
         &self.locks
+    }
+}
 
 // --- perf (issue 10) ---
 

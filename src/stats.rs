@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use syn::{Block, Expr, Local};
+use syn::{Block, Expr, Item, Local, Stmt};
 
 use crate::context::Context;
 use crate::diagnostic::Diagnostic;
@@ -194,6 +194,14 @@ impl Rule for TimedRule {
 
     fn check_local(&mut self, cx: &Context<'_>, local: &Local, out: &mut Vec<Diagnostic>) {
         self.timed(|rule| rule.check_local(cx, local, out));
+    }
+
+    fn check_stmt(&mut self, cx: &Context<'_>, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
+        self.timed(|rule| rule.check_stmt(cx, stmt, out));
+    }
+
+    fn check_item(&mut self, cx: &Context<'_>, item: &Item, out: &mut Vec<Diagnostic>) {
+        self.timed(|rule| rule.check_item(cx, item, out));
     }
 
     fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {

@@ -10,19 +10,25 @@ use concur::stats::Stats;
 
 /// Copies every fixture into `dir`, returning the folder to lint.
 fn copy_fixtures(dir: &Path) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let out = dir.join("src");
-    for rule in std::fs::read_dir(&root).expect("fixtures/ exists") {
-        let rule = rule.expect("fixture folder entry").path();
-        let target = out.join(rule.file_name().expect("folder name"));
-        std::fs::create_dir_all(&target).expect("create fixture copy");
-        for file in std::fs::read_dir(&rule).expect("fixture folder readable") {
-            let file = file.expect("fixture entry").path();
-            std::fs::copy(&file, target.join(file.file_name().expect("file name")))
-                .expect("copy fixture");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+        &out,
+    );
+    out
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create fixture copy");
+    for entry in std::fs::read_dir(from).expect("fixture folder readable") {
+        let path = entry.expect("fixture entry").path();
+        let target = to.join(path.file_name().expect("entry name"));
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy fixture");
         }
     }
-    out
 }
 
 /// Lints `src` with the cache in `cache`, returning findings and how many came from the cache.
