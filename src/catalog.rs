@@ -481,10 +481,7 @@ pub fn lookup(path: &[String]) -> Option<Api> {
         return Some(api);
     }
     let (last, owner) = path.split_last()?;
-    if matches!(
-        last.as_str(),
-        "new" | "const_new" | "default" | "from" | "new_with"
-    ) {
+    if is_constructor(last) {
         let owner = owner.join("::");
         return tables
             .paths
@@ -590,6 +587,50 @@ pub const RAYON_ITER_METHODS: &[&str] = &[
     "par_windows",
     "par_drain",
 ];
+
+// --- perf: exact fast rejection (issue 10) ---
+// Resolving a path allocates; most calls in real code are to the crate's own functions. These
+// filters answer "the catalog cannot know this" from one segment, exactly: `false` only when
+// `lookup`/`lookup_method` would answer `None` anyway. A new way for `lookup` to answer (like
+// `reentrant_by_name`) must be accepted here too; debug builds check every rejection
+// (`Context::call_api`, `Context::method_api`), so the fixture suite catches a miss.
+
+/// Last segments of catalog paths, and method names of chains on catalog roots.
+struct Filters {
+    path_lasts: HashSet<&'static str>,
+    root_methods: HashSet<&'static str>,
+}
+
+fn filters() -> &'static Filters {
+    static FILTERS: OnceLock<Filters> = OnceLock::new();
+    FILTERS.get_or_init(|| Filters {
+        path_lasts: PATHS
+            .iter()
+            .filter_map(|(path, _)| path.rsplit("::").next())
+            .collect(),
+        root_methods: METHODS_ON_ROOT
+            .iter()
+            .flat_map(|(_, names, _)| names.iter().copied())
+            .collect(),
+    })
+}
+
+/// Whether a last segment names a constructor, which [`lookup`] maps to its type's entry.
+fn is_constructor(last: &str) -> bool {
+    matches!(last, "new" | "const_new" | "default" | "from" | "new_with")
+}
+
+/// Whether [`lookup`] can know a canonical path ending in `last`; `false` means it answers
+/// `None` for every such path.
+pub fn may_lookup(last: &str) -> bool {
+    is_constructor(last) || last.starts_with("Reentrant") || filters().path_lasts.contains(last)
+}
+
+/// Whether [`lookup_method`] can know a method named `method` on some root; `false` means it
+/// answers `None` whatever the root.
+pub fn may_lookup_method(method: &str) -> bool {
+    filters().root_methods.contains(method)
+}
 
 #[cfg(test)]
 mod tests {

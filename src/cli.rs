@@ -14,7 +14,8 @@ use crate::baseline::{self, Baseline};
 use crate::config::{self, ConfigError, FileConfig, Overrides, Resolver};
 use crate::diagnostic::Level;
 use crate::discover::discover;
-use crate::lint::{self, Report};
+use crate::fix::{self, FixMode};
+use crate::lint::{self, Options, Report};
 use crate::render;
 use crate::rules::{self, FixKind, RULES};
 use crate::workspace::{self, Packages, Selection};
@@ -121,6 +122,38 @@ pub struct OutputArgs {
     /// Configuration flags.
     #[command(flatten)]
     pub config: ConfigArgs,
+    /// Fix flags.
+    #[command(flatten)]
+    pub fix: FixArgs,
+    /// Cache and timing flags.
+    #[command(flatten)]
+    pub perf: PerfArgs,
+}
+
+/// Autofix flags: apply fixes, or show them as a diff.
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Apply safe (machine-applicable) fixes to the files, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff, also apply unsafe fixes (likely right, but review them).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of what --fix would change, and change nothing (exit 1 if any).
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+}
+
+/// Result cache and timing flags, shared by both binaries.
+#[derive(Debug, Args)]
+pub struct PerfArgs {
+    /// Lint every file, neither reading nor writing the result cache (`.concur_cache/`, or
+    /// `target/concur-cache` for `cargo concur`).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Print to stderr where the time went: per phase and per rule.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 /// Configuration flags: which file, and rule levels that win over it.
@@ -198,7 +231,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Rules) => print_rules(),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Config { show, path, config }) => show_config(show, &path, &config),
-        None => lint_and_report(&cli.lint.paths, &Packages::default(), &cli.lint.output),
+        None => lint_and_report(
+            &cli.lint.paths,
+            &Packages::default(),
+            &cli.lint.output,
+            PathBuf::from(crate::cache::DEFAULT_DIR),
+        ),
         Some(Command::Lsp) => crate::lsp::run(),
     }
 }
@@ -218,7 +256,8 @@ pub fn run_cargo(cli: CargoCli) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    lint_and_report(&ws.paths, &ws.packages, &cli.output)
+    let cache_dir = ws.target_dir.join(crate::cache::TARGET_SUBDIR);
+    lint_and_report(&ws.paths, &ws.packages, &cli.output, cache_dir)
 }
 
 fn show_config(show: bool, path: &Path, args: &ConfigArgs) -> ExitCode {
@@ -248,7 +287,11 @@ type Group = (Option<Arc<FileConfig>>, Vec<PathBuf>);
 
 /// Lints `paths` with the configuration that applies to each file, in groups sharing a
 /// configuration file.
-pub fn lint_configured(paths: &[PathBuf], resolver: &mut Resolver) -> Result<Report, ConfigError> {
+pub fn lint_configured(
+    paths: &[PathBuf],
+    resolver: &mut Resolver,
+    run: &RunSettings,
+) -> Result<Report, ConfigError> {
     let discovered = discover(paths);
     // Files sharing a configuration file are linted together with the same options.
     let mut groups: BTreeMap<Option<PathBuf>, Group> = BTreeMap::new();
@@ -269,7 +312,7 @@ pub fn lint_configured(paths: &[PathBuf], resolver: &mut Resolver) -> Result<Rep
         ..Report::default()
     };
     for (config, files) in groups.into_values() {
-        let options = config::effective(config, resolver.overrides()).options;
+        let options = run.apply(config::effective(config, resolver.overrides()).options);
         let part = lint::lint_files(&files, &options);
         report.files += part.files;
         report.diagnostics.extend(part.diagnostics);
@@ -282,7 +325,31 @@ pub fn lint_configured(paths: &[PathBuf], resolver: &mut Resolver) -> Result<Rep
     Ok(report)
 }
 
-fn lint_and_report(paths: &[PathBuf], packages: &Packages, output: &OutputArgs) -> ExitCode {
+/// Settings of a whole run that every configuration group shares: the result cache and timing.
+#[derive(Debug, Default)]
+pub struct RunSettings {
+    /// Folder of the result cache; `None` with `--no-cache`.
+    pub cache_dir: Option<PathBuf>,
+    /// Timing, with `--stats`.
+    pub stats: Option<Arc<crate::stats::Stats>>,
+}
+
+impl RunSettings {
+    fn apply(&self, options: Options) -> Options {
+        Options {
+            cache_dir: self.cache_dir.clone(),
+            stats: self.stats.clone(),
+            ..options
+        }
+    }
+}
+
+fn lint_and_report(
+    paths: &[PathBuf],
+    packages: &Packages,
+    output: &OutputArgs,
+    cache_dir: PathBuf,
+) -> ExitCode {
     let overrides = match output.config.overrides(output.jobs) {
         Ok(overrides) => overrides,
         Err(err) => {
@@ -290,15 +357,93 @@ fn lint_and_report(paths: &[PathBuf], packages: &Packages, output: &OutputArgs) 
             return ExitCode::from(2);
         }
     };
-    let mut report = match lint_configured(paths, &mut Resolver::new(overrides)) {
+    let fixing = output.fix.fix || output.fix.diff;
+    let run = RunSettings {
+        // Fixes need every finding's source text, which cached results do not keep.
+        cache_dir: (!output.perf.no_cache && !fixing).then_some(cache_dir),
+        stats: output.perf.stats.then(Default::default),
+    };
+    let mut resolver = Resolver::new(overrides);
+    let mut report = match lint_configured(paths, &mut resolver, &run) {
         Ok(report) => report,
         Err(err) => {
             eprintln!("error: {err}");
             return ExitCode::from(2);
         }
     };
+    let code = report_and_exit(&mut report, packages, output, resolver, &run);
+    if let Some(stats) = run.stats.as_deref() {
+        let jobs = output.jobs.unwrap_or_else(rayon::current_num_threads);
+        let _ = stats.write(jobs, &mut std::io::stderr().lock());
+    }
+    code
+}
+
+/// Applies `--fix`/`--diff`, relinting each fixed file with the configuration that applies to it
+/// (suppressions included), and prints the summary. Returns whether `--diff` found changes.
+fn apply_fixes(
+    report: &mut Report,
+    output: &OutputArgs,
+    resolver: Resolver,
+    run: &RunSettings,
+) -> bool {
+    let mode = if output.fix.unsafe_fixes {
+        FixMode::Unsafe
+    } else {
+        FixMode::Safe
+    };
+    let resolver = std::cell::RefCell::new(resolver);
+    let relint = |file: &crate::source::SourceFile| {
+        let mut resolver = resolver.borrow_mut();
+        let options = match resolver.file_for(&file.path) {
+            Ok(config) => run.apply(config::effective(config, resolver.overrides()).options),
+            Err(_) => Options::default(),
+        };
+        lint::lint_source(
+            file,
+            &Options {
+                cache_dir: None,
+                ..options
+            },
+        )
+    };
+    let summary = fix::fix_report(report, mode, output.fix.fix, &relint);
+    for problem in &summary.problems {
+        eprintln!("error: {problem}");
+    }
+    if output.fix.diff {
+        print!("{}", summary.diff);
+        eprintln!(
+            "{} fixes would change {} files (--diff changes nothing)",
+            summary.applied, summary.files
+        );
+    } else {
+        let remaining = fix::fixable(&report.diagnostics, FixMode::Unsafe);
+        eprintln!(
+            "fixed {} findings in {} files; {} findings remain, {} of them fixable{}",
+            summary.applied,
+            summary.files,
+            report.diagnostics.len(),
+            remaining,
+            if mode == FixMode::Safe && remaining > 0 {
+                " with --unsafe-fixes"
+            } else {
+                ""
+            }
+        );
+    }
+    summary.files > 0
+}
+
+fn report_and_exit(
+    report: &mut Report,
+    packages: &Packages,
+    output: &OutputArgs,
+    resolver: Resolver,
+    run: &RunSettings,
+) -> ExitCode {
     if let Some(path) = &output.write_baseline {
-        let baseline = Baseline::from_report(&report, &baseline::dir_of(path));
+        let baseline = Baseline::from_report(report, &baseline::dir_of(path));
         if let Err(err) = baseline.save(path) {
             eprintln!("error: {err:#}");
             return ExitCode::from(2);
@@ -313,7 +458,7 @@ fn lint_and_report(paths: &[PathBuf], packages: &Packages, output: &OutputArgs) 
     if let Some(path) = &output.baseline {
         match Baseline::load(path) {
             Ok(baseline) => {
-                baseline.filter(&mut report, &baseline::dir_of(path));
+                baseline.filter(report, &baseline::dir_of(path));
             }
             Err(err) => {
                 eprintln!("error: {err:#}");
@@ -321,16 +466,25 @@ fn lint_and_report(paths: &[PathBuf], packages: &Packages, output: &OutputArgs) 
             }
         }
     }
-    let result = match &output.output {
-        Some(file) => {
-            let mut buffer = Vec::new();
-            render(&report, packages, output.format, &mut buffer)
-                .and_then(|()| render::write_atomic(file, &buffer))
-                .map_err(|err| (format!("writing {}", file.display()), err))
-                .and_then(|()| render_stdout(&report, packages, Format::Human, output.color))
+    if output.fix.fix || output.fix.diff {
+        let changes = apply_fixes(report, output, resolver, run);
+        if output.fix.diff {
+            return ExitCode::from(u8::from(changes));
         }
-        None => render_stdout(&report, packages, output.format, output.color),
-    };
+    }
+    let stats = run.stats.as_deref();
+    let result = crate::stats::time(stats, crate::stats::Phase::Render, || {
+        match &output.output {
+            Some(file) => {
+                let mut buffer = Vec::new();
+                render(report, packages, output.format, &mut buffer)
+                    .and_then(|()| render::write_atomic(file, &buffer))
+                    .map_err(|err| (format!("writing {}", file.display()), err))
+                    .and_then(|()| render_stdout(report, packages, Format::Human, output.color))
+            }
+            None => render_stdout(report, packages, output.format, output.color),
+        }
+    });
     match result {
         Err((what, err)) if err.kind() != std::io::ErrorKind::BrokenPipe => {
             eprintln!("error: {what}: {err}");
@@ -338,7 +492,7 @@ fn lint_and_report(paths: &[PathBuf], packages: &Packages, output: &OutputArgs) 
         }
         _ => {}
     }
-    exit_code(&report, output.exit_zero)
+    exit_code(report, output.exit_zero)
 }
 
 fn render_stdout(

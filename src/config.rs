@@ -338,6 +338,7 @@ pub fn effective(file: Option<Arc<FileConfig>>, overrides: &Overrides) -> Effect
             .map(|f| f.settings.clone())
             .unwrap_or_default(),
         jobs: overrides.jobs,
+        ..Options::default()
     };
     Effective {
         file,

@@ -166,6 +166,9 @@ pub struct Context<'f> {
     local_counts: Vec<(String, TripCount)>,
     test_depth: usize,
     value_roots: Vec<(String, Option<CanonicalPath>)>,
+    /// Whether the file is under a `tests/` or `benches/` folder (computed once: rules ask
+    /// per node).
+    in_tests_dir: bool,
     block_depth: usize,
     uses_tokio: std::cell::OnceCell<bool>,
     locks: LockScope,
@@ -185,6 +188,10 @@ impl<'f> Context<'f> {
             local_counts: Vec::new(),
             test_depth: 0,
             value_roots: Vec::new(),
+            in_tests_dir: file
+                .path
+                .components()
+                .any(|c| c.as_os_str() == "tests" || c.as_os_str() == "benches"),
             block_depth: 0,
             uses_tokio: std::cell::OnceCell::new(),
             locks: LockScope::default(),
@@ -224,6 +231,16 @@ impl<'f> Context<'f> {
     /// What the callee of a call expression is, if the catalog knows it.
     pub fn call_api(&self, func: &Expr) -> Option<Api> {
         let Expr::Path(path) = func else { return None };
+        let settings = &self.options.settings;
+        let configured = !settings.blocking_functions.is_empty() || !settings.lock_types.is_empty();
+        if !configured && !self.may_name_catalog_path(&path.path) {
+            debug_assert_eq!(
+                catalog::lookup(&self.resolve(&path.path)),
+                None,
+                "catalog::may_lookup is out of date"
+            );
+            return None;
+        }
         let canonical = self.resolve(&path.path);
         catalog::lookup(&canonical).or_else(|| self.configured_api(&canonical))
     }
@@ -258,7 +275,15 @@ impl<'f> Context<'f> {
     /// handle receiver (`s.spawn(..)` inside `thread::scope`), or by an unambiguous name.
     pub fn method_api(&self, call: &ExprMethodCall) -> Option<Api> {
         let method = call.method.to_string();
-        if let Some(root) = self.chain_root_path(&call.receiver)
+        debug_assert!(
+            catalog::may_lookup_method(&method)
+                || self
+                    .chain_root_path(&call.receiver)
+                    .is_none_or(|root| catalog::lookup_method(&root, &method).is_none()),
+            "catalog::may_lookup_method is out of date"
+        );
+        if catalog::may_lookup_method(&method)
+            && let Some(root) = self.chain_root_path(&call.receiver)
             && let Some(api) = catalog::lookup_method(&root, &method)
         {
             return Some(api);
@@ -296,12 +321,7 @@ impl<'f> Context<'f> {
     /// attribute), a `#[cfg(test)]` item, or a file under a `tests/` or `benches/` folder
     /// (benchmarks fix thread counts and spawn helper threads on purpose, like tests).
     pub fn in_test_code(&self) -> bool {
-        self.test_depth > 0
-            || self
-                .file
-                .path
-                .components()
-                .any(|c| c.as_os_str() == "tests" || c.as_os_str() == "benches")
+        self.test_depth > 0 || self.in_tests_dir
     }
 
     /// The source text of a syn span.
@@ -1355,5 +1375,24 @@ impl Context<'_> {
     /// Lock identity at the current point of the walk (clone aliases, function, impl).
     pub fn locks(&self) -> &LockScope {
         &self.locks
+    }
+}
+
+// --- perf (issue 10) ---
+
+impl Context<'_> {
+    /// Exact fast rejection before resolving a path for [`catalog::lookup`]: resolution keeps
+    /// the written last segment (imports and globs rewrite the front, normalisation only the
+    /// first segments), except for a single segment that is an imported name. `false` means
+    /// `catalog::lookup(&self.resolve(path))` is `None`.
+    fn may_name_catalog_path(&self, path: &syn::Path) -> bool {
+        let Some(last) = path.segments.last() else {
+            return false;
+        };
+        let last = last.ident.to_string();
+        catalog::may_lookup(&last)
+            || (path.segments.len() == 1
+                && path.leading_colon.is_none()
+                && self.imports.is_imported(&last))
     }
 }

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use crate::source::{Position, SourceFile};
 
 /// How serious a finding is; `Error` is what a `deny` level turns a warning into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// A finding worth a look; exit code 1.
@@ -25,7 +27,9 @@ impl Level {
 }
 
 /// A range of source text, resolved to positions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Span {
     /// Where the range starts.
     pub start: Position,
@@ -63,7 +67,7 @@ impl Span {
 }
 
 /// A secondary span with the label shown next to it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Label {
     /// Where the label points.
     pub span: Span,
@@ -72,7 +76,7 @@ pub struct Label {
 }
 
 /// How sure a suggested edit is (rustc's applicability levels).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Applicability {
     /// Meaning and compilation are preserved: `--fix` applies it.
     MachineApplicable,
@@ -83,7 +87,7 @@ pub enum Applicability {
 }
 
 /// One text replacement of a suggestion.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Edit {
     /// The text replaced.
     pub span: Span,
@@ -92,7 +96,7 @@ pub struct Edit {
 }
 
 /// A concrete rewrite offered with a finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Suggestion {
     /// What the rewrite does, shown as the help line of the fix.
     pub message: String,
@@ -102,11 +106,18 @@ pub struct Suggestion {
     pub applicability: Applicability,
 }
 
-/// One finding: a rule, where, what is wrong and what to do instead.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A rule name as registered, or `parse_error`: every name is known at compile time. (An alias
+/// and not `&'static str` in [`Diagnostic`] so serde reads it with `known_rule` instead of
+/// borrowing it from the input.)
+pub type RuleName = &'static str;
+
+/// One finding: a rule, where, what is wrong and what to do instead. Serialisable for the
+/// result cache ([`crate::cache`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     /// The rule name (`blocking_call_in_async`), or `parse_error`/`io_error`.
-    pub rule: &'static str,
+    #[serde(deserialize_with = "known_rule")]
+    pub rule: RuleName,
     /// Warning or error.
     pub level: Level,
     /// The file the finding is in.
@@ -172,4 +183,16 @@ impl Diagnostic {
     pub fn sort_key(&self) -> (&PathBuf, Span, &'static str) {
         (&self.path, self.span, self.rule)
     }
+}
+
+/// Reads a rule name back as the `&'static str` of a known rule (or `parse_error`); an unknown
+/// name is an error, so a cache entry naming one is not trusted.
+fn known_rule<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<&'static str, D::Error> {
+    let name = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    if name == crate::parse::PARSE_ERROR {
+        return Ok(crate::parse::PARSE_ERROR);
+    }
+    crate::rules::find(&name)
+        .map(|rule| rule.name)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown rule `{name}`")))
 }

@@ -7,6 +7,8 @@
 pub mod baseline;
 /// Uses of a local binding in the rest of its block (cloned, dropped, moved, looped over).
 pub mod bindings;
+/// The per-file result cache: unchanged files are not parsed again.
+pub mod cache;
 pub mod catalog;
 /// Channel bindings, the fate of their halves and the shapes of receive loops.
 pub mod channels;
@@ -29,5 +31,7 @@ pub mod render;
 pub mod resolve;
 pub mod rules;
 pub mod source;
+/// `--stats`: time per phase and per rule.
+pub mod stats;
 pub mod suppress;
 pub mod workspace;

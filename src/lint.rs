@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::cache::{Cache, ContentHash};
 use crate::config::Settings;
 use crate::context::Walker;
 use crate::diagnostic::{Diagnostic, Level};
@@ -13,6 +14,7 @@ use crate::discover::discover;
 use crate::error::Error;
 use crate::rules::{RULES, RuleInfo};
 use crate::source::SourceFile;
+use crate::stats::{self, Phase, Stats};
 use crate::{parse, rules};
 
 /// Stack size of analysis threads: syn's parser, the walk and the AST's drop recurse once
@@ -30,6 +32,10 @@ pub struct Options {
     pub settings: Settings,
     /// Worker threads (`None`: one per core).
     pub jobs: Option<usize>,
+    /// Folder of the result cache ([`crate::cache`]); `None`: no cache.
+    pub cache_dir: Option<PathBuf>,
+    /// Per-phase and per-rule timing (`--stats`); `None`: no clock is read.
+    pub stats: Option<Arc<Stats>>,
 }
 
 impl Default for Options {
@@ -39,6 +45,8 @@ impl Default for Options {
             deny: Vec::new(),
             settings: Settings::default(),
             jobs: None,
+            cache_dir: None,
+            stats: None,
         }
     }
 }
@@ -67,14 +75,20 @@ pub struct FileResult {
 
 /// Lints one file's text (already read): parse, then one walk with every enabled rule.
 pub fn lint_source(file: &SourceFile, options: &Options) -> Vec<Diagnostic> {
-    let ast = match parse::parse(file) {
+    let stats = options.stats.as_deref();
+    let ast = match stats::time(stats, Phase::Parse, || parse::parse(file)) {
         Ok(ast) => ast,
         Err(diag) => return vec![*diag],
     };
-    let mut rules: Vec<Box<dyn rules::Rule>> = options.rules.iter().map(|r| (r.new)()).collect();
-    let mut diagnostics = Walker::run(file, &ast, &mut rules, options);
+    let mut rules: Vec<Box<dyn rules::Rule>> = match &options.stats {
+        Some(stats) => stats.timed_rules(&options.rules),
+        None => options.rules.iter().map(|r| (r.new)()).collect(),
+    };
+    let mut diagnostics = stats::time(stats, Phase::WalkRules, || {
+        Walker::run(file, &ast, &mut rules, options)
+    });
     crate::suppress::apply(file, &ast, options, &mut diagnostics);
-    drop(ast);
+    stats::time(stats, Phase::Parse, || drop(ast));
     for diag in &mut diagnostics {
         if options.deny.contains(&diag.rule) {
             diag.level = Level::Error;
@@ -87,10 +101,17 @@ pub fn lint_source(file: &SourceFile, options: &Options) -> Vec<Diagnostic> {
 
 /// Reads a file once, as UTF-8.
 pub fn read_source(path: &Path) -> Result<SourceFile, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+    source_from_bytes(path, read_bytes(path)?)
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    })
+}
+
+fn source_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, Error> {
     let text = String::from_utf8(bytes).map_err(|err| Error::NotUtf8 {
         path: path.to_path_buf(),
         offset: err.utf8_error().valid_up_to(),
@@ -100,7 +121,40 @@ pub fn read_source(path: &Path) -> Result<SourceFile, Error> {
 
 /// Reads and lints one file, catching a panic in concur as a per-file internal error.
 pub fn lint_file(path: &Path, options: &Options) -> Result<FileResult, Error> {
-    let file = read_source(path)?;
+    lint_file_cached(path, options, None)
+}
+
+/// [`lint_file`], answered from `cache` when the file is unchanged, and recorded there if not.
+fn lint_file_cached(
+    path: &Path,
+    options: &Options,
+    cache: Option<&Cache>,
+) -> Result<FileResult, Error> {
+    let stats = options.stats.as_deref();
+    let bytes = stats::time(stats, Phase::Read, || read_bytes(path))?;
+    if let Some(stats) = stats {
+        stats.count_file(bytes.len());
+    }
+    let (hash, len) = (
+        cache.map(|_| stats::time(stats, Phase::Cache, || ContentHash::of(&bytes))),
+        bytes.len(),
+    );
+    if let Some(diagnostics) = cache
+        .zip(hash)
+        .and_then(|(c, h)| stats::time(stats, Phase::Cache, || c.get(path, h, len)))
+    {
+        stats.inspect(|s| s.count_cache_hit());
+        let source = if diagnostics.is_empty() {
+            None
+        } else {
+            Some(Arc::new(source_from_bytes(path, bytes)?))
+        };
+        return Ok(FileResult {
+            diagnostics,
+            source,
+        });
+    }
+    let file = source_from_bytes(path, bytes)?;
     let result =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lint_source(&file, options)));
     // proc-macro2 keeps every parsed file's text in a per-thread table until told to forget it.
@@ -113,6 +167,11 @@ pub fn lint_file(path: &Path, options: &Options) -> Result<FileResult, Error> {
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "panic".into()),
     })?;
+    if let Some((cache, hash)) = cache.zip(hash) {
+        stats::time(stats, Phase::Cache, || {
+            cache.put(path, hash, len, &diagnostics)
+        });
+    }
     let source = (!diagnostics.is_empty()).then(|| Arc::new(file));
     Ok(FileResult {
         diagnostics,
@@ -122,10 +181,15 @@ pub fn lint_file(path: &Path, options: &Options) -> Result<FileResult, Error> {
 
 /// Lints every file in `files` in parallel; results are in a deterministic order.
 pub fn lint_files(files: &[PathBuf], options: &Options) -> Report {
+    let stats = options.stats.as_deref();
+    let cache = options
+        .cache_dir
+        .as_deref()
+        .map(|dir| stats::time(stats, Phase::Cache, || Cache::open(dir, options)));
     let run = || {
         files
             .par_iter()
-            .map(|path| lint_file(path, options))
+            .map(|path| lint_file_cached(path, options, cache.as_ref()))
             .collect::<Vec<_>>()
     };
     let results = match rayon::ThreadPoolBuilder::new()
@@ -136,6 +200,10 @@ pub fn lint_files(files: &[PathBuf], options: &Options) -> Report {
         Ok(pool) => pool.install(run),
         Err(_) => run(),
     };
+    if let Some(cache) = cache {
+        // A cache that cannot be written only costs the next run time.
+        let _ = stats::time(stats, Phase::Cache, || cache.save(files));
+    }
     let mut report = Report {
         files: files.len(),
         ..Report::default()
@@ -159,7 +227,9 @@ pub fn lint_files(files: &[PathBuf], options: &Options) -> Report {
 
 /// Discovers the files under `paths` and lints them.
 pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Report {
-    let discovered = discover(paths);
+    let discovered = stats::time(options.stats.as_deref(), Phase::Discover, || {
+        discover(paths)
+    });
     let mut report = lint_files(&discovered.files, options);
     report.errors.splice(0..0, discovered.errors);
     report

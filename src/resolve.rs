@@ -55,6 +55,13 @@ impl Imports {
         }));
     }
 
+    /// Whether `name` is imported (by `use` or `extern crate`) in any open scope.
+    pub fn is_imported(&self, name: &str) -> bool {
+        self.scopes
+            .iter()
+            .any(|scope| scope.names.contains_key(name))
+    }
+
     /// Closes the innermost scope.
     pub fn pop(&mut self) {
         self.scopes.pop();

@@ -21,7 +21,9 @@ pub struct SourceFile {
 }
 
 /// A position in a file: 1-based line, 1-based column in characters, and byte offset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Position {
     /// 1-based line number.
     pub line: usize,

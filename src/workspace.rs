@@ -92,6 +92,8 @@ pub struct Workspace {
     pub paths: Vec<PathBuf>,
     /// The packages, for reporting.
     pub packages: Packages,
+    /// cargo's target directory (`target/`), where the result cache lives.
+    pub target_dir: PathBuf,
 }
 
 /// Which packages of a workspace to lint.
@@ -177,6 +179,7 @@ pub fn load(selection: &Selection) -> anyhow::Result<Workspace> {
         });
     }
     Ok(Workspace {
+        target_dir: metadata.target_directory.clone().into_std_path_buf(),
         paths,
         packages: Packages {
             list,

@@ -207,7 +207,7 @@ fn output_file_gets_the_report_and_the_terminal_gets_human_output() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .expect("list")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| ![".git", "src", "report.sarif"].contains(&n.as_str()))
+        .filter(|n| ![".git", ".concur_cache", "src", "report.sarif"].contains(&n.as_str()))
         .collect();
     assert!(
         leftovers.is_empty(),
