@@ -10,11 +10,13 @@ use crate::context::Context;
 use crate::diagnostic::{Diagnostic, Level};
 
 mod blocking_call_in_async;
+mod condvar_wait_without_loop;
 mod double_lock;
 mod let_underscore_guard;
 mod lock_across_blocking;
 mod lock_order_inversion;
 mod spawn_then_join;
+mod static_mut_state;
 mod thread_per_item;
 
 /// How safe a rule's fix is, as shown by `concur rules`.
@@ -69,6 +71,8 @@ pub static RULES: &[RuleInfo] = &[
     double_lock::INFO,
     lock_across_blocking::INFO,
     lock_order_inversion::INFO,
+    condvar_wait_without_loop::INFO,
+    static_mut_state::INFO,
 ];
 
 /// Looks a rule up by name.
