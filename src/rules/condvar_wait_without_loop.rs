@@ -1,8 +1,9 @@
 //! `condvar_wait_without_loop`: a condition-variable wait not in a loop re-checking the condition.
 
-use syn::Expr;
+use syn::spanned::Spanned;
+use syn::{Block, Expr, Pat, Stmt};
 
-use crate::context::{Context, lock_acquisition, path_ident};
+use crate::context::{Context, lock_acquisition, path_ident, unwrapped};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::{Rule, declare_rule};
 
@@ -15,7 +16,40 @@ declare_rule!(
 
 /// See `rules/condvar_wait_without_loop.md`.
 #[derive(Default)]
-pub struct CondvarWaitWithoutLoop;
+pub struct CondvarWaitWithoutLoop {
+    /// Timed waits whose timeout result is thrown away: used as an interruptible sleep, after
+    /// which the caller re-checks its own state (tokio's parker), so an early return is harmless.
+    sleeps: Vec<Span>,
+}
+
+/// Waits that return after a timeout even without a notification.
+const TIMED: &[&str] = &["wait_timeout", "wait_timeout_ms", "wait_for", "wait_until"];
+
+/// The timed wait a statement runs while discarding its result: `cv.wait_for(&mut g, d);`,
+/// `let _ = ..`, `let (_g, _timed_out) = cv.wait_timeout(g, d).unwrap();`.
+fn discarded_timed_wait(stmt: &Stmt) -> Option<&Expr> {
+    let expr = match stmt {
+        Stmt::Expr(expr, Some(_)) => expr,
+        Stmt::Local(local) if discards_result(&local.pat) => &local.init.as_ref()?.expr,
+        _ => return None,
+    };
+    let wait = unwrapped(expr);
+    let Expr::MethodCall(call) = wait else {
+        return None;
+    };
+    TIMED
+        .contains(&call.method.to_string().as_str())
+        .then_some(wait)
+}
+
+fn discards_result(pat: &Pat) -> bool {
+    match pat {
+        Pat::Wild(_) => true,
+        Pat::Ident(p) => p.ident.to_string().starts_with('_'),
+        Pat::Tuple(t) => t.elems.last().is_some_and(discards_result),
+        _ => false,
+    }
+}
 
 /// Condition-variable waits that can return without a notification (`wait_while` and
 /// `wait_timeout_while` re-check for the caller and are fine).
@@ -28,10 +62,22 @@ const WAITS: &[&str] = &[
 ];
 
 impl Rule for CondvarWaitWithoutLoop {
+    fn check_block(&mut self, cx: &Context<'_>, block: &Block, _out: &mut Vec<Diagnostic>) {
+        let sleeps = block.stmts.iter().filter_map(discarded_timed_wait);
+        self.sleeps.extend(sleeps.map(|wait| cx.span(wait.span())));
+    }
+
     fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
         let Expr::MethodCall(call) = expr else { return };
         let method = call.method.to_string();
-        if !WAITS.contains(&method.as_str()) || !(1..=2).contains(&call.args.len()) {
+        // Tests of synchronization primitives wait once on purpose.
+        if !WAITS.contains(&method.as_str())
+            || !(1..=2).contains(&call.args.len())
+            || cx.in_test_code()
+        {
+            return;
+        }
+        if self.sleeps.contains(&cx.span(expr.span())) {
             return;
         }
         // What makes this a condition variable: the wait is handed a lock guard, either a
