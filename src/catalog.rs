@@ -91,12 +91,25 @@ pub enum Api {
     CoreCount,
     /// `std::mem::drop`.
     Drop,
+    // --- channels and processes ---
+    /// `std::env::current_exe`: the path of the running binary.
+    CurrentExe,
+    // --- async runtime misuse, threads and pools ---
+    /// Sets the thread count of a pool or runtime: its last argument is the count
+    /// (`ThreadPoolBuilder::num_threads(n)`, `threadpool::ThreadPool::new(n)`).
+    ThreadCount,
+    /// An attribute that runs a function on a new multi-threaded runtime (`#[tokio::main]`).
+    RuntimeMain,
+    /// A call that keeps the CPU busy for long: password hashing, compression, whole-input digests.
+    CpuHeavy,
+    /// A memory ordering (`Ordering::Acquire`): a method taking one is an atomic operation.
+    AtomicOrdering,
     // --- locks and shared state ---
     /// `Arc::clone(&x)` / `Rc::clone(&x)`: a new handle to the same value.
     RcClone,
 }
 
-use crate::catalog::Blocking::{FileSystem, Http, Network, Process, Sleep, Stdin};
+use crate::catalog::Blocking::{FileSystem, Http, Network, Process, Sleep, Stdin, Wait};
 use Api::*;
 
 /// Canonical path → what it is. Re-exports are listed under every public path.
@@ -159,7 +172,6 @@ const PATHS: &[(&str, Api)] = &[
     ("rayon::in_place_scope", RayonScope),
     ("rayon::ThreadPoolBuilder::new", PoolBuilder),
     ("tokio::runtime::Builder::new_multi_thread", PoolBuilder),
-    ("threadpool::ThreadPool::new", PoolBuilder),
     ("std::sync::Mutex", LockType(LockFlavor::Std)),
     ("std::sync::RwLock", LockType(LockFlavor::Std)),
     ("std::sync::ReentrantLock", LockType(LockFlavor::Reentrant)),
@@ -233,6 +245,39 @@ const PATHS: &[(&str, Api)] = &[
     ("num_cpus::get_physical", CoreCount),
     ("std::mem::drop", Drop),
     ("drop", Drop),
+    // --- channels and processes ---
+    ("std::env::current_exe", CurrentExe),
+    // --- async runtime misuse, threads and pools ---
+    ("rayon::ThreadPoolBuilder::default", PoolBuilder),
+    ("rayon_core::ThreadPoolBuilder::new", PoolBuilder),
+    ("rayon_core::ThreadPoolBuilder::default", PoolBuilder),
+    ("threadpool::Builder::new", PoolBuilder),
+    ("threadpool::ThreadPool::new", ThreadCount),
+    ("threadpool::ThreadPool::with_name", ThreadCount),
+    ("tokio::main", RuntimeMain),
+    ("std::sync::atomic::Ordering::Relaxed", AtomicOrdering),
+    ("std::sync::atomic::Ordering::Acquire", AtomicOrdering),
+    ("std::sync::atomic::Ordering::Release", AtomicOrdering),
+    ("std::sync::atomic::Ordering::AcqRel", AtomicOrdering),
+    ("std::sync::atomic::Ordering::SeqCst", AtomicOrdering),
+    ("bcrypt::hash", CpuHeavy),
+    ("bcrypt::hash_with_salt", CpuHeavy),
+    ("bcrypt::verify", CpuHeavy),
+    ("argon2::hash_encoded", CpuHeavy),
+    ("argon2::hash_raw", CpuHeavy),
+    ("argon2::verify_encoded", CpuHeavy),
+    ("scrypt::scrypt", CpuHeavy),
+    ("pbkdf2::pbkdf2", CpuHeavy),
+    ("pbkdf2::pbkdf2_hmac", CpuHeavy),
+    ("sha2::Sha256::digest", CpuHeavy),
+    ("sha2::Sha512::digest", CpuHeavy),
+    ("blake3::hash", CpuHeavy),
+    ("zstd::encode_all", CpuHeavy),
+    ("zstd::stream::encode_all", CpuHeavy),
+    ("zstd::bulk::compress", CpuHeavy),
+    ("lz4_flex::compress", CpuHeavy),
+    ("lz4_flex::compress_prepend_size", CpuHeavy),
+    ("miniz_oxide::deflate::compress_to_vec", CpuHeavy),
     // --- locks and shared state ---
     ("std::sync::Arc::clone", RcClone),
     ("std::rc::Rc::clone", RcClone),
@@ -290,6 +335,80 @@ const METHODS_ON_ROOT: &[(&str, &[&str], Api)] = &[
         "reqwest::blocking::Client::new",
         &["send", "execute"],
         Blocking(Http),
+    ),
+    // --- async runtime misuse, threads and pools ---
+    (
+        "rayon::ThreadPoolBuilder::new",
+        &["num_threads"],
+        ThreadCount,
+    ),
+    (
+        "rayon::ThreadPoolBuilder::default",
+        &["num_threads"],
+        ThreadCount,
+    ),
+    (
+        "rayon_core::ThreadPoolBuilder::new",
+        &["num_threads"],
+        ThreadCount,
+    ),
+    (
+        "rayon_core::ThreadPoolBuilder::default",
+        &["num_threads"],
+        ThreadCount,
+    ),
+    (
+        "tokio::runtime::Builder::new_multi_thread",
+        &["worker_threads"],
+        ThreadCount,
+    ),
+    ("threadpool::Builder::new", &["num_threads"], ThreadCount),
+    (
+        "argon2::Argon2::default",
+        &["hash_password", "hash_password_into", "verify_password"],
+        CpuHeavy,
+    ),
+    (
+        "argon2::Argon2::new",
+        &["hash_password", "hash_password_into", "verify_password"],
+        CpuHeavy,
+    ),
+    (
+        "flate2::write::GzEncoder::new",
+        &["write_all", "finish"],
+        CpuHeavy,
+    ),
+    (
+        "flate2::write::ZlibEncoder::new",
+        &["write_all", "finish"],
+        CpuHeavy,
+    ),
+    (
+        "flate2::write::DeflateEncoder::new",
+        &["write_all", "finish"],
+        CpuHeavy,
+    ),
+    ("std::thread::spawn", &["join"], Blocking(Wait)),
+    ("std::thread::Builder::new", &["join"], Blocking(Wait)),
+    (
+        "std::sync::mpsc::channel",
+        &["recv", "recv_timeout"],
+        Blocking(Wait),
+    ),
+    (
+        "std::sync::mpsc::sync_channel",
+        &["recv", "recv_timeout", "send"],
+        Blocking(Wait),
+    ),
+    (
+        "crossbeam_channel::unbounded",
+        &["recv", "recv_timeout"],
+        Blocking(Wait),
+    ),
+    (
+        "crossbeam_channel::bounded",
+        &["recv", "recv_timeout", "send"],
+        Blocking(Wait),
     ),
 ];
 

@@ -1,21 +1,28 @@
 //! The command line both binaries run: argument types, and `run`, which maps a parsed command
 //! to the library and picks the exit code.
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use codespan_reporting::term::termcolor::{ColorChoice, NoColor, StandardStream};
 
-use crate::lint::{self, Options, Report};
+use crate::baseline::{self, Baseline};
+use crate::config::{self, ConfigError, FileConfig, Overrides, Resolver};
+use crate::diagnostic::Level;
+use crate::discover::discover;
+use crate::lint::{self, Report};
+use crate::render;
 use crate::rules::{self, FixKind, RULES};
 use crate::workspace::{self, Packages, Selection};
 
 const EXIT_HELP: &str = "Exit status:
-  0  no findings
-  1  findings reported
-  2  usage error, or nothing could be linted (every path missing or unreadable)";
+  0  no findings (or only warnings, with --exit-zero)
+  1  findings reported (errors from `deny` rules count even with --exit-zero)
+  2  usage or configuration error, or nothing could be linted";
 
 /// `concur`: lint Rust files and folders for concurrency mistakes.
 #[derive(Debug, Parser)]
@@ -60,6 +67,18 @@ pub enum Command {
         /// The rule name, e.g. `blocking_call_in_async`.
         rule: String,
     },
+    /// Inspect the configuration.
+    Config {
+        /// Print the effective configuration for PATH and where each value came from.
+        #[arg(long)]
+        show: bool,
+        /// The file or folder whose configuration to show.
+        #[arg(value_name = "PATH", default_value = ".")]
+        path: PathBuf,
+        /// Configuration flags, as for a lint run.
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
 }
 
 /// Paths and output options of a lint run.
@@ -79,12 +98,70 @@ pub struct OutputArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Write the report in --format to FILE (atomically); the terminal gets human output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Exit 0 when only warnings are found (findings of `deny` rules still exit 1).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in FILE and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+    /// Configuration flags.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Configuration flags: which file, and rule levels that win over it.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Use this configuration file (`concur.toml`, or a `Cargo.toml` with a concur table)
+    /// instead of searching for one.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+    /// Run only these rules (comma-separated or repeated; `all` for every rule).
+    #[arg(long, value_name = "RULE")]
+    pub select: Vec<String>,
+    /// Do not run these rules.
+    #[arg(long, value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Report RULE as a warning (`all` for every rule).
+    #[arg(short = 'W', long = "warn", value_name = "RULE")]
+    pub warn: Vec<String>,
+    /// Report RULE as an error (`all` for every rule).
+    #[arg(short = 'D', long = "deny", value_name = "RULE")]
+    pub deny: Vec<String>,
+    /// Do not run RULE (`all` for every rule).
+    #[arg(short = 'A', long = "allow", value_name = "RULE")]
+    pub allow: Vec<String>,
+}
+
+impl ConfigArgs {
+    fn overrides(&self, jobs: Option<usize>) -> Result<Overrides, ConfigError> {
+        let mut overrides = Overrides::new(
+            &self.select,
+            &self.ignore,
+            &self.allow,
+            &self.warn,
+            &self.deny,
+        )?;
+        overrides.config_file.clone_from(&self.config);
+        overrides.isolated = self.isolated;
+        overrides.jobs = jobs;
+        Ok(overrides)
+    }
 }
 
 /// Output formats.
@@ -92,8 +169,14 @@ pub struct OutputArgs {
 pub enum Format {
     /// rustc-style diagnostics with source snippets.
     Human,
+    /// One line per finding: `path:line:col: level[rule]: message`.
+    Short,
     /// cargo `compiler-message` JSON lines (for rust-analyzer and scripts).
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on pull requests).
+    Github,
 }
 
 /// Colour choice for human output.
@@ -112,10 +195,8 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Rules) => print_rules(),
         Some(Command::Explain { rule }) => explain(&rule),
-        None => {
-            let report = lint::lint_paths(&cli.lint.paths, &options(&cli.lint.output));
-            finish(&report, &Packages::default(), &cli.lint.output)
-        }
+        Some(Command::Config { show, path, config }) => show_config(show, &path, &config),
+        None => lint_and_report(&cli.lint.paths, &Packages::default(), &cli.lint.output),
     }
 }
 
@@ -134,55 +215,186 @@ pub fn run_cargo(cli: CargoCli) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let report = lint::lint_paths(&ws.paths, &options(&cli.output));
-    finish(&report, &ws.packages, &cli.output)
+    lint_and_report(&ws.paths, &ws.packages, &cli.output)
 }
 
-fn options(output: &OutputArgs) -> Options {
-    Options {
-        jobs: output.jobs,
-        ..Options::default()
+fn show_config(show: bool, path: &Path, args: &ConfigArgs) -> ExitCode {
+    if !show {
+        eprintln!("error: `concur config` needs `--show`");
+        return ExitCode::from(2);
+    }
+    let result = args.overrides(None).and_then(|overrides| {
+        let mut resolver = Resolver::new(overrides);
+        let file = resolver.file_for(path)?;
+        Ok(config::effective(file, resolver.overrides()))
+    });
+    match result {
+        Ok(effective) => {
+            print!("{}", config::show(&effective));
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(2)
+        }
     }
 }
 
-fn finish(report: &Report, packages: &Packages, output: &OutputArgs) -> ExitCode {
-    let result = match output.format {
-        Format::Human => {
-            let choice = match output.color {
-                Color::Always => ColorChoice::Always,
-                Color::Never => ColorChoice::Never,
-                Color::Auto if std::io::stdout().is_terminal() => ColorChoice::Auto,
-                Color::Auto => ColorChoice::Never,
-            };
-            let stream = StandardStream::stdout(choice);
-            let mut lock = stream.lock();
-            crate::render::human::render(report, &mut lock)
+/// Files linted with one configuration.
+type Group = (Option<Arc<FileConfig>>, Vec<PathBuf>);
+
+/// Lints `paths` with the configuration that applies to each file, in groups sharing a
+/// configuration file.
+pub fn lint_configured(paths: &[PathBuf], resolver: &mut Resolver) -> Result<Report, ConfigError> {
+    let discovered = discover(paths);
+    // Files sharing a configuration file are linted together with the same options.
+    let mut groups: BTreeMap<Option<PathBuf>, Group> = BTreeMap::new();
+    for file in discovered.files {
+        let config = resolver.file_for(&file)?;
+        if config.as_ref().is_some_and(|c| c.excludes(&file)) {
+            continue;
         }
-        Format::Json => {
-            for err in &report.errors {
-                eprintln!("error: {err}");
-            }
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            crate::render::json::render(report, packages, &mut lock).and_then(|()| lock.flush())
+        let key = config.as_ref().map(|c| c.path.clone());
+        groups
+            .entry(key)
+            .or_insert_with(|| (config, Vec::new()))
+            .1
+            .push(file);
+    }
+    let mut report = Report {
+        errors: discovered.errors,
+        ..Report::default()
+    };
+    for (config, files) in groups.into_values() {
+        let options = config::effective(config, resolver.overrides()).options;
+        let part = lint::lint_files(&files, &options);
+        report.files += part.files;
+        report.diagnostics.extend(part.diagnostics);
+        report.errors.extend(part.errors);
+        report.sources.extend(part.sources);
+    }
+    report
+        .diagnostics
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok(report)
+}
+
+fn lint_and_report(paths: &[PathBuf], packages: &Packages, output: &OutputArgs) -> ExitCode {
+    let overrides = match output.config.overrides(output.jobs) {
+        Ok(overrides) => overrides,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
         }
     };
+    let mut report = match lint_configured(paths, &mut Resolver::new(overrides)) {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(path) = &output.write_baseline {
+        let baseline = Baseline::from_report(&report, &baseline::dir_of(path));
+        if let Err(err) = baseline.save(path) {
+            eprintln!("error: {err:#}");
+            return ExitCode::from(2);
+        }
+        eprintln!(
+            "wrote {} findings to baseline {}",
+            baseline.findings.len(),
+            path.display()
+        );
+        return ExitCode::SUCCESS;
+    }
+    if let Some(path) = &output.baseline {
+        match Baseline::load(path) {
+            Ok(baseline) => {
+                baseline.filter(&mut report, &baseline::dir_of(path));
+            }
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let result = match &output.output {
+        Some(file) => {
+            let mut buffer = Vec::new();
+            render(&report, packages, output.format, &mut buffer)
+                .and_then(|()| render::write_atomic(file, &buffer))
+                .map_err(|err| (format!("writing {}", file.display()), err))
+                .and_then(|()| render_stdout(&report, packages, Format::Human, output.color))
+        }
+        None => render_stdout(&report, packages, output.format, output.color),
+    };
     match result {
-        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("error: writing output: {err}");
+        Err((what, err)) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: {what}: {err}");
             return ExitCode::from(2);
         }
         _ => {}
     }
-    exit_code(report)
+    exit_code(&report, output.exit_zero)
 }
 
-/// The documented exit status: 2 when nothing could be linted, 1 on findings or path errors,
-/// 0 when clean.
-pub fn exit_code(report: &Report) -> ExitCode {
+fn render_stdout(
+    report: &Report,
+    packages: &Packages,
+    format: Format,
+    color: Color,
+) -> Result<(), (String, std::io::Error)> {
+    let result = if format == Format::Human {
+        let choice = match color {
+            Color::Always => ColorChoice::Always,
+            Color::Never => ColorChoice::Never,
+            Color::Auto if std::io::stdout().is_terminal() => ColorChoice::Auto,
+            Color::Auto => ColorChoice::Never,
+        };
+        let stream = StandardStream::stdout(choice);
+        let mut lock = stream.lock();
+        render::human::render(report, &mut lock)
+    } else {
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        render(report, packages, format, &mut lock).and_then(|()| lock.flush())
+    };
+    result.map_err(|err| ("writing output".to_string(), err))
+}
+
+/// Writes `report` in `format` (without colour); path errors go to stderr for the machine
+/// formats that have no place for them.
+fn render(
+    report: &Report,
+    packages: &Packages,
+    format: Format,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    if matches!(format, Format::Json | Format::Sarif) {
+        for err in &report.errors {
+            eprintln!("error: {err}");
+        }
+    }
+    match format {
+        Format::Human => {
+            let mut plain = NoColor::new(out);
+            render::human::render(report, &mut plain)
+        }
+        Format::Short => render::short::render(report, out),
+        Format::Json => render::json::render(report, packages, out),
+        Format::Sarif => render::sarif::render(report, out),
+        Format::Github => render::github::render(report, out),
+    }
+}
+
+/// The documented exit status: 2 when nothing could be linted; 1 on errors (denied rules,
+/// parse errors, unreadable paths) and on warnings unless `exit_zero`; else 0.
+pub fn exit_code(report: &Report, exit_zero: bool) -> ExitCode {
+    let errors =
+        report.diagnostics.iter().any(|d| d.level == Level::Error) || !report.errors.is_empty();
     if report.files == 0 && !report.errors.is_empty() {
         ExitCode::from(2)
-    } else if !report.diagnostics.is_empty() || !report.errors.is_empty() {
+    } else if errors || (!exit_zero && !report.diagnostics.is_empty()) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

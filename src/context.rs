@@ -14,6 +14,7 @@ use syn::{Block, Expr, ExprClosure, ExprMethodCall, Local, Pat};
 
 use crate::catalog::{self, Api, Blocking, LockFlavor};
 use crate::diagnostic::{Diagnostic, Span};
+use crate::lint::Options;
 use crate::locks::LockScope;
 use crate::macros;
 use crate::resolve::{CanonicalPath, Imports};
@@ -153,6 +154,7 @@ impl Guard {
 pub struct Context<'f> {
     /// The file being linted.
     pub file: &'f SourceFile,
+    options: &'f Options,
     imports: Imports,
     frames: Vec<Frame>,
     guards: Vec<Guard>,
@@ -163,14 +165,17 @@ pub struct Context<'f> {
     /// `let workers: Vec<_> = (0..n).map(..).collect()`), with the trip count of a loop over them.
     local_counts: Vec<(String, TripCount)>,
     test_depth: usize,
+    value_roots: Vec<(String, Option<CanonicalPath>)>,
     block_depth: usize,
+    uses_tokio: std::cell::OnceCell<bool>,
     locks: LockScope,
 }
 
 impl<'f> Context<'f> {
-    fn new(file: &'f SourceFile) -> Self {
+    fn new(file: &'f SourceFile, options: &'f Options) -> Self {
         Context {
             file,
+            options,
             imports: Imports::default(),
             frames: Vec::new(),
             guards: Vec::new(),
@@ -179,9 +184,16 @@ impl<'f> Context<'f> {
             core_count_locals: Vec::new(),
             local_counts: Vec::new(),
             test_depth: 0,
+            value_roots: Vec::new(),
             block_depth: 0,
+            uses_tokio: std::cell::OnceCell::new(),
             locks: LockScope::default(),
         }
+    }
+
+    /// The run's options: enabled rules and configured rule options.
+    pub fn options(&self) -> &Options {
+        self.options
     }
 
     /// Resolves a syn span to a diagnostic span in this file.
@@ -212,7 +224,28 @@ impl<'f> Context<'f> {
     /// What the callee of a call expression is, if the catalog knows it.
     pub fn call_api(&self, func: &Expr) -> Option<Api> {
         let Expr::Path(path) = func else { return None };
-        catalog::lookup(&self.resolve(&path.path))
+        let canonical = self.resolve(&path.path);
+        catalog::lookup(&canonical).or_else(|| self.configured_api(&canonical))
+    }
+
+    /// What the project's configuration says a called path is: a blocking function
+    /// (`options.blocking-functions`) or a lock type's constructor (`options.lock-types`,
+    /// taken as std-like blocking locks).
+    fn configured_api(&self, path: &CanonicalPath) -> Option<Api> {
+        let settings = &self.options.settings;
+        if settings.blocking_functions.is_empty() && settings.lock_types.is_empty() {
+            return None;
+        }
+        let joined = path.join("::");
+        if settings.blocking_functions.contains(&joined) {
+            return Some(Api::Blocking(catalog::Blocking::Wait));
+        }
+        let owner = joined.rsplit_once("::").map(|(owner, _)| owner)?;
+        settings
+            .lock_types
+            .iter()
+            .any(|t| t == owner)
+            .then_some(Api::LockType(LockFlavor::Std))
     }
 
     /// The canonical path of a call's callee, when it is a path.
@@ -250,23 +283,41 @@ impl<'f> Context<'f> {
         }
     }
 
-    /// The canonical path of the call a method chain starts from, if it starts from a call.
+    /// The canonical path of the call a method chain starts from, if it starts from a call or
+    /// from a local bound to one (`let f = File::open(p)?; f.read(..)` starts from `File::open`).
     pub fn chain_root_path(&self, receiver: &Expr) -> Option<CanonicalPath> {
         match chain_root(receiver) {
             Expr::Call(call) => self.call_path(&call.func),
-            _ => None,
+            root => self.value_root(&path_ident(root)?),
         }
     }
 
     /// Whether the current code is test code: inside a `#[test]` function (any `*::test`
-    /// attribute), a `#[cfg(test)]` item, or a file under a `tests/` folder.
+    /// attribute), a `#[cfg(test)]` item, or a file under a `tests/` or `benches/` folder
+    /// (benchmarks fix thread counts and spawn helper threads on purpose, like tests).
     pub fn in_test_code(&self) -> bool {
         self.test_depth > 0
             || self
                 .file
                 .path
                 .components()
-                .any(|c| c.as_os_str() == "tests")
+                .any(|c| c.as_os_str() == "tests" || c.as_os_str() == "benches")
+    }
+
+    /// The source text of a syn span.
+    pub fn text(&self, span: SynSpan) -> &str {
+        let span = self.span(span);
+        self.file
+            .text
+            .get(span.start.byte..span.end.byte)
+            .unwrap_or("")
+    }
+
+    /// Whether the file uses tokio anywhere (a fix may then rely on it being a dependency).
+    pub fn file_uses_tokio(&self) -> bool {
+        *self
+            .uses_tokio
+            .get_or_init(|| self.file.text.contains("tokio"))
     }
 
     /// Where the current code runs.
@@ -669,9 +720,10 @@ impl<'f, 'r> Walker<'f, 'r> {
         file: &'f SourceFile,
         ast: &syn::File,
         rules: &'r mut [Box<dyn Rule>],
+        options: &'f Options,
     ) -> Vec<Diagnostic> {
         let mut walker = Walker {
-            cx: Context::new(file),
+            cx: Context::new(file, options),
             rules,
             out: Vec::new(),
             pending_role: None,
@@ -704,9 +756,11 @@ impl<'f, 'r> Walker<'f, 'r> {
     fn with_core_locals(&mut self, f: impl FnOnce(&mut Self)) {
         let saved = std::mem::take(&mut self.cx.core_count_locals);
         let saved_counts = std::mem::take(&mut self.cx.local_counts);
+        let saved_roots = std::mem::take(&mut self.cx.value_roots);
         f(self);
         self.cx.core_count_locals = saved;
         self.cx.local_counts = saved_counts;
+        self.cx.value_roots = saved_roots;
     }
 
     fn visit_fn(&mut self, is_async: bool, f: impl FnOnce(&mut Self)) {
@@ -878,8 +932,21 @@ fn is_test_item(attrs: &[syn::Attribute]) -> bool {
         path.is_ident("cfg")
             && attr
                 .parse_args::<syn::Meta>()
-                .is_ok_and(|meta| meta.path().is_ident("test"))
+                .is_ok_and(|meta| cfg_requires_test(&meta))
     })
+}
+
+/// Whether a `cfg` predicate only holds in test builds: `test`, or `all(test, ..)`.
+fn cfg_requires_test(meta: &syn::Meta) -> bool {
+    match meta {
+        syn::Meta::Path(path) => path.is_ident("test"),
+        syn::Meta::List(list) if list.path.is_ident("all") => list
+            .parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            )
+            .is_ok_and(|items| items.iter().any(cfg_requires_test)),
+        _ => false,
+    }
 }
 
 fn binding_name(pat: &Pat) -> Option<String> {
@@ -962,11 +1029,26 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         }
     }
 
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        for rule in self.rules.iter_mut() {
+            rule.check_item(&self.cx, item, &mut self.out);
+        }
+        visit::visit_item(self, item);
+    }
+
+    fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
+        for rule in self.rules.iter_mut() {
+            rule.check_stmt(&self.cx, stmt, &mut self.out);
+        }
+        visit::visit_stmt(self, stmt);
+    }
+
     fn visit_local(&mut self, local: &'ast Local) {
         for rule in self.rules.iter_mut() {
             rule.check_local(&self.cx, local, &mut self.out);
         }
         visit::visit_local(self, local);
+        self.cx.record_value_roots(local);
         let (Some(name), Some(init)) = (binding_name(&local.pat), &local.init) else {
             return;
         };
@@ -1162,6 +1244,112 @@ pub fn callee_span(expr: &Expr) -> SynSpan {
     }
 }
 
+// --- async runtime misuse, threads and pools ---
+
+impl Context<'_> {
+    /// Remembers which call the value of each name bound by `local` comes from, so that
+    /// methods called on the name later resolve like methods on the call itself. Every name
+    /// bound gets an entry (unknown values shadow known ones of the same name).
+    fn record_value_roots(&mut self, local: &Local) {
+        let root = local
+            .init
+            .as_ref()
+            .and_then(|init| match chain_root(&init.expr) {
+                Expr::Call(call) => self.call_path(&call.func),
+                _ => None,
+            });
+        let mut names = Vec::new();
+        bound_names(&local.pat, &mut names);
+        for name in names {
+            self.value_roots.push((name, root.clone()));
+        }
+    }
+
+    fn value_root(&self, name: &str) -> Option<CanonicalPath> {
+        let (_, root) = self.value_roots.iter().rev().find(|(n, _)| n == name)?;
+        root.clone()
+    }
+
+    /// The kind of blocking `expr` does, if it is a blocking call the catalog knows. A method
+    /// whose chain starts from a blocking call (`File::open(p)?.read_to_end(..)`, or `f.read(..)`
+    /// after `let f = File::open(p)?`) answers `None`: the root call is the one to report.
+    pub fn blocking_call(&self, expr: &Expr) -> Option<Blocking> {
+        let Some(Api::Blocking(kind)) = self.api(expr) else {
+            return None;
+        };
+        if let Expr::MethodCall(call) = expr
+            && let Some(root) = self.chain_root_path(&call.receiver)
+            && matches!(catalog::lookup(&root), Some(Api::Blocking(_)))
+        {
+            return None;
+        }
+        Some(kind)
+    }
+}
+
+/// The names a pattern binds (`(tx, rx)` binds `tx` and `rx`).
+fn bound_names(pat: &Pat, names: &mut Vec<String>) {
+    match pat {
+        Pat::Ident(p) => names.push(p.ident.to_string()),
+        Pat::Type(p) => bound_names(&p.pat, names),
+        Pat::Tuple(t) => t.elems.iter().for_each(|p| bound_names(p, names)),
+        Pat::Reference(r) => bound_names(&r.pat, names),
+        _ => {}
+    }
+}
+
+/// Whether `expr` awaits anywhere in the code it runs inline (not counting async blocks and
+/// closures it only creates).
+pub fn awaits_inline(expr: &Expr) -> bool {
+    struct AwaitFinder(bool);
+    impl Visit<'_> for AwaitFinder {
+        fn visit_expr_await(&mut self, _: &syn::ExprAwait) {
+            self.0 = true;
+        }
+        fn visit_expr_async(&mut self, _: &syn::ExprAsync) {}
+        fn visit_expr_closure(&mut self, _: &ExprClosure) {}
+        fn visit_item(&mut self, _: &syn::Item) {}
+        fn visit_macro(&mut self, mac: &syn::Macro) {
+            // `select!`, `join!` and macros concur cannot parse may await their operands.
+            let name = mac
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default();
+            let args = macros::parse_args(mac);
+            self.0 |= matches!(
+                name.as_str(),
+                "join" | "try_join" | "select" | "select_biased" | "pending"
+            ) || args.is_empty()
+                || args.iter().any(awaits_inline);
+        }
+    }
+    let mut finder = AwaitFinder(false);
+    finder.visit_expr(expr);
+    finder.0
+}
+
+// --- threads ---
+
+/// Whether code sends on a channel (`tx.send(..)`, `try_send`, `send_blocking`): a thread whose
+/// body does reports its results, and its end, through the channel rather than its handle.
+pub fn sends_on_channel(expr: &Expr) -> bool {
+    struct SendFinder(bool);
+    impl Visit<'_> for SendFinder {
+        fn visit_expr_method_call(&mut self, call: &ExprMethodCall) {
+            self.0 |= matches!(
+                call.method.to_string().as_str(),
+                "send" | "try_send" | "send_blocking"
+            );
+            visit::visit_expr_method_call(self, call);
+        }
+    }
+    let mut finder = SendFinder(false);
+    finder.visit_expr(expr);
+    finder.0
+}
+
 // --- locks and shared state ---
 
 impl Context<'_> {
@@ -1169,18 +1357,4 @@ impl Context<'_> {
     pub fn locks(&self) -> &LockScope {
         &self.locks
     }
-}
-
-/// The kind of blocking a call does, when the catalog knows it. A method on a blocking chain
-/// (`File::open(p)?.read_to_string(..)`) answers `None`: its root call is the one reported.
-pub fn blocking_call(cx: &Context<'_>, expr: &Expr) -> Option<Blocking> {
-    let Some(Api::Blocking(kind)) = cx.api(expr) else {
-        return None;
-    };
-    if let Expr::MethodCall(call) = expr
-        && matches!(cx.api(chain_root(&call.receiver)), Some(Api::Blocking(_)))
-    {
-        return None;
-    }
-    Some(kind)
 }

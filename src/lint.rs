@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::config::Settings;
 use crate::context::Walker;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Level};
 use crate::discover::discover;
 use crate::error::Error;
 use crate::rules::{RULES, RuleInfo};
@@ -18,11 +19,15 @@ use crate::{parse, rules};
 /// per nesting level, and generated code can nest deeply.
 const ANALYSIS_STACK: usize = 256 << 20;
 
-/// Which rules run.
+/// Which rules run and how: built from configuration files and flags by [`crate::config`].
 #[derive(Debug, Clone)]
 pub struct Options {
     /// The enabled rules.
     pub rules: Vec<&'static RuleInfo>,
+    /// Enabled rules whose findings are errors (`deny`).
+    pub deny: Vec<&'static str>,
+    /// Rule options (extra blocking functions, lock types, bounds) and suppression policy.
+    pub settings: Settings,
     /// Worker threads (`None`: one per core).
     pub jobs: Option<usize>,
 }
@@ -31,6 +36,8 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             rules: RULES.iter().collect(),
+            deny: Vec::new(),
+            settings: Settings::default(),
             jobs: None,
         }
     }
@@ -65,8 +72,14 @@ pub fn lint_source(file: &SourceFile, options: &Options) -> Vec<Diagnostic> {
         Err(diag) => return vec![*diag],
     };
     let mut rules: Vec<Box<dyn rules::Rule>> = options.rules.iter().map(|r| (r.new)()).collect();
-    let mut diagnostics = Walker::run(file, &ast, &mut rules);
+    let mut diagnostics = Walker::run(file, &ast, &mut rules, options);
+    crate::suppress::apply(file, &ast, options, &mut diagnostics);
     drop(ast);
+    for diag in &mut diagnostics {
+        if options.deny.contains(&diag.rule) {
+            diag.level = Level::Error;
+        }
+    }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     diagnostics

@@ -16,7 +16,7 @@ pub struct PackageTarget {
     pub target: Value,
     /// Folder containing the manifest; files under it belong to this package.
     root: PathBuf,
-    /// Folders of the package's target source files, to pick the target of a file.
+    /// The package's targets with their root source files, to pick the target of a file.
     targets: Vec<(PathBuf, Value)>,
 }
 
@@ -59,12 +59,26 @@ impl Packages {
             return self.fallback.clone();
         };
         let mut found = package.clone();
-        if let Some((_, target)) = package
-            .targets
-            .iter()
-            .filter(|(dir, _)| abs.starts_with(dir))
-            .max_by_key(|(dir, _)| dir.components().count())
-        {
+        // The target whose root file this is; else the one whose root folder is the deepest
+        // holding it, the first listed (cargo lists the lib first) on a tie.
+        let exact = package.targets.iter().find(|(src, _)| *src == abs);
+        let by_folder = || {
+            let depth = |src: &PathBuf| {
+                src.parent()
+                    .filter(|dir| abs.starts_with(dir))
+                    .map(|dir| dir.components().count())
+            };
+            let deepest = package
+                .targets
+                .iter()
+                .filter_map(|(src, _)| depth(src))
+                .max()?;
+            package
+                .targets
+                .iter()
+                .find(|(src, _)| depth(src) == Some(deepest))
+        };
+        if let Some((_, target)) = exact.or_else(by_folder) {
             found.target = target.clone();
         }
         found
@@ -148,8 +162,7 @@ pub fn load(selection: &Selection) -> anyhow::Result<Workspace> {
             if src.is_file() {
                 paths.push(relative_to_cwd(src));
             }
-            let dir = src.parent().unwrap_or(src).to_path_buf();
-            targets.push((dir, serde_json::to_value(target)?));
+            targets.push((src.to_path_buf(), serde_json::to_value(target)?));
         }
         let target = targets
             .first()

@@ -7,6 +7,9 @@ use std::process::Command;
 
 use common::{BLOCKING, CLEAN, concur, stderr, stdout, write_files};
 
+/// A `thread_per_item` finding on line 3 (a rule that also checks test code).
+const PER_ITEM: &str = "fn run(items: Vec<u8>) {\n    for item in items {\n        std::thread::spawn(move || item);\n    }\n}\n";
+
 #[test]
 fn findings_exit_1_and_clean_code_exits_0() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -193,7 +196,7 @@ fn two_member_workspace(root: &std::path::Path) {
                 "[package]\nname = \"alpha\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
             ),
             ("alpha/src/lib.rs", BLOCKING),
-            ("alpha/tests/it.rs", BLOCKING),
+            ("alpha/tests/it.rs", PER_ITEM),
             (
                 "beta/Cargo.toml",
                 "[package]\nname = \"beta\"\nversion = \"0.2.0\"\nedition = \"2021\"\n",

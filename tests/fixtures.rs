@@ -31,18 +31,25 @@ fn expectations(text: &str) -> BTreeMap<(usize, String), usize> {
     expected
 }
 
+/// Every fixture under `dir`, subfolders included (a case may need its path, e.g. under
+/// `benches/`).
+fn collect_fixtures(dir: &Path, files: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("fixture folder readable") {
+        let path = entry.expect("fixture entry").path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if path.is_dir() {
+            collect_fixtures(&path, files);
+        } else if name.ends_with(".rs") && !name.ends_with(".fixed.rs") {
+            files.push(path);
+        }
+    }
+}
+
 fn fixture_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut files = Vec::new();
     for dir in std::fs::read_dir(&root).expect("fixtures/ exists") {
-        let dir = dir.expect("fixture folder entry").path();
-        for file in std::fs::read_dir(&dir).expect("fixture folder readable") {
-            let path = file.expect("fixture entry").path();
-            let name = path.file_name().unwrap_or_default().to_string_lossy();
-            if name.ends_with(".rs") && !name.ends_with(".fixed.rs") {
-                files.push(path);
-            }
-        }
+        collect_fixtures(&dir.expect("fixture folder entry").path(), &mut files);
     }
     files.sort();
     files
@@ -114,6 +121,58 @@ fn every_rule_has_fixtures_with_positive_and_negative_cases() {
             positives >= 4,
             "rule {} has {positives} positive fixture cases, needs at least 4",
             rule.name
+        );
+    }
+}
+
+fn fixed_text(path: &Path, text: String) -> concur::fix::Fixed {
+    let options = Options::default();
+    let file = SourceFile::new(path.to_path_buf(), text);
+    let found = lint_source(&file, &options);
+    let relint = concur::fix::plain_relint(&options);
+    concur::fix::fix_source(&file, &found, concur::fix::FixMode::Unsafe, &relint)
+}
+
+#[test]
+fn fixable_fixtures_match_their_fixed_files_and_fixing_is_idempotent() {
+    let mut pairs = 0;
+    for path in fixture_files() {
+        let fixed_path = path.with_extension("fixed.rs");
+        if !fixed_path.exists() {
+            continue;
+        }
+        pairs += 1;
+        let text = std::fs::read_to_string(&path).expect("fixture is UTF-8");
+        let expected = std::fs::read_to_string(&fixed_path).expect("fixed fixture is UTF-8");
+        let fixed = fixed_text(&path, text);
+        assert!(
+            fixed.text == expected,
+            "{}: `--fix --unsafe-fixes` output differs from {}:\n{}",
+            path.display(),
+            fixed_path.display(),
+            concur::fix::unified_diff(&fixed_path, &expected, &fixed.text)
+        );
+        let again = fixed_text(&fixed_path, expected.clone());
+        assert_eq!(
+            again.text,
+            expected,
+            "{}: a second fix changed the file",
+            fixed_path.display()
+        );
+        assert_eq!(again.applied, 0);
+    }
+    assert!(pairs > 0, "no .fixed.rs fixture pairs found");
+}
+
+#[test]
+fn fixing_any_fixture_leaves_a_file_that_parses() {
+    for path in fixture_files() {
+        let text = std::fs::read_to_string(&path).expect("fixture is UTF-8");
+        let fixed = fixed_text(&path, text);
+        assert!(
+            syn::parse_file(&fixed.text).is_ok(),
+            "{}: fixed text does not parse",
+            path.display()
         );
     }
 }

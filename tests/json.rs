@@ -8,7 +8,7 @@ use serde_json::Value;
 #[test]
 fn every_line_is_a_compiler_message_with_rustc_fields() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let src = "use std::thread;\n\nfn run(items: Vec<u8>) {\n    for item in items {\n        thread::spawn(move || item);\n    }\n}\n\nasync fn handler() {\n    std::thread::sleep(std::time::Duration::from_millis(5));\n}\n";
+    let src = "use std::thread;\n\nfn run(items: Vec<u8>) {\n    for item in items {\n        let _handle = thread::spawn(move || item);\n    }\n}\n\nasync fn handler() {\n    std::thread::sleep(std::time::Duration::from_millis(5));\n}\n";
     write_files(dir.path(), &[("lib.rs", src)]);
     let out = concur(dir.path(), &["--format", "json", "lib.rs"]);
     assert_eq!(out.status.code(), Some(1));
@@ -85,8 +85,8 @@ fn every_line_is_a_compiler_message_with_rustc_fields() {
     );
     let thread = &lines[0]["message"]["spans"];
     assert_eq!(thread[0]["line_start"], 5);
-    assert_eq!(thread[0]["column_start"], 9);
-    assert_eq!(thread[0]["column_end"], 22);
+    assert_eq!(thread[0]["column_start"], 23);
+    assert_eq!(thread[0]["column_end"], 36);
     assert_eq!(thread[1]["label"], "this loop runs once per item");
 }
 

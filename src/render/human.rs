@@ -31,10 +31,14 @@ pub fn render(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> 
     )
 }
 
+/// The file codespan renders snippets from; build it once per source file.
+pub fn codespan_file<'t>(path: &std::path::Path, text: &'t str) -> SimpleFile<String, &'t str> {
+    SimpleFile::new(path.display().to_string(), text)
+}
+
 /// Renders one finding as plain text (the `rendered` field of JSON output).
-pub fn render_plain(diag: &Diagnostic, text: &str) -> String {
-    let file = SimpleFile::new(diag.path.display().to_string(), text);
-    term::emit_into_string(&Config::default(), &file, &to_codespan(diag)).unwrap_or_default()
+pub fn render_plain(diag: &Diagnostic, file: &SimpleFile<String, &str>) -> String {
+    term::emit_into_string(&Config::default(), file, &to_codespan(diag)).unwrap_or_default()
 }
 
 fn to_codespan(diag: &Diagnostic) -> CsDiagnostic<()> {
@@ -56,7 +60,7 @@ fn to_codespan(diag: &Diagnostic) -> CsDiagnostic<()> {
     if let Some(suggestion) = &diag.suggestion {
         notes.push(format!("suggestion: {}", suggestion.message));
     }
-    if !crate::render::is_tool_finding(diag) {
+    if crate::rules::find(diag.rule).is_some() {
         notes.push(format!(
             "`concur explain {}` tells more; `// concur: ignore[{}]` silences this line",
             diag.rule, diag.rule

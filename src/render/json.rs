@@ -2,7 +2,10 @@
 
 use std::io::Write;
 
+use codespan_reporting::files::SimpleFile;
 use serde_json::{Value, json};
+
+use super::human;
 
 use crate::diagnostic::{Applicability, Diagnostic, Span};
 use crate::lint::Report;
@@ -31,6 +34,15 @@ pub fn render(report: &Report, packages: &Packages, out: &mut dyn Write) -> std:
 
 /// The rustc diagnostic object for one finding.
 pub fn message(diag: &Diagnostic, source: &SourceFile) -> Value {
+    message_in(
+        diag,
+        source,
+        &human::codespan_file(&diag.path, &source.text),
+    )
+}
+
+/// [`message`], with the codespan file of the finding's source already built.
+fn message_in(diag: &Diagnostic, source: &SourceFile, file: &SimpleFile<String, &str>) -> Value {
     let mut spans = vec![span(
         source,
         diag,
@@ -77,7 +89,7 @@ pub fn message(diag: &Diagnostic, source: &SourceFile) -> Value {
         "level": diag.level.as_str(),
         "spans": spans,
         "children": children,
-        "rendered": crate::render::human::render_plain(diag, &source.text),
+        "rendered": human::render_plain(diag, file),
     })
 }
 

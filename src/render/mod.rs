@@ -1,8 +1,11 @@
 //! Renderers: each converts the one [`Diagnostic`](crate::diagnostic::Diagnostic) type to an
 //! output format. None computes findings.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
+pub mod short;
 
 use std::path::Path;
 
@@ -35,4 +38,20 @@ pub fn summary(diagnostics: &[Diagnostic], errors: &[Error], files: usize) -> St
 /// Whether a finding is concur's own (not a rule's): a parse error.
 pub fn is_tool_finding(diag: &Diagnostic) -> bool {
     diag.rule == PARSE_ERROR
+}
+
+/// Writes `bytes` to `path` atomically: into a temporary file beside it, then renamed over it,
+/// so readers never see a half-written report. (Fixes use `fix::write_atomically`, which also
+/// checks the file did not change under it.)
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }

@@ -1,16 +1,17 @@
 //! `blocking_call_in_async`: a call that blocks the thread, made directly in async code.
 
 use syn::Expr;
+use syn::spanned::Spanned;
 
-use crate::catalog::{Api, Blocking};
-use crate::context::{Context, chain_root};
-use crate::diagnostic::Diagnostic;
+use crate::catalog::Blocking;
+use crate::context::Context;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
 use crate::rules::{Rule, declare_rule};
 
 declare_rule!(
     BlockingCallInAsync,
     name: "blocking_call_in_async",
-    fix: None,
+    fix: Unsafe,
     summary: "a blocking call (sleep, file, network, process, stdin) made directly in async code",
 );
 
@@ -20,18 +21,12 @@ pub struct BlockingCallInAsync;
 
 impl Rule for BlockingCallInAsync {
     fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
-        let Some(Api::Blocking(kind)) = cx.api(expr) else {
+        if !cx.in_async() || cx.in_test_code() {
+            return;
+        }
+        let Some(kind) = cx.blocking_call(expr) else {
             return;
         };
-        if !cx.in_async() {
-            return;
-        }
-        // `File::open(p)?.read_to_string(..)`: the chain's root is reported already.
-        if let Expr::MethodCall(call) = expr
-            && matches!(cx.api(chain_root(&call.receiver)), Some(Api::Blocking(_)))
-        {
-            return;
-        }
         let what = match kind {
             Blocking::Sleep => "`std::thread::sleep` blocks the executor thread",
             Blocking::FileSystem => "blocking file system call in async code",
@@ -58,12 +53,67 @@ impl Rule for BlockingCallInAsync {
                 "move the wait into `tokio::task::spawn_blocking` and `.await` its handle"
             }
         };
-        out.push(
-            cx.diagnostic(INFO.name, expr, what)
-                .with_primary_label(
-                    "this blocks the async executor thread; no other task on it can run",
-                )
-                .with_help(help),
-        );
+        let mut diag = cx
+            .diagnostic(INFO.name, expr, what)
+            .with_primary_label(
+                "this blocks the async executor thread; no other task on it can run",
+            )
+            .with_help(help);
+        if let Some(suggestion) = async_equivalent(cx, expr) {
+            diag = diag.with_suggestion(suggestion);
+        }
+        out.push(diag);
     }
+}
+
+/// `std::fs` functions whose tokio counterpart has the same arguments and output.
+const TOKIO_FS: &[&str] = &[
+    "read",
+    "read_to_string",
+    "write",
+    "copy",
+    "rename",
+    "remove_file",
+    "remove_dir",
+    "remove_dir_all",
+    "create_dir",
+    "create_dir_all",
+    "metadata",
+    "symlink_metadata",
+    "read_link",
+    "canonicalize",
+    "hard_link",
+    "set_permissions",
+];
+
+/// `std::thread::sleep(d)` → `tokio::time::sleep(d).await`, `std::fs::X(..)` →
+/// `tokio::fs::X(..).await`: only in a file that already uses tokio, and never inside a closure
+/// that is not async (an `.await` there would not compile).
+fn async_equivalent(cx: &Context<'_>, expr: &Expr) -> Option<Suggestion> {
+    if cx.in_sync_closure() || !cx.file_uses_tokio() {
+        return None;
+    }
+    let Expr::Call(call) = expr else { return None };
+    let path = cx.call_path(&call.func)?;
+    let path: Vec<&str> = path.iter().map(String::as_str).collect();
+    let replacement = match path.as_slice() {
+        ["std", "thread", "sleep"] => "tokio::time::sleep".to_string(),
+        ["std", "fs", name] if TOKIO_FS.contains(name) => format!("tokio::fs::{name}"),
+        _ => return None,
+    };
+    let end = cx.span(call.span()).end;
+    Some(Suggestion {
+        message: format!("use `{replacement}(..).await`"),
+        edits: vec![
+            Edit {
+                span: cx.span(call.func.span()),
+                replacement,
+            },
+            Edit {
+                span: Span { start: end, end },
+                replacement: ".await".into(),
+            },
+        ],
+        applicability: Applicability::MaybeIncorrect,
+    })
 }

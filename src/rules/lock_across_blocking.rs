@@ -3,7 +3,7 @@
 use syn::Expr;
 
 use crate::catalog::Blocking;
-use crate::context::{Context, blocking_call, callee_span};
+use crate::context::{Context, callee_span};
 use crate::diagnostic::Diagnostic;
 use crate::locks::is_lock_guard;
 use crate::rules::{Rule, declare_rule};
@@ -33,7 +33,7 @@ fn what(kind: Blocking) -> &'static str {
 
 impl Rule for LockAcrossBlocking {
     fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
-        let Some(kind) = blocking_call(cx, expr) else {
+        let Some(kind) = cx.blocking_call(expr) else {
             return;
         };
         // In async code `blocking_call_in_async` reports the call itself.

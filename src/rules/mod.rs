@@ -4,20 +4,34 @@
 //! [`Rule`] methods; the walk in [`crate::context`] calls every enabled rule on every node,
 //! once. One line in [`RULES`] registers a rule.
 
-use syn::{Block, Expr, Local};
+use syn::{Block, Expr, Item, Local, Stmt};
 
 use crate::context::Context;
 use crate::diagnostic::{Diagnostic, Level};
 
+mod block_on_in_async;
 mod blocking_call_in_async;
+mod blocking_in_rayon;
+mod busy_wait;
+mod command_for_std_operation;
 mod condvar_wait_without_loop;
+mod cpu_heavy_in_async;
+mod detached_thread;
 mod double_lock;
+mod drain_before_join;
+mod hardcoded_thread_count;
 mod let_underscore_guard;
+mod lock_across_await;
 mod lock_across_blocking;
 mod lock_order_inversion;
+mod process_for_parallelism;
+mod receiver_loop_never_ends;
+mod shell_command_injection;
 mod spawn_then_join;
 mod static_mut_state;
 mod thread_per_item;
+mod unbounded_channel;
+mod unwaited_child;
 
 /// How safe a rule's fix is, as shown by `concur rules`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +70,11 @@ pub trait Rule {
     fn check_expr(&mut self, _cx: &Context<'_>, _expr: &Expr, _out: &mut Vec<Diagnostic>) {}
     /// Called for every `let`, before its initializer is visited.
     fn check_local(&mut self, _cx: &Context<'_>, _local: &Local, _out: &mut Vec<Diagnostic>) {}
+    /// Called for every statement, before it is visited (earlier statements of its block have
+    /// been walked, so their bindings are known).
+    fn check_stmt(&mut self, _cx: &Context<'_>, _stmt: &Stmt, _out: &mut Vec<Diagnostic>) {}
+    /// Called for every item (`fn`, `mod`, `struct`, ...), before it is visited.
+    fn check_item(&mut self, _cx: &Context<'_>, _item: &Item, _out: &mut Vec<Diagnostic>) {}
     /// Called for every block, before its statements are visited.
     fn check_block(&mut self, _cx: &Context<'_>, _block: &Block, _out: &mut Vec<Diagnostic>) {}
     /// Called once after the whole file was walked.
@@ -65,8 +84,22 @@ pub trait Rule {
 /// Every rule concur has, in the order `concur rules` lists them.
 pub static RULES: &[RuleInfo] = &[
     blocking_call_in_async::INFO,
+    block_on_in_async::INFO,
+    blocking_in_rayon::INFO,
+    busy_wait::INFO,
+    cpu_heavy_in_async::INFO,
+    detached_thread::INFO,
+    hardcoded_thread_count::INFO,
+    lock_across_await::INFO,
     thread_per_item::INFO,
     spawn_then_join::INFO,
+    command_for_std_operation::INFO,
+    shell_command_injection::INFO,
+    unwaited_child::INFO,
+    unbounded_channel::INFO,
+    receiver_loop_never_ends::INFO,
+    drain_before_join::INFO,
+    process_for_parallelism::INFO,
     let_underscore_guard::INFO,
     double_lock::INFO,
     lock_across_blocking::INFO,

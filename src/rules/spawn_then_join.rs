@@ -1,53 +1,90 @@
 //! `spawn_then_join`: a thread spawned and joined with no work in between.
 
-use syn::{Block, Expr, Stmt};
+use std::collections::HashSet;
+
+use syn::spanned::Spanned;
+use syn::{Block, Expr, ExprMethodCall, Stmt};
 
 use crate::catalog::Api;
 use crate::context::{Context, callee_span, path_ident, strip, unwrapped};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
 use crate::rules::{Rule, declare_rule};
 
 declare_rule!(
     SpawnThenJoin,
     name: "spawn_then_join",
-    fix: None,
+    fix: Unsafe,
     summary: "a thread spawned and joined right away, so nothing runs in parallel",
 );
 
 /// See `rules/spawn_then_join.md`.
 #[derive(Default)]
-pub struct SpawnThenJoin;
+pub struct SpawnThenJoin {
+    /// Spawns already reported (by start byte), so a chain is reported once.
+    reported: HashSet<usize>,
+}
 
 const HELP: &str = "call the closure's body directly: a thread that is joined before anything \
                     else happens only adds the cost of creating it";
 
-fn report(cx: &Context<'_>, spawn: &Expr, join: &syn::Ident) -> Diagnostic {
-    Diagnostic::new(
-        INFO.name,
-        cx.file.path.clone(),
-        cx.span(callee_span(spawn)),
-        "thread spawned and immediately joined",
-    )
-    .with_primary_label("the spawning thread only waits for this one")
-    .with_label(cx.span(join.span()), "joined here, with no work in between")
-    .with_help(HELP)
+impl SpawnThenJoin {
+    fn report(
+        &mut self,
+        cx: &Context<'_>,
+        spawn: &Expr,
+        join: &syn::Ident,
+        fix: Option<Suggestion>,
+    ) -> Option<Diagnostic> {
+        let span = cx.span(callee_span(spawn));
+        if !self.reported.insert(span.start.byte) {
+            return None;
+        }
+        let diag = Diagnostic::new(
+            INFO.name,
+            cx.file.path.clone(),
+            span,
+            "thread spawned and immediately joined",
+        )
+        .with_primary_label("the spawning thread only waits for this one")
+        .with_label(cx.span(join.span()), "joined here, with no work in between")
+        .with_help(HELP);
+        Some(match fix {
+            Some(fix) => diag.with_suggestion(fix),
+            None => diag,
+        })
+    }
 }
 
-/// The `.join()` call at the head of a statement (`h.join().unwrap();`, `let r = h.join()?;`)
-/// and the name of the handle it joins.
-fn joined_handle(stmt: &Stmt) -> Option<(String, &syn::Ident)> {
+/// `h.join()` (with `.unwrap()`/`.expect(..)`/`?` after it) at the head of a statement, as
+/// (handle name, the `join` method name, the whole expression when its value is the thread's
+/// result).
+fn joined_handle(stmt: &Stmt) -> Option<(String, &syn::Ident, Option<&Expr>)> {
     let expr = match stmt {
         Stmt::Expr(expr, _) => expr,
         Stmt::Local(local) => &local.init.as_ref()?.expr,
         _ => return None,
     };
-    let Expr::MethodCall(call) = unwrapped(expr) else {
-        return None;
-    };
-    if call.method != "join" || !call.args.is_empty() {
-        return None;
+    let join = join_call(expr)?;
+    Some((
+        path_ident(&join.receiver)?,
+        &join.method,
+        unwraps_join(expr).then_some(expr),
+    ))
+}
+
+/// The `.join()` call an expression ends in, past `.unwrap()`/`.expect(..)`/`?`.
+fn join_call(expr: &Expr) -> Option<&ExprMethodCall> {
+    match unwrapped(expr) {
+        Expr::MethodCall(call) if call.method == "join" && call.args.is_empty() => Some(call),
+        _ => None,
     }
-    Some((path_ident(&call.receiver)?, &call.method))
+}
+
+/// Whether `expr` is `X.join().unwrap()` or `X.join().expect(..)`: its value is the closure's.
+fn unwraps_join(expr: &Expr) -> bool {
+    matches!(expr, Expr::MethodCall(outer)
+        if matches!(outer.method.to_string().as_str(), "unwrap" | "expect")
+            && matches!(&*outer.receiver, Expr::MethodCall(join) if join.method == "join"))
 }
 
 fn spawned_handle<'s>(cx: &Context<'_>, stmt: &'s Stmt) -> Option<(String, &'s Expr)> {
@@ -74,6 +111,43 @@ fn is_plain_spawn(cx: &Context<'_>, expr: &Expr) -> bool {
     cx.api(expr) == Some(Api::ThreadSpawn)
 }
 
+/// The closure a spawn runs, when it is written inline.
+fn spawned_closure(spawn: &Expr) -> Option<&Expr> {
+    let arg = match spawn {
+        Expr::Call(call) => call.args.first(),
+        Expr::MethodCall(call) => call.args.first(),
+        _ => None,
+    }?;
+    matches!(arg, Expr::Closure(_)).then_some(arg)
+}
+
+/// Replaces `value` (the joined result) with a direct call of the closure, and removes `remove`
+/// (the statement that spawned it), when given.
+fn inline_fix(
+    cx: &Context<'_>,
+    spawn: &Expr,
+    value: &Expr,
+    remove: Option<Span>,
+) -> Option<Suggestion> {
+    let closure = spawned_closure(spawn)?;
+    let mut edits = Vec::new();
+    if let Some(span) = remove {
+        edits.push(Edit {
+            span,
+            replacement: String::new(),
+        });
+    }
+    edits.push(Edit {
+        span: cx.span(value.span()),
+        replacement: format!("({})()", cx.text(closure.span())),
+    });
+    Some(Suggestion {
+        message: "call the closure directly".into(),
+        edits,
+        applicability: Applicability::MaybeIncorrect,
+    })
+}
+
 impl Rule for SpawnThenJoin {
     fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
         // Tests spawn and join on purpose: to observe a panic, a thread-local, or `Send`.
@@ -81,12 +155,17 @@ impl Rule for SpawnThenJoin {
             return;
         }
         match expr {
-            // `thread::spawn(f).join()`
-            Expr::MethodCall(call) if call.method == "join" && call.args.is_empty() => {
-                let spawn = unwrapped(&call.receiver);
-                if is_plain_spawn(cx, spawn) {
-                    out.push(report(cx, spawn, &call.method));
+            // `thread::spawn(f).join()`, visited at its outermost `.unwrap()` first when it has one.
+            Expr::MethodCall(_) => {
+                let Some(join) = join_call(expr) else { return };
+                let spawn = unwrapped(&join.receiver);
+                if !is_plain_spawn(cx, spawn) {
+                    return;
                 }
+                let fix = unwraps_join(expr)
+                    .then(|| inline_fix(cx, spawn, expr, None))
+                    .flatten();
+                out.extend(self.report(cx, spawn, &join.method, fix));
             }
             // `thread::scope(|s| { s.spawn(f); })`: the scope joins its only thread at once.
             Expr::Call(call) if cx.call_api(&call.func) == Some(Api::ThreadScope) => {
@@ -112,7 +191,7 @@ impl Rule for SpawnThenJoin {
                             cx.span(spawn.method.span()),
                             "the only thread of this scope is joined when the scope ends, with no work in between",
                         )
-                        .with_label(cx.span(syn::spanned::Spanned::span(&call.func)), "the scope waits for it here")
+                        .with_label(cx.span(call.func.span()), "the scope waits for it here")
                         .with_help(HELP),
                     );
                 }
@@ -129,12 +208,18 @@ impl Rule for SpawnThenJoin {
             let Some((handle, spawn)) = spawned_handle(cx, &pair[0]) else {
                 continue;
             };
-            let Some((joined, join)) = joined_handle(&pair[1]) else {
+            let Some((joined, join, value)) = joined_handle(&pair[1]) else {
                 continue;
             };
-            if joined == handle {
-                out.push(report(cx, spawn, join));
+            if joined != handle {
+                continue;
             }
+            let remove = Span {
+                start: cx.span(pair[0].span()).start,
+                end: cx.span(pair[1].span()).start,
+            };
+            let fix = value.and_then(|value| inline_fix(cx, spawn, value, Some(remove)));
+            out.extend(self.report(cx, spawn, join, fix));
         }
     }
 }

@@ -1,0 +1,51 @@
+//! `blocking_in_rayon`: blocking I/O, sleeping or waiting inside work run on rayon's pool.
+
+use syn::Expr;
+
+use crate::catalog::Blocking;
+use crate::context::{Context, Exec, callee_span};
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Rule, declare_rule};
+
+declare_rule!(
+    BlockingInRayon,
+    name: "blocking_in_rayon",
+    fix: None,
+    summary: "a blocking call (I/O, sleep, network, waiting) inside a closure run on rayon's pool",
+);
+
+/// See `rules/blocking_in_rayon.md`.
+#[derive(Default)]
+pub struct BlockingInRayon;
+
+impl Rule for BlockingInRayon {
+    fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
+        if cx.exec() != Exec::Rayon || cx.in_test_code() {
+            return;
+        }
+        let Some(kind) = cx.blocking_call(expr) else {
+            return;
+        };
+        let what = match kind {
+            Blocking::Sleep => "`std::thread::sleep` on a rayon worker thread",
+            Blocking::FileSystem => "blocking file system call on a rayon worker thread",
+            Blocking::Network | Blocking::Http => "blocking network call on a rayon worker thread",
+            Blocking::Process => "wait for a child process on a rayon worker thread",
+            Blocking::Stdin => "blocking read of standard input on a rayon worker thread",
+            Blocking::Wait => "blocking wait on a rayon worker thread",
+        };
+        out.push(
+            Diagnostic::new(
+                INFO.name,
+                cx.file.path.clone(),
+                cx.span(callee_span(expr)),
+                what,
+            )
+            .with_primary_label("the worker sits idle here while CPU work queues up behind it")
+            .with_help(
+                "do the blocking part on a dedicated thread pool or with async I/O, and keep \
+                     rayon for CPU work (read the inputs first, then `par_iter` over them)",
+            ),
+        );
+    }
+}

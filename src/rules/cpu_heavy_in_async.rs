@@ -1,0 +1,137 @@
+//! `cpu_heavy_in_async`: CPU-bound work run directly on the async executor.
+
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::{Block, Expr, ExprForLoop};
+
+use crate::catalog::{self, Api};
+use crate::context::{Context, TripCount, awaits_inline, callee_span};
+use crate::diagnostic::{Diagnostic, Span};
+use crate::rules::{Rule, declare_rule};
+
+declare_rule!(
+    CpuHeavyInAsync,
+    name: "cpu_heavy_in_async",
+    fix: None,
+    summary: "CPU-bound work (big loops, hashing, compression) run directly on the async executor",
+);
+
+/// See `rules/cpu_heavy_in_async.md`.
+#[derive(Default)]
+pub struct CpuHeavyInAsync {
+    /// Loops already reported: loops nested in them are not reported again.
+    reported: Vec<Span>,
+}
+
+/// A literal trip count at least this big is CPU-bound work whatever the body does.
+const BIG_TRIP_COUNT: u128 = 100_000;
+
+const HELP: &str = "move the computation off the executor: `tokio::task::spawn_blocking(move || ..)\
+                    .await`, or `rayon` with a oneshot channel to send the result back";
+
+/// Why a loop is CPU-heavy, if it is.
+fn heavy_loop(cx: &Context<'_>, trips: TripCount, body: Option<&Block>) -> Option<String> {
+    match trips {
+        TripCount::Constant(n) if n >= BIG_TRIP_COUNT => Some(format!(
+            "a loop of {n} iterations runs on the async executor without yielding"
+        )),
+        TripCount::PerItem if body.is_some_and(|b| has_inner_per_item_loop(cx, b)) => Some(
+            "nested loops over input data run on the async executor without yielding".to_string(),
+        ),
+        _ => None,
+    }
+}
+
+/// Whether `body` contains, in code it runs inline, a `for` loop over input data.
+fn has_inner_per_item_loop(cx: &Context<'_>, body: &Block) -> bool {
+    struct Finder<'c, 'f> {
+        cx: &'c Context<'f>,
+        found: bool,
+    }
+    impl Visit<'_> for Finder<'_, '_> {
+        fn visit_expr_for_loop(&mut self, inner: &ExprForLoop) {
+            self.found |= self.cx.trip_count(&inner.expr) == TripCount::PerItem;
+            visit::visit_expr_for_loop(self, inner);
+        }
+        fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &syn::Item) {}
+    }
+    let mut finder = Finder { cx, found: false };
+    finder.visit_block(body);
+    finder.found
+}
+
+/// Whether a closure only builds a future (`|i| async move { .. }`): mapping a range to
+/// futures is cheap; the work happens when they are awaited.
+fn makes_future(arg: &Expr) -> bool {
+    matches!(arg, Expr::Closure(c) if c.asyncness.is_some() || matches!(&*c.body, Expr::Async(_)))
+}
+
+impl CpuHeavyInAsync {
+    fn already_reported(&self, span: Span) -> bool {
+        self.reported
+            .iter()
+            .any(|r| r.start.byte <= span.start.byte && span.end.byte <= r.end.byte)
+    }
+}
+
+impl Rule for CpuHeavyInAsync {
+    fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
+        if !cx.in_async() || cx.in_test_code() {
+            return;
+        }
+        if cx.api(expr) == Some(Api::CpuHeavy) {
+            out.push(
+                Diagnostic::new(
+                    INFO.name,
+                    cx.file.path.clone(),
+                    cx.span(callee_span(expr)),
+                    "CPU-heavy call runs on the async executor",
+                )
+                .with_primary_label("no other task on this thread runs until it returns")
+                .with_help(HELP),
+            );
+            return;
+        }
+        let (message, header) = match expr {
+            Expr::ForLoop(for_loop) => {
+                let Some(message) =
+                    heavy_loop(cx, cx.trip_count(&for_loop.expr), Some(&for_loop.body))
+                else {
+                    return;
+                };
+                let header = Span::join(
+                    cx.span(for_loop.for_token.span),
+                    cx.span(for_loop.expr.span()),
+                );
+                (message, header)
+            }
+            // `(0..1_000_000).map(..).sum()`: a per-item adapter over a big literal range.
+            Expr::MethodCall(call)
+                if catalog::PER_ITEM_METHODS.contains(&call.method.to_string().as_str()) =>
+            {
+                if call.args.iter().any(makes_future) {
+                    return;
+                }
+                let TripCount::Constant(n) = cx.trip_count(&call.receiver) else {
+                    return;
+                };
+                let Some(message) = heavy_loop(cx, TripCount::Constant(n), None) else {
+                    return;
+                };
+                (message, cx.span(call.method.span()))
+            }
+            _ => return,
+        };
+        if awaits_inline(expr) || self.already_reported(cx.span(expr.span())) {
+            return;
+        }
+        self.reported.push(cx.span(expr.span()));
+        out.push(
+            Diagnostic::new(INFO.name, cx.file.path.clone(), header, message)
+                .with_primary_label("no other task on this thread runs until the loop ends")
+                .with_help(HELP),
+        );
+    }
+}

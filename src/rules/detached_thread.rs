@@ -1,0 +1,134 @@
+//! `detached_thread`: a thread spawned with its `JoinHandle` thrown away at once.
+
+use syn::{Expr, Pat, Stmt};
+
+use syn::visit::Visit;
+
+use crate::catalog::{self, Api};
+use crate::context::{Context, callee_span, chain_root, sends_on_channel, unwrapped};
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Rule, declare_rule};
+
+declare_rule!(
+    DetachedThread,
+    name: "detached_thread",
+    fix: None,
+    summary: "a thread spawned with its `JoinHandle` dropped at once, so its panics and results are lost",
+);
+
+/// See `rules/detached_thread.md`.
+#[derive(Default)]
+pub struct DetachedThread;
+
+/// Whether `expr` spawns an unscoped OS thread whose configuration is all in sight:
+/// `thread::spawn(f)`, or `Builder::new()..spawn(f)` on an unnamed builder written inline.
+/// Scoped threads are joined by their scope; a named thread is a deliberate service thread
+/// (its panic message names it); a builder held in a variable may be named anywhere.
+fn is_plain_detachable_spawn(cx: &Context<'_>, expr: &Expr) -> bool {
+    match expr {
+        Expr::Call(call) => cx.call_api(&call.func) == Some(Api::ThreadSpawn),
+        Expr::MethodCall(call) if call.method == "spawn" => {
+            let Expr::Call(root) = chain_root(&call.receiver) else {
+                return false;
+            };
+            cx.call_api(&root.func) == Some(Api::ThreadBuilder) && !names_thread(&call.receiver)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a builder chain calls `.name(..)`.
+fn names_thread(mut chain: &Expr) -> bool {
+    while let Expr::MethodCall(call) = chain {
+        if call.method == "name" {
+            return true;
+        }
+        chain = &call.receiver;
+    }
+    false
+}
+
+/// The spawn whose handle a statement drops: `thread::spawn(f);`, `Builder::new().spawn(f)?;`
+/// or `let _ = thread::spawn(f);`.
+fn dropped_spawn<'s>(cx: &Context<'_>, stmt: &'s Stmt) -> Option<&'s Expr> {
+    let value = match stmt {
+        Stmt::Expr(expr, Some(_)) => expr,
+        Stmt::Local(local) if matches!(local.pat, Pat::Wild(_)) => &local.init.as_ref()?.expr,
+        _ => return None,
+    };
+    let spawn = unwrapped(value);
+    // A worker that sends its results on a channel is observed through the channel.
+    (is_plain_detachable_spawn(cx, spawn)
+        && !sends_on_channel(spawn)
+        && !is_service_thread(cx, spawn))
+    .then_some(spawn)
+}
+
+/// Whether the thread's body is one service loop: a `loop` with no `break` (joining it would
+/// wait forever) or a `for` over a channel receiver (it ends when the senders are gone). Such
+/// threads are daemons by design; there is nothing to join at a useful time.
+fn is_service_thread(cx: &Context<'_>, spawn: &Expr) -> bool {
+    let args = match spawn {
+        Expr::Call(call) => &call.args,
+        Expr::MethodCall(call) => &call.args,
+        _ => return false,
+    };
+    let Some(Expr::Closure(closure)) = args.first() else {
+        return false;
+    };
+    let body = match &*closure.body {
+        Expr::Block(block) => match block.block.stmts.as_slice() {
+            [Stmt::Expr(expr, _)] => expr,
+            _ => return false,
+        },
+        body => body,
+    };
+    match body {
+        Expr::Loop(l) => !breaks_out(&l.body),
+        Expr::ForLoop(f) => cx
+            .chain_root_path(&f.expr)
+            .is_some_and(|root| matches!(catalog::lookup(&root), Some(Api::ChannelNew { .. }))),
+        _ => false,
+    }
+}
+
+/// Whether a loop body contains a `break` (outside closures and async blocks).
+fn breaks_out(body: &syn::Block) -> bool {
+    struct BreakFinder(bool);
+    impl Visit<'_> for BreakFinder {
+        fn visit_expr_break(&mut self, _: &syn::ExprBreak) {
+            self.0 = true;
+        }
+        fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &syn::ExprAsync) {}
+    }
+    let mut finder = BreakFinder(false);
+    finder.visit_block(body);
+    finder.0
+}
+
+impl Rule for DetachedThread {
+    fn check_stmt(&mut self, cx: &Context<'_>, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
+        if cx.in_test_code() {
+            return;
+        }
+        let Some(spawn) = dropped_spawn(cx, stmt) else {
+            return;
+        };
+        out.push(
+            Diagnostic::new(
+                INFO.name,
+                cx.file.path.clone(),
+                cx.span(callee_span(spawn)),
+                "the thread's `JoinHandle` is dropped at once, detaching it",
+            )
+            .with_primary_label(
+                "nobody joins this thread: its panic is lost and it may be cut off at exit",
+            )
+            .with_help(
+                "keep the handle and `join()` it (report its panic), or make the detach visible \
+                 with `drop(handle)` and a comment saying why the thread may outlive its work",
+            ),
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! `drain_before_join`: results drained from a channel with non-blocking receives before the
+//! workers that send them are joined.
+
+use syn::{Block, Stmt};
+
+use crate::bindings::{self, Follow, pos};
+use crate::channels::{Channel, ReceiveKind, channels, first_join, receive_loop};
+use crate::context::Context;
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Rule, declare_rule};
+
+declare_rule!(
+    DrainBeforeJoin,
+    name: "drain_before_join",
+    fix: None,
+    summary: "results drained with `try_recv`/`try_iter` before the producing workers are joined, so late results are lost",
+);
+
+/// See `rules/drain_before_join.md`.
+#[derive(Default)]
+pub struct DrainBeforeJoin;
+
+impl DrainBeforeJoin {
+    fn check(&self, cx: &Context<'_>, channel: &Channel<'_>, out: &mut Vec<Diagnostic>) {
+        let (Some(sender), Some(receiver)) = (&channel.sender, &channel.receiver) else {
+            return;
+        };
+        let producers = bindings::uses(cx, sender, channel.rest, Follow { aliases: true });
+        for found in bindings::uses(cx, receiver, channel.rest, Follow::default()) {
+            if found.in_closure || found.in_loop.is_some() && found.loop_head.is_none() {
+                continue;
+            }
+            let Some(drain) = receive_loop(&found) else {
+                continue;
+            };
+            if drain.kind != ReceiveKind::Drain {
+                continue;
+            }
+            // The drain must be a statement of this block, not inside a polling loop.
+            let is_statement = match &channel.rest[found.stmt] {
+                Stmt::Expr(expr, _) => drain.body.is_none() || pos(expr) == drain.pos,
+                Stmt::Local(_) => drain.body.is_none(),
+                _ => false,
+            };
+            if !is_statement || !producers.iter().any(|u| u.in_spawned && u.pos < drain.pos) {
+                continue;
+            }
+            if first_join(&channel.rest[..found.stmt]).is_some() {
+                continue;
+            }
+            let Some(join) = first_join(&channel.rest[found.stmt + 1..]) else {
+                continue;
+            };
+            out.push(
+                Diagnostic::new(
+                    INFO.name,
+                    cx.file.path.clone(),
+                    drain.span(cx),
+                    format!("`{receiver}` is drained before the workers sending to it are joined"),
+                )
+                .with_primary_label(
+                    "takes only what has arrived so far; results still in flight are lost",
+                )
+                .with_label(cx.span(join), "the workers are joined only here")
+                .with_help(format!(
+                    "join the workers first (or drop the last sender and loop with blocking \
+                         `for x in {receiver}`), then read: every result is in the channel by then"
+                )),
+            );
+            return;
+        }
+    }
+}
+
+impl Rule for DrainBeforeJoin {
+    fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
+        for channel in channels(cx, block) {
+            self.check(cx, &channel, out);
+        }
+    }
+}

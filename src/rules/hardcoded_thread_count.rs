@@ -1,0 +1,79 @@
+//! `hardcoded_thread_count`: a literal thread count given to a pool or runtime.
+
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Expr, Item, Meta, Token};
+
+use crate::catalog::Api;
+use crate::context::{Context, callee_span, int_literal};
+use crate::diagnostic::{Diagnostic, Span};
+use crate::rules::{Rule, declare_rule};
+
+declare_rule!(
+    HardcodedThreadCount,
+    name: "hardcoded_thread_count",
+    fix: None,
+    summary: "a pool or runtime sized with a literal thread count instead of the machine's cores",
+);
+
+/// See `rules/hardcoded_thread_count.md`.
+#[derive(Default)]
+pub struct HardcodedThreadCount;
+
+const HELP: &str = "derive the count from `std::thread::available_parallelism()`, or read it from \
+                    configuration or a command-line option";
+
+/// A thread count above one written as a literal (one thread is a deliberate choice).
+fn literal_count(expr: &Expr) -> Option<u128> {
+    int_literal(expr).filter(|n| *n > 1)
+}
+
+fn report(cx: &Context<'_>, span: Span, count: u128) -> Diagnostic {
+    Diagnostic::new(
+        INFO.name,
+        cx.file.path.clone(),
+        span,
+        format!("thread count hardcoded to {count}"),
+    )
+    .with_primary_label("the same count on a 2-core laptop and a 64-core server")
+    .with_help(HELP)
+}
+
+impl Rule for HardcodedThreadCount {
+    fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
+        if cx.api(expr) != Some(Api::ThreadCount) || cx.in_test_code() {
+            return;
+        }
+        let args = match expr {
+            Expr::Call(call) => &call.args,
+            Expr::MethodCall(call) => &call.args,
+            _ => return,
+        };
+        let Some(count) = args.last().and_then(literal_count) else {
+            return;
+        };
+        out.push(report(cx, cx.span(callee_span(expr)), count));
+    }
+
+    fn check_item(&mut self, cx: &Context<'_>, item: &Item, out: &mut Vec<Diagnostic>) {
+        let Item::Fn(func) = item else { return };
+        for attr in &func.attrs {
+            if crate::catalog::lookup(&cx.resolve(attr.path())) != Some(Api::RuntimeMain) {
+                continue;
+            }
+            let Ok(args) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+            else {
+                continue;
+            };
+            for arg in args {
+                let Meta::NameValue(pair) = arg else { continue };
+                if !pair.path.is_ident("worker_threads") {
+                    continue;
+                }
+                if let Some(count) = literal_count(&pair.value) {
+                    out.push(report(cx, cx.span(pair.span()), count));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! `lock_across_await`: a blocking lock's guard still alive at an `.await`.
+
+use std::collections::HashSet;
+
+use syn::Expr;
+
+use crate::catalog::LockFlavor;
+use crate::context::{Context, Guard, LockMode};
+use crate::diagnostic::{Diagnostic, Span};
+use crate::rules::{Rule, declare_rule};
+
+declare_rule!(
+    LockAcrossAwait,
+    name: "lock_across_await",
+    fix: None,
+    summary: "a blocking lock's guard held across an `.await`, which can deadlock the executor",
+);
+
+/// See `rules/lock_across_await.md`. Reports each guard once, at the first `.await` it spans.
+#[derive(Default)]
+pub struct LockAcrossAwait {
+    reported: HashSet<Span>,
+}
+
+fn guard_kind(guard: &Guard) -> &'static str {
+    match (guard.flavor, guard.mode) {
+        (Some(LockFlavor::ParkingLot), LockMode::Lock) => "`parking_lot` mutex guard",
+        (Some(LockFlavor::ParkingLot), _) => "`parking_lot` read-write lock guard",
+        (Some(LockFlavor::Std), LockMode::Lock) => "std `MutexGuard`",
+        (Some(LockFlavor::Std), LockMode::Read) => "std `RwLockReadGuard`",
+        (Some(LockFlavor::Std), LockMode::Write) => "std `RwLockWriteGuard`",
+        _ => "blocking lock guard",
+    }
+}
+
+impl Rule for LockAcrossAwait {
+    fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
+        let Expr::Await(await_expr) = expr else {
+            return;
+        };
+        if !cx.in_async() {
+            return;
+        }
+        let await_span = Span::join(
+            cx.span(await_expr.dot_token.span),
+            cx.span(await_expr.await_token.span),
+        );
+        for guard in cx.live_guards().filter(|g| g.is_blocking()) {
+            if !self.reported.insert(guard.taken) {
+                continue;
+            }
+            out.push(
+                Diagnostic::new(
+                    INFO.name,
+                    cx.file.path.clone(),
+                    await_span,
+                    format!("{} `{}` is held across an `.await`", guard_kind(guard), guard.name),
+                )
+                .with_primary_label("the task may be suspended here with the lock held")
+                .with_label(guard.taken, "guard taken here")
+                .with_help(format!(
+                    "end the guard before awaiting (`drop({})` or a block around its use), or use \
+                     an async lock such as `tokio::sync::Mutex` if it must be held across the await",
+                    guard.name
+                )),
+            );
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! `process_for_parallelism`: copies of the running binary spawned as workers to spread CPU
+//! work, where threads would share memory.
+
+use syn::{Block, Expr};
+
+use crate::context::{Context, LoopKind, TripCount};
+use crate::diagnostic::Diagnostic;
+use crate::process::{CommandFinder, CommandUse, mentions_isolation};
+use crate::rules::{Rule, declare_rule};
+
+declare_rule!(
+    ProcessForParallelism,
+    name: "process_for_parallelism",
+    fix: None,
+    summary: "worker processes (the running binary re-executed in a loop) used to spread CPU work",
+);
+
+/// See `rules/process_for_parallelism.md`.
+#[derive(Default)]
+pub struct ProcessForParallelism {
+    commands: CommandFinder,
+}
+
+/// Builder calls that make a child an isolation boundary rather than a worker.
+const ISOLATION: &[&str] = &[
+    "env_clear",
+    "uid",
+    "gid",
+    "pre_exec",
+    "process_group",
+    "chroot",
+];
+
+impl ProcessForParallelism {
+    fn check(&self, cx: &Context<'_>, command: &CommandUse<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(program) = command.program_expr() else {
+            return;
+        };
+        if !self.commands.is_current_exe(cx, program) || !command.calls("spawn") {
+            return;
+        }
+        let Some(repeat) = cx.loops().find(|l| {
+            matches!(l.kind, LoopKind::For | LoopKind::PerItemClosure)
+                && !matches!(l.trips, TripCount::Constant(0 | 1))
+        }) else {
+            return;
+        };
+        if ISOLATION.iter().any(|m| command.calls(m)) || mentions_isolation(cx, command.ctor) {
+            return;
+        }
+        out.push(
+            cx.diagnostic(
+                INFO.name,
+                command.ctor,
+                "the running binary is spawned again as a worker process, once per loop iteration",
+            )
+            .with_primary_label("each worker is a new process: its input and results cross a pipe")
+            .with_label(repeat.header, "one worker process per iteration")
+            .with_help(
+                "run the work on threads (`std::thread::scope`) or rayon (`items.par_iter()`): they \
+                 share memory instead of serialising every input and result; if the processes are \
+                 for isolation (untrusted input, crash containment), say so in a comment",
+            ),
+        );
+    }
+}
+
+impl Rule for ProcessForParallelism {
+    fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
+        for command in self.commands.in_block(cx, block) {
+            self.check(cx, &command, out);
+        }
+    }
+
+    fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
+        if let Some(command) = self.commands.at_expr(cx, expr) {
+            self.check(cx, &command, out);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! `unbounded_channel`: an unbounded channel fed from a loop over input of unknown size, with
+//! the consumer on another thread or task.
+
+use syn::Block;
+
+use crate::bindings::{self, Follow, LoopSize};
+use crate::channels::{Channel, channels, loops_over_receiver};
+use crate::context::Context;
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Rule, declare_rule};
+
+declare_rule!(
+    UnboundedChannel,
+    name: "unbounded_channel",
+    fix: None,
+    summary: "an unbounded channel fed once per input item, so producers can run arbitrarily far ahead of the consumer",
+);
+
+/// See `rules/unbounded_channel.md`.
+#[derive(Default)]
+pub struct UnboundedChannel;
+
+/// Sending methods of the unbounded channels.
+const SENDS: &[&str] = &["send", "unbounded_send", "send_blocking", "try_send"];
+
+/// The bounded constructor to suggest, from the unbounded one's canonical path.
+fn bounded_instead(path: &[String]) -> String {
+    let joined = path.join("::");
+    match joined.as_str() {
+        "std::sync::mpsc::channel" => "`std::sync::mpsc::sync_channel(capacity)`: `send` then blocks while the channel is full".into(),
+        "tokio::sync::mpsc::unbounded_channel" => {
+            "`tokio::sync::mpsc::channel(capacity)`: `send(..).await` then waits while the channel is full".into()
+        }
+        "futures::channel::mpsc::unbounded" => {
+            "`futures::channel::mpsc::channel(capacity)`: `SinkExt::send(..).await` then waits while the channel is full".into()
+        }
+        _ => {
+            let bounded = joined.strip_suffix("unbounded").map(|p| format!("{p}bounded"));
+            let bounded = bounded.unwrap_or_else(|| "the crate's bounded constructor".into());
+            format!("`{bounded}(capacity)`: `send` then blocks (or `.await`s) while the channel is full")
+        }
+    }
+}
+
+impl UnboundedChannel {
+    fn check(
+        &self,
+        cx: &Context<'_>,
+        channel: &Channel<'_>,
+        receivers: &[String],
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let Some(sender) = &channel.sender else {
+            return;
+        };
+        let follow = Follow { aliases: true };
+        let sends = bindings::uses(cx, sender, channel.rest, follow);
+        let Some((send, input)) = sends.iter().find_map(|u| {
+            let method = u.methods().into_iter().next()?;
+            let input = u.in_loop.filter(|l| {
+                matches!(l.size, LoopSize::PerItem | LoopSize::Stream)
+                    && !l
+                        .over
+                        .is_some_and(|over| loops_over_receiver(over, receivers))
+            })?;
+            SENDS.contains(&method.as_str()).then_some((u, input))
+        }) else {
+            return;
+        };
+        // A consumer on the producers' own thread reads only after they are done: a bound
+        // there would deadlock, and the queue's size is the input's size either way.
+        let consumer_elsewhere = send.in_spawned
+            || channel.receiver.as_ref().is_some_and(|receiver| {
+                bindings::uses(cx, receiver, channel.rest, follow)
+                    .iter()
+                    .any(|u| u.in_spawned)
+            });
+        if !consumer_elsewhere {
+            return;
+        }
+        let path = cx.call_path(&channel.ctor.func).unwrap_or_default();
+        out.push(
+            cx.diagnostic(INFO.name, &channel.ctor.func, "unbounded channel fed once per input item")
+                .with_primary_label("nothing limits how many messages this channel holds")
+                .with_label(input.header, "one message per item of this input, however long it is")
+                .with_label(cx.span(send.span), "sent here without waiting for the consumer")
+                .with_help(format!(
+                    "use a bounded channel, {}, so producers wait for the consumer instead of queueing without limit",
+                    bounded_instead(&path)
+                )),
+        );
+    }
+}
+
+impl Rule for UnboundedChannel {
+    fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
+        let found = channels(cx, block);
+        let receivers: Vec<String> = found.iter().filter_map(|c| c.receiver.clone()).collect();
+        for channel in &found {
+            if !channel.bounded {
+                self.check(cx, channel, &receivers, out);
+            }
+        }
+    }
+}

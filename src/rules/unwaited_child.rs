@@ -1,0 +1,101 @@
+//! `unwaited_child`: a `Child` from `Command::spawn` that is never waited on.
+
+use syn::{Block, Expr, Pat, Stmt};
+
+use crate::bindings::{self, Follow, Parent, pat_name};
+use crate::context::{Context, unwrapped};
+use crate::diagnostic::Diagnostic;
+use crate::process::CommandFinder;
+use crate::rules::{Rule, declare_rule};
+
+declare_rule!(
+    UnwaitedChild,
+    name: "unwaited_child",
+    fix: None,
+    summary: "a child process spawned and never waited on: a zombie on Unix until this process exits",
+);
+
+/// See `rules/unwaited_child.md`.
+#[derive(Default)]
+pub struct UnwaitedChild {
+    commands: CommandFinder,
+}
+
+/// Calls that reap a child.
+const WAITS: &[&str] = &["wait", "wait_with_output", "try_wait"];
+
+const HELP: &str = "wait for it (`child.wait()?`, or `try_wait` in a loop), or return or store the \
+                    `Child` so its owner can; dropping a `Child` neither waits for nor kills it";
+
+impl UnwaitedChild {
+    fn report(&self, cx: &Context<'_>, spawn: &Expr, message: &str, label: &str) -> Diagnostic {
+        cx.diagnostic(INFO.name, spawn, message)
+            .with_primary_label(label)
+            .with_help(HELP)
+    }
+
+    /// Whether the binding `name`, holding a `Child`, is waited on or handed to something that
+    /// may wait on it, in `rest`.
+    fn is_rescued(cx: &Context<'_>, name: &str, rest: &[Stmt]) -> bool {
+        bindings::uses(cx, name, rest, Follow::default())
+            .iter()
+            .any(|u| match &u.parent {
+                Parent::Methods(_) | Parent::Macro(_) => {
+                    u.in_move_closure || u.methods().iter().any(|m| WAITS.contains(&m.as_str()))
+                }
+                Parent::Arg(_) | Parent::Other => true,
+            })
+    }
+}
+
+impl Rule for UnwaitedChild {
+    fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
+        self.commands.in_block(cx, block);
+        for (index, stmt) in block.stmts.iter().enumerate() {
+            match stmt {
+                Stmt::Expr(expr, Some(_)) if self.commands.spawn_call(cx, expr).is_some() => {
+                    out.push(self.report(
+                        cx,
+                        unwrapped(expr),
+                        "child process spawned and dropped at once, never waited on",
+                        "the `Child` is dropped here: nobody reaps the process when it exits",
+                    ));
+                }
+                Stmt::Local(local) => {
+                    let Some(init) = &local.init else { continue };
+                    if self.commands.spawn_call(cx, &init.expr).is_none() {
+                        continue;
+                    }
+                    let spawn = unwrapped(&init.expr);
+                    if matches!(local.pat, Pat::Wild(_)) {
+                        out.push(self.report(
+                            cx,
+                            spawn,
+                            "child process spawned and dropped at once, never waited on",
+                            "`let _ =` drops the `Child` here: nobody reaps the process when it exits",
+                        ));
+                        continue;
+                    }
+                    let Some(name) = pat_name(&local.pat) else {
+                        continue;
+                    };
+                    if !Self::is_rescued(cx, &name, &block.stmts[index + 1..]) {
+                        out.push(
+                            self.report(
+                                cx,
+                                spawn,
+                                &format!("child process `{name}` is never waited on"),
+                                "spawned here; no `wait`, `wait_with_output` or `try_wait` follows",
+                            )
+                            .with_label(
+                                cx.span(syn::spanned::Spanned::span(&local.pat)),
+                                "dropped at the end of its scope without being reaped",
+                            ),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,352 @@
+//! Configuration end to end: `concur.toml` (nearest wins), Cargo.toml metadata tables,
+//! `--config`, `--isolated`, levels and exit codes, select/ignore, exclude globs, rule options,
+//! command-line overrides, errors with positions and suggestions, and `concur config --show`.
+
+mod common;
+
+use common::{BLOCKING, concur, stderr, stdout, write_files};
+
+/// One `thread_per_item` finding on line 4.
+const PER_ITEM: &str = "fn per_line(input: &str) {\n    for line in input.lines() {\n        let line = line.to_string();\n        let _h = std::thread::spawn(move || line.len());\n    }\n}\n";
+
+fn rules_in(output: &std::process::Output) -> Vec<String> {
+    stdout(output)
+        .lines()
+        .filter_map(|l| {
+            let start = l.find('[')? + 1;
+            let end = l[start..].find(']')? + start;
+            Some(format!(
+                "{}:{}",
+                l.split(':').next().unwrap_or(""),
+                &l[start..end]
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn nearest_concur_toml_wins() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "concur.toml",
+                "[rules]\nblocking_call_in_async = \"allow\"\n",
+            ),
+            ("a.rs", BLOCKING),
+            (
+                "sub/concur.toml",
+                "[rules]\nblocking_call_in_async = \"deny\"\n",
+            ),
+            ("sub/b.rs", BLOCKING),
+        ],
+    );
+    let out = concur(dir.path(), &["--format", "short", "."]);
+    assert_eq!(
+        stdout(&out),
+        "sub/b.rs:2:5: error[blocking_call_in_async]: `std::thread::sleep` blocks the executor thread\n"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn deny_is_an_error_and_exit_zero_only_forgives_warnings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(dir.path(), &[("a.rs", BLOCKING), ("b.rs", PER_ITEM)]);
+    let warn_only = concur(dir.path(), &["--format", "short", "--exit-zero", "."]);
+    assert_eq!(warn_only.status.code(), Some(0), "{}", stdout(&warn_only));
+    assert_eq!(rules_in(&warn_only).len(), 2);
+    write_files(
+        dir.path(),
+        &[("concur.toml", "[rules]\nthread_per_item = \"deny\"\n")],
+    );
+    let denied = concur(dir.path(), &["--format", "short", "--exit-zero", "."]);
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(
+        stdout(&denied).contains("b.rs:4:18: error[thread_per_item]"),
+        "{}",
+        stdout(&denied)
+    );
+    assert!(stdout(&denied).contains("a.rs:2:5: warning[blocking_call_in_async]"));
+    let human = concur(dir.path(), &["--color", "never", "."]);
+    assert!(
+        stdout(&human).contains("error[thread_per_item]"),
+        "{}",
+        stdout(&human)
+    );
+}
+
+#[test]
+fn cargo_metadata_tables_configure_packages_and_workspaces() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"app\", \"lib\"]\n\n[workspace.metadata.concur]\nignore = [\"blocking_call_in_async\"]\n",
+            ),
+            (
+                "app/Cargo.toml",
+                "[package]\nname = \"app\"\n\n[package.metadata.concur.rules]\nblocking_call_in_async = \"deny\"\n",
+            ),
+            ("app/src/main.rs", BLOCKING),
+            ("lib/Cargo.toml", "[package]\nname = \"lib\"\n"),
+            ("lib/src/lib.rs", BLOCKING),
+        ],
+    );
+    let out = concur(dir.path(), &["--format", "short", "."]);
+    assert_eq!(
+        rules_in(&out),
+        ["app/src/main.rs:blocking_call_in_async"],
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("error[blocking_call_in_async]"));
+}
+
+#[test]
+fn config_flag_and_isolated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            ("concur.toml", "ignore = [\"blocking_call_in_async\"]\n"),
+            ("other.toml", "[rules]\nblocking_call_in_async = \"deny\"\n"),
+            ("a.rs", BLOCKING),
+        ],
+    );
+    assert_eq!(
+        stdout(&concur(dir.path(), &["--format", "short", "a.rs"])),
+        ""
+    );
+    let given = concur(
+        dir.path(),
+        &["--format", "short", "--config", "other.toml", "a.rs"],
+    );
+    assert!(
+        stdout(&given).contains("error[blocking_call_in_async]"),
+        "{}",
+        stdout(&given)
+    );
+    let isolated = concur(dir.path(), &["--format", "short", "--isolated", "a.rs"]);
+    assert!(
+        stdout(&isolated).contains("warning[blocking_call_in_async]"),
+        "{}",
+        stdout(&isolated)
+    );
+}
+
+#[test]
+fn select_ignore_and_command_line_levels_win_over_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "concur.toml",
+                "select = [\"thread_per_item\"]\n\n[rules]\nthread_per_item = \"deny\"\n",
+            ),
+            ("a.rs", BLOCKING),
+            ("b.rs", PER_ITEM),
+        ],
+    );
+    let file_only = concur(dir.path(), &["--format", "short", "."]);
+    assert_eq!(rules_in(&file_only), ["b.rs:thread_per_item"]);
+    let warn = concur(
+        dir.path(),
+        &["--format", "short", "-W", "thread_per_item", "."],
+    );
+    assert!(
+        stdout(&warn).contains("warning[thread_per_item]"),
+        "{}",
+        stdout(&warn)
+    );
+    let select = concur(
+        dir.path(),
+        &[
+            "--format",
+            "short",
+            "--select",
+            "blocking_call_in_async,thread_per_item",
+            ".",
+        ],
+    );
+    assert_eq!(
+        rules_in(&select),
+        ["a.rs:blocking_call_in_async", "b.rs:thread_per_item"]
+    );
+    let allow = concur(
+        dir.path(),
+        &["--format", "short", "-A", "thread_per_item", "."],
+    );
+    assert_eq!(stdout(&allow), "");
+    assert_eq!(allow.status.code(), Some(0));
+    let deny = concur(
+        dir.path(),
+        &[
+            "--format",
+            "short",
+            "--isolated",
+            "--ignore",
+            "thread_per_item",
+            "-D",
+            "blocking_call_in_async",
+            ".",
+        ],
+    );
+    assert_eq!(rules_in(&deny), ["a.rs:blocking_call_in_async"]);
+    assert!(stdout(&deny).contains("error["));
+}
+
+#[test]
+fn exclude_globs_are_relative_to_the_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            ("concur.toml", "exclude = [\"generated/\", \"*_pb.rs\"]\n"),
+            ("src/a.rs", BLOCKING),
+            ("src/generated/b.rs", BLOCKING),
+            ("src/api_pb.rs", BLOCKING),
+        ],
+    );
+    let out = concur(dir.path(), &["--format", "short", "src"]);
+    assert_eq!(
+        rules_in(&out),
+        ["src/a.rs:blocking_call_in_async"],
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn blocking_functions_option_teaches_the_catalog() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let code = "use crate::store::read_all as load;\n\nasync fn handler() {\n    let data = load(\"x\");\n}\n";
+    write_files(dir.path(), &[("a.rs", code)]);
+    assert_eq!(
+        stdout(&concur(dir.path(), &["--format", "short", "a.rs"])),
+        ""
+    );
+    write_files(
+        dir.path(),
+        &[(
+            "concur.toml",
+            "[options]\nblocking-functions = [\"crate::store::read_all\"]\n",
+        )],
+    );
+    let out = concur(dir.path(), &["--format", "short", "a.rs"]);
+    assert_eq!(
+        rules_in(&out),
+        ["a.rs:blocking_call_in_async"],
+        "{}",
+        stdout(&out)
+    );
+}
+
+fn config_error(config: &str) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(dir.path(), &[("concur.toml", config), ("a.rs", BLOCKING)]);
+    let out = concur(dir.path(), &["a.rs"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "", "no report on a config error");
+    stderr(&out)
+}
+
+#[test]
+fn bad_config_is_an_error_with_position_and_closest_name() {
+    let key = config_error("exlude = [\"x\"]\n");
+    assert!(
+        key.contains("concur.toml:1:1: unknown key `exlude`"),
+        "{key}"
+    );
+    assert!(key.contains("did you mean `exclude`?"), "{key}");
+    let rule = config_error("\n[rules]\nthread_per_itme = \"deny\"\n");
+    assert!(
+        rule.contains("concur.toml:3:1: unknown rule `thread_per_itme`"),
+        "{rule}"
+    );
+    assert!(rule.contains("did you mean `thread_per_item`?"), "{rule}");
+    let level = config_error("[rules]\nthread_per_item = \"error\"\n");
+    assert!(
+        level.contains("concur.toml:2:19: invalid level for `thread_per_item`"),
+        "{level}"
+    );
+    assert!(level.contains("`allow`, `warn`, `deny`"), "{level}");
+    let select = config_error("select = [\"blocking_call_in_asinc\"]\n");
+    assert!(select.contains("concur.toml:1:11:"), "{select}");
+    assert!(
+        select.contains("did you mean `blocking_call_in_async`?"),
+        "{select}"
+    );
+    let option = config_error("[options]\nheavy-loop-bount = 3\n");
+    assert!(
+        option.contains("did you mean `heavy-loop-bound`?"),
+        "{option}"
+    );
+    let syntax = config_error("select = [\n");
+    assert!(syntax.contains("concur.toml:"), "{syntax}");
+}
+
+#[test]
+fn unknown_rule_on_the_command_line_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(dir.path(), &[("a.rs", BLOCKING)]);
+    let out = concur(dir.path(), &["-D", "spawn_than_join", "a.rs"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean `spawn_then_join`?"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn config_show_prints_values_and_their_origin() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "concur.toml",
+                "require-reason = true\n\n[rules]\nthread_per_item = \"deny\"\n\n[options]\nlock-types = [\"my::Lock\"]\n",
+            ),
+            ("src/a.rs", BLOCKING),
+        ],
+    );
+    let out = concur(
+        dir.path(),
+        &["config", "--show", "-A", "spawn_then_join", "src"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("concur.toml"), "{text}");
+    let line = |key: &str| {
+        text.lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        line("thread_per_item").contains("\"deny\"")
+            && line("thread_per_item").contains("concur.toml:4:19"),
+        "{text}"
+    );
+    assert!(
+        line("spawn_then_join").contains("\"allow\"") && line("spawn_then_join").contains("`-A`"),
+        "{text}"
+    );
+    assert!(
+        line("blocking_call_in_async").contains("\"warn\"")
+            && line("blocking_call_in_async").contains("default"),
+        "{text}"
+    );
+    assert!(
+        line("require-reason").contains("true")
+            && line("require-reason").contains("concur.toml:1:18"),
+        "{text}"
+    );
+    assert!(line("lock-types").contains("my::Lock"), "{text}");
+}
