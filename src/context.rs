@@ -662,7 +662,7 @@ impl Visit<'_> for FixedCountFinder<'_, '_> {
 }
 
 /// A lock acquisition at the end of a `let` initializer: `m.lock()`, `m.lock().unwrap()`,
-/// `m.write().expect(..)`, `m.lock()?`, `m.lock().await`.
+/// `m.write().expect(..)`, `m.lock()?`, `m.lock().map_err(..)?`, `m.lock().await`.
 pub struct Acquisition<'e> {
     /// The `.lock()`/`.read()`/`.write()` call.
     pub call: &'e ExprMethodCall,
@@ -687,7 +687,7 @@ pub fn lock_acquisition(expr: &Expr) -> Option<Acquisition<'_>> {
             Expr::MethodCall(call)
                 if matches!(
                     call.method.to_string().as_str(),
-                    "unwrap" | "expect" | "unwrap_or_else" | "unwrap_or_default"
+                    "unwrap" | "expect" | "unwrap_or_else" | "unwrap_or_default" | "map_err"
                 ) =>
             {
                 expr = &call.receiver;
@@ -750,6 +750,7 @@ impl<'f, 'r> Walker<'f, 'r> {
         };
         walker.cx.imports.push_items(&ast.items);
         collect_lock_decls(&walker.cx.imports, &ast.items, &mut walker.cx.lock_decls);
+        walker.cx.locks.collect_static_muts(&ast.items);
         walker.visit_file(ast);
         walker.cx.imports.pop();
         for rule in walker.rules.iter_mut() {

@@ -38,6 +38,7 @@ pub struct LockScope {
     fn_count: usize,
     fns: Vec<(usize, Option<String>)>,
     impls: Vec<String>,
+    static_muts: Vec<String>,
 }
 
 impl LockScope {
@@ -74,6 +75,33 @@ impl LockScope {
     /// Records `let name = <clone of source>`: `name` is another handle to `source`.
     pub(crate) fn add_alias(&mut self, name: String, source: String) {
         self.aliases.push((name, source));
+    }
+
+    /// Records the names of the file's `static mut` items (in inline modules too).
+    pub(crate) fn collect_static_muts(&mut self, items: &[syn::Item]) {
+        for item in items {
+            match item {
+                syn::Item::Static(s) if matches!(s.mutability, syn::StaticMutability::Mut(_)) => {
+                    self.static_muts.push(s.ident.to_string());
+                }
+                syn::Item::Mod(m) => {
+                    if let Some((_, items)) = &m.content {
+                        self.collect_static_muts(items);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Whether `name` is a `static mut` declared in this file.
+    pub fn is_static_mut(&self, name: &str) -> bool {
+        self.static_muts.iter().any(|s| s == name)
+    }
+
+    /// Whether the walk is inside an `impl` block.
+    pub fn in_impl(&self) -> bool {
+        !self.impls.is_empty()
     }
 
     /// The name of the innermost named function (`None` in a const or static initializer).

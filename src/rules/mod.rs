@@ -14,6 +14,7 @@ mod blocking_call_in_async;
 mod blocking_in_rayon;
 mod busy_wait;
 mod command_for_std_operation;
+mod condvar_wait_without_loop;
 mod cpu_heavy_in_async;
 mod detached_thread;
 mod double_lock;
@@ -27,6 +28,7 @@ mod process_for_parallelism;
 mod receiver_loop_never_ends;
 mod shell_command_injection;
 mod spawn_then_join;
+mod static_mut_state;
 mod thread_per_item;
 mod unbounded_channel;
 mod unwaited_child;
@@ -102,6 +104,8 @@ pub static RULES: &[RuleInfo] = &[
     double_lock::INFO,
     lock_across_blocking::INFO,
     lock_order_inversion::INFO,
+    condvar_wait_without_loop::INFO,
+    static_mut_state::INFO,
 ];
 
 /// Looks a rule up by name.
