@@ -88,6 +88,14 @@ fn is_service_thread(cx: &Context<'_>, spawn: &Expr) -> bool {
         Expr::ForLoop(f) => cx
             .chain_root_path(&f.expr)
             .is_some_and(|root| matches!(catalog::lookup(&root), Some(Api::ChannelNew { .. }))),
+        // `|| block_on(executor.run())`: a thread that drives an executor is its daemon.
+        // `|| worker(state)`: the captured state goes to a function concur cannot see, which
+        // may be a service loop or report through a channel; stay quiet.
+        Expr::Call(call) => match cx.call_api(&call.func) {
+            Some(Api::BlockOn) => true,
+            Some(_) => false,
+            None => !call.args.is_empty(),
+        },
         _ => false,
     }
 }
