@@ -629,19 +629,7 @@ impl<'a> Scanner<'_, '_, 'a> {
     /// the chain, then visit the calls' arguments.
     fn visit_method_chain(&mut self, outer: &'a ExprMethodCall) {
         let mut calls = vec![outer];
-        let mut root = &*outer.receiver;
-        loop {
-            root = match root {
-                Expr::MethodCall(call) => {
-                    calls.push(call);
-                    &call.receiver
-                }
-                Expr::Try(e) => &e.expr,
-                Expr::Await(e) => &e.base,
-                Expr::Paren(e) => &e.expr,
-                _ => break,
-            };
-        }
+        let root = crate::context::chain_links(&outer.receiver, &mut calls);
         calls.reverse();
         let tracked = self.tracked(strip(root));
         if let Some(binding) = tracked {

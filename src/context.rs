@@ -545,6 +545,23 @@ pub fn chain_root(mut expr: &Expr) -> &Expr {
     }
 }
 
+/// Walks a method chain down from `link`, pushing every method call met (outermost first) and
+/// passing through `?`, `.await` and parentheses; returns the expression the chain starts from.
+pub fn chain_links<'e>(mut link: &'e Expr, calls: &mut Vec<&'e ExprMethodCall>) -> &'e Expr {
+    loop {
+        link = match link {
+            Expr::MethodCall(call) => {
+                calls.push(call);
+                &call.receiver
+            }
+            Expr::Try(e) => &e.expr,
+            Expr::Await(e) => &e.base,
+            Expr::Paren(e) => &e.expr,
+            _ => return link,
+        };
+    }
+}
+
 /// Strips parentheses, references and groups.
 pub fn strip(mut expr: &Expr) -> &Expr {
     loop {

@@ -226,19 +226,7 @@ impl CommandFinder {
     /// outermost chain, which is visited first, holds every call).
     pub fn at_expr<'a>(&mut self, cx: &Context<'_>, expr: &'a Expr) -> Option<CommandUse<'a>> {
         let mut calls = Vec::new();
-        let mut link = expr;
-        loop {
-            link = match link {
-                Expr::MethodCall(call) => {
-                    calls.push(call);
-                    &call.receiver
-                }
-                Expr::Try(e) => &e.expr,
-                Expr::Await(e) => &e.base,
-                Expr::Paren(e) => &e.expr,
-                _ => break,
-            };
-        }
+        let link = crate::context::chain_links(expr, &mut calls);
         let ctor = command_ctor(cx, link)?;
         if !self.seen.insert(pos(ctor)) {
             return None;
