@@ -294,3 +294,38 @@ fn cargo_concur_outside_a_project_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("cargo metadata"), "{}", stderr(&out));
 }
+
+#[test]
+fn conflicting_flags_and_a_broken_manifest_are_usage_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(dir.path(), &[("a.rs", BLOCKING)]);
+    let out = concur(dir.path(), &["--fix", "--diff", "a.rs"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot be used with"),
+        "{}",
+        stderr(&out)
+    );
+    let out = concur(
+        dir.path(),
+        &["--baseline", "b.json", "--write-baseline", "b.json", "a.rs"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.rs")).expect("read"),
+        BLOCKING
+    );
+
+    write_files(
+        dir.path(),
+        &[("Cargo.toml", "[package\nname = \"broken\"\n")],
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-concur"))
+        .args(["concur"])
+        .current_dir(dir.path())
+        .output()
+        .expect("run cargo-concur");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("Cargo.toml"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
