@@ -170,7 +170,13 @@ pub fn write_atomically(path: &Path, old: &str, new: &str) -> Result<(), WriteEr
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    // Hidden and not `.rs`: if the process is killed before the rename, the leftover is never
+    // linted or mistaken for source.
+    let mut temp = tempfile::Builder::new()
+        .prefix(".concur-fix-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
     temp.write_all(new.as_bytes()).map_err(io)?;
     temp.as_file().sync_all().map_err(io)?;
     std::fs::set_permissions(temp.path(), meta.permissions()).map_err(io)?;

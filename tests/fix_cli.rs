@@ -188,9 +188,11 @@ fn a_killed_fix_run_leaves_every_file_old_or_new() {
             .to_string_lossy()
             .into_owned();
         if name.starts_with('.') {
+            // SIGKILL cannot be caught, so a temp file being written may stay behind: it is
+            // hidden and not `.rs`, so no later run lints it, and no source file is torn.
             assert!(
-                !path.is_file() || !name.contains("tmp"),
-                "temp file left behind: {name}"
+                name.starts_with(".concur-fix-") && !name.ends_with(".rs"),
+                "unexpected file left behind: {name}"
             );
             continue;
         }
