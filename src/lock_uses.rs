@@ -227,12 +227,12 @@ impl<'ast> Visit<'ast> for UseFinder<'_, '_> {
                 return;
             }
         }
-        if let Expr::Assign(assign) = expr {
-            if let Some((mode, _)) = deref_of(&assign.left).and_then(|e| self.taking(e)) {
-                self.record(mode, Access::Store);
-                self.visit_expr(&assign.right);
-                return;
-            }
+        if let Expr::Assign(assign) = expr
+            && let Some((mode, _)) = deref_of(&assign.left).and_then(|e| self.taking(e))
+        {
+            self.record(mode, Access::Store);
+            self.visit_expr(&assign.right);
+            return;
         }
         if let Some((mode, _)) = deref_of(expr).and_then(|e| self.taking(e)) {
             self.record(mode, Access::Load);
