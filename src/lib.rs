@@ -20,6 +20,8 @@ pub mod discover;
 pub mod error;
 pub mod fix;
 pub mod lint;
+/// How a lock bound to a local is used after its `let`, followed through clones and closures.
+pub mod lock_uses;
 /// Lock identity and acquisitions shared by the lock rules.
 pub mod locks;
 pub mod lsp;

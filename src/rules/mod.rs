@@ -24,6 +24,8 @@ mod let_underscore_guard;
 mod lock_across_await;
 mod lock_across_blocking;
 mod lock_order_inversion;
+mod mutex_collects_results;
+mod mutex_instead_of_atomic;
 mod process_for_parallelism;
 mod receiver_loop_never_ends;
 mod shell_command_injection;
@@ -106,6 +108,8 @@ pub static RULES: &[RuleInfo] = &[
     lock_order_inversion::INFO,
     condvar_wait_without_loop::INFO,
     static_mut_state::INFO,
+    mutex_instead_of_atomic::INFO,
+    mutex_collects_results::INFO,
 ];
 
 /// Looks a rule up by name.
