@@ -1414,3 +1414,25 @@ impl Context<'_> {
                 && self.imports.is_imported(&last))
     }
 }
+
+// --- fixes (issue 8) ---
+
+impl Context<'_> {
+    /// A suggestion with one edit: the source text of `node` replaced by `replacement`.
+    pub fn replace_with(
+        &self,
+        node: &impl Spanned,
+        replacement: impl Into<String>,
+        message: impl Into<String>,
+        applicability: crate::diagnostic::Applicability,
+    ) -> crate::diagnostic::Suggestion {
+        crate::diagnostic::Suggestion {
+            message: message.into(),
+            edits: vec![crate::diagnostic::Edit {
+                span: self.span(node.span()),
+                replacement: replacement.into(),
+            }],
+            applicability,
+        }
+    }
+}

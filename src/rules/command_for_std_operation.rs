@@ -1,17 +1,20 @@
 //! `command_for_std_operation`: a child process started for a job the standard library does
 //! in-process (`cp`, `rm`, `mkdir`, `sleep`, ...).
 
-use syn::{Block, Expr};
+use std::collections::HashSet;
 
-use crate::context::Context;
-use crate::diagnostic::Diagnostic;
-use crate::process::{CommandFinder, CommandUse, str_literal};
+use syn::spanned::Spanned;
+use syn::{Block, Expr, ExprMethodCall, Stmt};
+
+use crate::context::{Context, unwrapped};
+use crate::diagnostic::{Applicability, Diagnostic, Suggestion};
+use crate::process::{Arg, CommandFinder, CommandUse, command_ctor, str_literal};
 use crate::rules::{Rule, declare_rule};
 
 declare_rule!(
     CommandForStdOperation,
     name: "command_for_std_operation",
-    fix: None,
+    fix: Unsafe,
     summary: "a child process (`cp`, `rm`, `mkdir`, `sleep`, ...) for a job the standard library does in-process",
 );
 
@@ -19,6 +22,11 @@ declare_rule!(
 #[derive(Default)]
 pub struct CommandForStdOperation {
     commands: CommandFinder,
+    /// Where the `Command::new` of each plain statement chain starts (byte offset): a command
+    /// built only with `.arg`/`.args` and run by `.status()`/`.output()` (then `?`, `.unwrap()`
+    /// or `.expect(..)`) whose result is dropped, so a std call returning another
+    /// `io::Result` can take its place.
+    statements: HashSet<usize>,
 }
 
 /// Programs whose job std does, and what to call instead.
@@ -61,7 +69,75 @@ fn std_operation(program: &str) -> Option<(&'static str, &'static str)> {
     STD_OPERATIONS.iter().find(|(p, _)| *p == program).copied()
 }
 
+/// The command run by a plain statement chain (see `statements`).
+fn statement_command<'a>(cx: &Context<'_>, stmt: &'a Stmt) -> Option<&'a syn::ExprCall> {
+    let Stmt::Expr(expr, Some(_)) = stmt else {
+        return None;
+    };
+    let Expr::MethodCall(run) = unwrapped(expr) else {
+        return None;
+    };
+    if !matches!(run.method.to_string().as_str(), "status" | "output") || !run.args.is_empty() {
+        return None;
+    }
+    let mut link = &*run.receiver;
+    while let Expr::MethodCall(ExprMethodCall {
+        method, receiver, ..
+    }) = link
+    {
+        if method != "arg" && method != "args" {
+            return None;
+        }
+        link = &**receiver;
+    }
+    command_ctor(cx, link)
+}
+
+/// The std call for a simple `cp a b`, `mkdir -p p` or `rm p` (no other flags), with the
+/// source text of its arguments.
+fn std_call(cx: &Context<'_>, program: &str, command: &CommandUse<'_>) -> Option<String> {
+    let mut args = Vec::new();
+    for arg in command.args() {
+        let Arg::One(expr) = arg else { return None };
+        args.push((str_literal(expr), cx.text(expr.span())));
+    }
+    let is_flag = |(literal, _): &(Option<String>, &str)| {
+        literal.as_ref().is_some_and(|l| l.starts_with('-'))
+    };
+    let (flags, operands): (Vec<_>, Vec<_>) = args.iter().partition(|a| is_flag(a));
+    let flags: Vec<&str> = flags.iter().filter_map(|(l, _)| l.as_deref()).collect();
+    let operands: Vec<&str> = operands.iter().map(|(_, text)| *text).collect();
+    match (program, flags.as_slice(), operands.as_slice()) {
+        ("cp", [], [from, to]) => Some(format!("std::fs::copy({from}, {to})")),
+        ("mkdir", ["-p"], [dir]) => Some(format!("std::fs::create_dir_all({dir})")),
+        ("rm", [], [file]) => Some(format!("std::fs::remove_file({file})")),
+        _ => None,
+    }
+}
+
 impl CommandForStdOperation {
+    /// The std call in place of a plain statement chain's command and its run call.
+    fn fix(&self, cx: &Context<'_>, program: &str, command: &CommandUse<'_>) -> Option<Suggestion> {
+        if !self
+            .statements
+            .contains(&cx.span(command.ctor.span()).start.byte)
+        {
+            return None;
+        }
+        let run = command
+            .calls
+            .iter()
+            .find(|c| c.method == "status" || c.method == "output")?;
+        let call = std_call(cx, program, command)?;
+        // The run call's span covers its whole receiver chain, from `Command::new`.
+        Some(cx.replace_with(
+            *run,
+            call.clone(),
+            format!("call `{call}`"),
+            Applicability::MaybeIncorrect,
+        ))
+    }
+
     fn check(&self, cx: &Context<'_>, command: &CommandUse<'_>, out: &mut Vec<Diagnostic>) {
         // Feeding the child's stdin, killing it or leaving it running makes it a process
         // fixture (tests of process handling), not a file operation.
@@ -95,6 +171,8 @@ impl CommandForStdOperation {
         let Some((_, instead)) = std_operation(op) else {
             return;
         };
+        // A shell script gets no fix: its quoting is not the command's arguments.
+        let direct = via.is_none();
         let what = match via {
             Some(shell) => format!(
                 "`{shell}` started to run `{op}`, which the standard library does in-process"
@@ -103,18 +181,29 @@ impl CommandForStdOperation {
                 "`{op}` started as a child process for what the standard library does in-process"
             ),
         };
-        out.push(
-            cx.diagnostic(INFO.name, command.ctor, what)
-                .with_primary_label(
-                    "a fork/exec, a platform dependency and a failure mode for nothing",
-                )
-                .with_help(format!("use {instead}")),
-        );
+        let diagnostic = cx
+            .diagnostic(INFO.name, command.ctor, what)
+            .with_primary_label("a fork/exec, a platform dependency and a failure mode for nothing")
+            .with_help(format!("use {instead}"));
+        let fix = if direct {
+            self.fix(cx, op, command)
+        } else {
+            None
+        };
+        out.push(match fix {
+            Some(fix) => diagnostic.with_suggestion(fix),
+            None => diagnostic,
+        });
     }
 }
 
 impl Rule for CommandForStdOperation {
     fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
+        for stmt in &block.stmts {
+            if let Some(ctor) = statement_command(cx, stmt) {
+                self.statements.insert(cx.span(ctor.span()).start.byte);
+            }
+        }
         for command in self.commands.in_block(cx, block) {
             if !command.escapes {
                 self.check(cx, &command, out);

@@ -6,13 +6,13 @@ use syn::{Expr, Item, Meta, Token};
 
 use crate::catalog::Api;
 use crate::context::{Context, callee_span, int_literal};
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{Applicability, Diagnostic, Span};
 use crate::rules::{Rule, declare_rule};
 
 declare_rule!(
     HardcodedThreadCount,
     name: "hardcoded_thread_count",
-    fix: None,
+    fix: Unsafe,
     summary: "a pool or runtime sized with a literal thread count instead of the machine's cores",
 );
 
@@ -22,6 +22,10 @@ pub struct HardcodedThreadCount;
 
 const HELP: &str = "derive the count from `std::thread::available_parallelism()`, or read it from \
                     configuration or a command-line option";
+
+/// The fix's replacement for a literal count: the cores available to the process, one when
+/// unknown.
+const CORES: &str = "std::thread::available_parallelism().map_or(1, |n| n.get())";
 
 /// A thread count above one written as a literal (one thread is a deliberate choice).
 fn literal_count(expr: &Expr) -> Option<u128> {
@@ -49,10 +53,17 @@ impl Rule for HardcodedThreadCount {
             Expr::MethodCall(call) => &call.args,
             _ => return,
         };
-        let Some(count) = args.last().and_then(literal_count) else {
+        let Some(last) = args.last() else { return };
+        let Some(count) = literal_count(last) else {
             return;
         };
-        out.push(report(cx, cx.span(callee_span(expr)), count));
+        let fix = cx.replace_with(
+            last,
+            CORES,
+            "size it by the machine's cores",
+            Applicability::MaybeIncorrect,
+        );
+        out.push(report(cx, cx.span(callee_span(expr)), count).with_suggestion(fix));
     }
 
     fn check_item(&mut self, cx: &Context<'_>, item: &Item, out: &mut Vec<Diagnostic>) {

@@ -1,18 +1,18 @@
 //! `unbounded_channel`: an unbounded channel fed from a loop over input of unknown size, with
 //! the consumer on another thread or task.
 
-use syn::Block;
+use syn::{Block, Expr};
 
 use crate::bindings::{self, Follow, LoopSize};
 use crate::channels::{Channel, channels, loops_over_receiver};
 use crate::context::Context;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Suggestion};
 use crate::rules::{Rule, declare_rule};
 
 declare_rule!(
     UnboundedChannel,
     name: "unbounded_channel",
-    fix: None,
+    fix: Display,
     summary: "an unbounded channel fed once per input item, so producers can run arbitrarily far ahead of the consumer",
 );
 
@@ -40,6 +40,48 @@ fn bounded_instead(path: &[String]) -> String {
             format!("`{bounded}(capacity)`: `send` then blocks (or `.await`s) while the channel is full")
         }
     }
+}
+
+/// The bounded constructor's name in the same module as the unbounded one, when there is one.
+fn bounded_name(path: &[String]) -> Option<&'static str> {
+    match path.join("::").as_str() {
+        "std::sync::mpsc::channel" => Some("sync_channel"),
+        "tokio::sync::mpsc::unbounded_channel" | "futures::channel::mpsc::unbounded" => {
+            Some("channel")
+        }
+        _ => (path.last()? == "unbounded").then_some("bounded"),
+    }
+}
+
+/// The bounded constructor with a placeholder capacity, display only: written through a module
+/// path (`mpsc::channel()`, not an imported or renamed name, which would need an import) and
+/// called without arguments.
+fn bounded_fix(cx: &Context<'_>, ctor: &syn::ExprCall, path: &[String]) -> Option<Suggestion> {
+    let Expr::Path(func) = &*ctor.func else {
+        return None;
+    };
+    let last = func.path.segments.last()?;
+    if func.path.segments.len() < 2 || path.last()? != &last.ident.to_string() {
+        return None;
+    }
+    if !ctor.args.is_empty() {
+        return None;
+    }
+    let bounded = bounded_name(path)?;
+    Some(Suggestion {
+        message: "use the bounded constructor and choose a capacity (its `send` waits while the channel is full)".into(),
+        edits: vec![
+            Edit {
+                span: cx.span(last.ident.span()),
+                replacement: bounded.into(),
+            },
+            Edit {
+                span: cx.span(ctor.paren_token.span.join()),
+                replacement: "(/* capacity */)".into(),
+            },
+        ],
+        applicability: Applicability::HasPlaceholders,
+    })
 }
 
 impl UnboundedChannel {
@@ -79,16 +121,19 @@ impl UnboundedChannel {
             return;
         }
         let path = cx.call_path(&channel.ctor.func).unwrap_or_default();
-        out.push(
-            cx.diagnostic(INFO.name, &channel.ctor.func, "unbounded channel fed once per input item")
+        let diagnostic = cx
+            .diagnostic(INFO.name, &channel.ctor.func, "unbounded channel fed once per input item")
                 .with_primary_label("nothing limits how many messages this channel holds")
                 .with_label(input.header, "one message per item of this input, however long it is")
                 .with_label(cx.span(send.span), "sent here without waiting for the consumer")
                 .with_help(format!(
                     "use a bounded channel, {}, so producers wait for the consumer instead of queueing without limit",
                     bounded_instead(&path)
-                )),
-        );
+                ));
+        out.push(match bounded_fix(cx, channel.ctor, &path) {
+            Some(fix) => diagnostic.with_suggestion(fix),
+            None => diagnostic,
+        });
     }
 }
 
