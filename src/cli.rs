@@ -414,16 +414,17 @@ fn apply_fixes(
     if output.fix.diff {
         print!("{}", summary.diff);
         eprintln!(
-            "{} fixes would change {} files (--diff changes nothing)",
-            summary.applied, summary.files
+            "{} would change {} (--diff changes nothing)",
+            render::plural(summary.applied, "fix"),
+            render::plural(summary.files, "file")
         );
     } else {
         let remaining = fix::fixable(&report.diagnostics, FixMode::Unsafe);
         eprintln!(
-            "fixed {} findings in {} files; {} findings remain, {} of them fixable{}",
-            summary.applied,
-            summary.files,
-            report.diagnostics.len(),
+            "fixed {} in {}; {} remain, {} of them fixable{}",
+            render::plural(summary.applied, "finding"),
+            render::plural(summary.files, "file"),
+            render::plural(report.diagnostics.len(), "finding"),
             remaining,
             if mode == FixMode::Safe && remaining > 0 {
                 " with --unsafe-fixes"

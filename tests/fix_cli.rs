@@ -35,7 +35,7 @@ fn fix_applies_safe_fixes_only_and_reports_what_remains() {
         stdout(&out)
     );
     assert!(
-        stderr(&out).contains("fixed 1 findings in 1 files"),
+        stderr(&out).contains("fixed 1 finding in 1 file"),
         "{}",
         stderr(&out)
     );

@@ -41,3 +41,35 @@ fn a_display_only_fix_is_never_applied_but_is_in_json() {
         "{line}"
     );
 }
+
+/// `let_underscore_guard`'s fix is safe only when keeping the guard to the end of the block
+/// cannot matter: `--fix` applies it in `Ledger` and leaves `Journal`, whose blocks take the
+/// same lock again or await; `--unsafe-fixes` applies those too.
+#[test]
+fn let_underscore_guard_fix_is_unsafe_when_the_block_relocks_or_awaits() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/let_underscore_guard/fix_guard.rs");
+    let original = std::fs::read_to_string(&fixture).expect("fixture");
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(dir.path(), &[("a.rs", &original)]);
+    let bound = |text: &str| {
+        text.lines()
+            .filter(|l| l.contains("let _guard = "))
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+
+    let out = concur(dir.path(), &["--fix", "a.rs"]);
+    assert_eq!(out.status.code(), Some(1), "two findings remain");
+    let safe = std::fs::read_to_string(dir.path().join("a.rs")).expect("read");
+    assert_eq!(
+        bound(&safe),
+        "let _guard = self.entries.lock().unwrap(); //~ WARN let_underscore_guard\n\
+         let _guard = self.index.write().expect(\"index poisoned\"); //~ WARN let_underscore_guard"
+    );
+
+    concur(dir.path(), &["--fix", "--unsafe-fixes", "a.rs"]);
+    let all = std::fs::read_to_string(dir.path().join("a.rs")).expect("read");
+    assert_eq!(bound(&all).lines().count(), 4, "{all}");
+}

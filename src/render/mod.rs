@@ -13,6 +13,16 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::parse::PARSE_ERROR;
 
+/// `n` and `word`, in the plural unless `n` is one: `1 file`, `2 files`, `3 fixes`.
+pub fn plural(n: usize, word: &str) -> String {
+    let ending = match (n, word.ends_with('x')) {
+        (1, _) => "",
+        (_, true) => "es",
+        (_, false) => "s",
+    };
+    format!("{n} {word}{ending}")
+}
+
 /// The summary line: `3 warnings in 2 files`.
 pub fn summary(diagnostics: &[Diagnostic], errors: &[Error], files: usize) -> String {
     let warnings = diagnostics
@@ -22,7 +32,6 @@ pub fn summary(diagnostics: &[Diagnostic], errors: &[Error], files: usize) -> St
     let errs = diagnostics.len() - warnings + errors.len();
     let mut with_findings: Vec<&Path> = diagnostics.iter().map(|d| d.path.as_path()).collect();
     with_findings.dedup();
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut parts = vec![plural(warnings, "warning")];
     if errs > 0 {
         parts.push(plural(errs, "error"));

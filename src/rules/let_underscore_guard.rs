@@ -25,15 +25,20 @@ impl Rule for LetUnderscoreGuard {
         let Some((_, init)) = block.stmts.split_last() else {
             return;
         };
+        let block_end = cx.span(block.brace_token.span.close()).start.byte;
         for stmt in init {
             if let Stmt::Local(local) = stmt {
-                check(cx, local, out);
+                let local_end = cx.span(local.semi_token.span).end.byte;
+                let rest = cx.file.text.get(local_end..block_end).unwrap_or("");
+                check(cx, local, rest, out);
             }
         }
     }
 }
 
-fn check(cx: &Context<'_>, local: &Local, out: &mut Vec<Diagnostic>) {
+/// Reports `local` when it drops a guard at once; `rest` is the source text of the rest of its
+/// block, where the fixed guard would stay alive.
+fn check(cx: &Context<'_>, local: &Local, rest: &str, out: &mut Vec<Diagnostic>) {
     let wild = match &local.pat {
         Pat::Type(typed) => &*typed.pat,
         pat => pat,
@@ -55,6 +60,15 @@ fn check(cx: &Context<'_>, local: &Local, out: &mut Vec<Diagnostic>) {
     if acq.mode != LockMode::Lock && !declared && !acq.awaited {
         return;
     }
+    // The fix keeps the guard to the end of the block: certain only when the rest of the block
+    // neither names the same lock again (a second acquisition would self-deadlock) nor awaits
+    // while a blocking guard is held (the future would stop being `Send`).
+    let applicability = match &key {
+        Some(k) if !rest.contains(k.as_str()) && (acq.awaited || !rest.contains(".await")) => {
+            Applicability::MachineApplicable
+        }
+        _ => Applicability::MaybeIncorrect,
+    };
     let what = key.map_or_else(|| "the lock".to_string(), |k| format!("`{k}`"));
     let taken = Span::join(
         cx.span(acq.call.receiver.span()),
@@ -76,7 +90,7 @@ fn check(cx: &Context<'_>, local: &Local, out: &mut Vec<Diagnostic>) {
                     span: cx.span(wild.span()),
                     replacement: "_guard".into(),
                 }],
-                applicability: Applicability::MachineApplicable,
+                applicability,
             }),
         );
 }
