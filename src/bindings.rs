@@ -106,6 +106,9 @@ pub struct Use<'a> {
     pub in_loop: Option<LoopCtx<'a>>,
     /// The `for`/`while` loop whose header (iterable or condition) holds the use.
     pub loop_head: Option<&'a Expr>,
+    /// Whether the use reads through the value rather than using the value itself: `*x`,
+    /// `x.field`, `x[i]` (its parent is then [`Parent::Other`] or [`Parent::Macro`]).
+    pub projected: bool,
 }
 
 impl Use<'_> {
@@ -363,7 +366,26 @@ impl<'a> Scanner<'_, '_, 'a> {
             in_spawned: self.closures.iter().any(|c| c.spawned),
             in_loop: self.current_loop(),
             loop_head: self.loop_head,
+            projected: false,
         });
+    }
+
+    /// Visits the base of a deref, field access or index: a tracked name there is a projected
+    /// use.
+    fn visit_projected(&mut self, base: &'a Expr) {
+        let stripped = strip(base);
+        match self
+            .tracked(stripped)
+            .filter(|_| !matches!(base, Expr::Reference(_)))
+        {
+            Some(binding) => {
+                self.record(binding, stripped.span(), Parent::Other);
+                if let Some(found) = self.out.last_mut() {
+                    found.projected = true;
+                }
+            }
+            None => self.visit_expr(base),
+        }
     }
 
     /// The innermost loop, unless a spawned closure lies between it and this point.
@@ -482,6 +504,7 @@ impl<'a> Scanner<'_, '_, 'a> {
                 in_spawned: found.in_spawned,
                 in_loop: self.current_loop(),
                 loop_head: self.loop_head,
+                projected: found.projected,
             });
         }
         self.macro_depth -= 1;
@@ -517,6 +540,14 @@ impl<'a> Visit<'a> for Scanner<'_, '_, 'a> {
                 if let Some(binding) = self.tracked(expr) {
                     self.record(binding, expr.span(), Parent::Other);
                 }
+            }
+            Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Deref(_)) => {
+                self.visit_projected(&unary.expr);
+            }
+            Expr::Field(field) => self.visit_projected(&field.base),
+            Expr::Index(index) => {
+                self.visit_projected(&index.expr);
+                self.visit_expr(&index.index);
             }
             Expr::Reference(reference) => {
                 let borrowed = std::mem::replace(&mut self.borrowed, true);

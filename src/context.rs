@@ -815,37 +815,6 @@ impl<'f, 'r> Walker<'f, 'r> {
         self.pending_role = None;
     }
 
-    fn role_for_call(&self, api: Option<Api>) -> ClosureRole {
-        match api {
-            Some(Api::ThreadSpawn) => ClosureRole::Thread,
-            Some(Api::BlockingHandoff) => ClosureRole::BlockingPool,
-            Some(Api::RayonSpawn | Api::RayonJoin) => ClosureRole::Rayon,
-            Some(Api::ThreadScope) => ClosureRole::ScopeBody(ScopeKind::Thread),
-            Some(Api::RayonScope) => ClosureRole::ScopeBody(ScopeKind::Rayon),
-            _ => ClosureRole::Opaque,
-        }
-    }
-
-    fn role_for_method(&self, call: &ExprMethodCall) -> ClosureRole {
-        let method = call.method.to_string();
-        match self.cx.method_api(call) {
-            Some(api @ (Api::ThreadSpawn | Api::BlockingHandoff | Api::RayonSpawn)) => {
-                return self.role_for_call(Some(api));
-            }
-            Some(_) => return ClosureRole::Opaque,
-            None => {}
-        }
-        let inline = catalog::INLINE_CLOSURE_METHODS.contains(&method.as_str());
-        if method == "install" || (inline && in_rayon_chain(&call.receiver)) {
-            return ClosureRole::Rayon;
-        }
-        if inline {
-            ClosureRole::Inline
-        } else {
-            ClosureRole::Opaque
-        }
-    }
-
     fn dispatch_expr(&mut self, expr: &Expr) {
         for rule in self.rules.iter_mut() {
             rule.check_expr(&self.cx, expr, &mut self.out);
@@ -867,6 +836,51 @@ impl<'f, 'r> Walker<'f, 'r> {
     fn drop_guard(&mut self, name: &str) {
         if let Some(i) = self.cx.guards.iter().rposition(|g| g.name == name) {
             self.cx.guards.remove(i);
+        }
+    }
+}
+
+/// The role a call with this known callee gives its closure arguments.
+fn role_for_call(api: Option<Api>) -> ClosureRole {
+    match api {
+        Some(Api::ThreadSpawn) => ClosureRole::Thread,
+        Some(Api::BlockingHandoff) => ClosureRole::BlockingPool,
+        Some(Api::RayonSpawn | Api::RayonJoin) => ClosureRole::Rayon,
+        Some(Api::ThreadScope) => ClosureRole::ScopeBody(ScopeKind::Thread),
+        Some(Api::RayonScope) => ClosureRole::ScopeBody(ScopeKind::Rayon),
+        _ => ClosureRole::Opaque,
+    }
+}
+
+impl Context<'_> {
+    /// The role a call or method call gives the closures passed to it: `thread::spawn(f)`
+    /// runs `f` on a new thread, `items.par_iter().for_each(f)` on rayon's pool,
+    /// `v.iter().map(f)` inline. `None` for anything but a call.
+    pub fn closure_role(&self, expr: &Expr) -> Option<ClosureRole> {
+        match expr {
+            Expr::Call(call) => Some(role_for_call(self.call_api(&call.func))),
+            Expr::MethodCall(call) => Some(self.role_for_method(call)),
+            _ => None,
+        }
+    }
+
+    fn role_for_method(&self, call: &ExprMethodCall) -> ClosureRole {
+        let method = call.method.to_string();
+        match self.method_api(call) {
+            Some(api @ (Api::ThreadSpawn | Api::BlockingHandoff | Api::RayonSpawn)) => {
+                return role_for_call(Some(api));
+            }
+            Some(_) => return ClosureRole::Opaque,
+            None => {}
+        }
+        let inline = catalog::INLINE_CLOSURE_METHODS.contains(&method.as_str());
+        if method == "install" || (inline && in_rayon_chain(&call.receiver)) {
+            return ClosureRole::Rayon;
+        }
+        if inline {
+            ClosureRole::Inline
+        } else {
+            ClosureRole::Opaque
         }
     }
 }
@@ -1146,7 +1160,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         self.visit_expr(&call.func);
         let api = self.cx.call_api(&call.func);
-        let role = self.role_for_call(api);
+        let role = role_for_call(api);
         for arg in &call.args {
             self.visit_arg(arg, role);
         }
@@ -1160,7 +1174,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
 
     fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
         self.visit_expr(&call.receiver);
-        let role = self.role_for_method(call);
+        let role = self.cx.role_for_method(call);
         if role == ClosureRole::Inline
             && catalog::PER_ITEM_METHODS.contains(&call.method.to_string().as_str())
         {

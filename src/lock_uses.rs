@@ -285,9 +285,7 @@ impl<'ast> Visit<'ast> for UseFinder<'_, '_> {
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         let args = crate::macros::parse_args(mac);
         if args.is_empty() {
-            let names = &self.names;
-            let mentioned = mac.tokens.clone().into_iter().any(|t| mentions(&t, names));
-            if mentioned {
+            if crate::macros::tokens_mention(&mac.tokens, &self.names) {
                 self.found.escapes = true;
             }
             return;
@@ -298,16 +296,6 @@ impl<'ast> Visit<'ast> for UseFinder<'_, '_> {
     }
 
     fn visit_item(&mut self, _item: &'ast syn::Item) {}
-}
-
-fn mentions(token: &proc_macro2::TokenTree, names: &[String]) -> bool {
-    match token {
-        proc_macro2::TokenTree::Ident(ident) => names.iter().any(|n| ident == n),
-        proc_macro2::TokenTree::Group(group) => {
-            group.stream().into_iter().any(|t| mentions(&t, names))
-        }
-        _ => false,
-    }
 }
 
 /// The `let` name of a simple binding (`let x`, `let x: T`, `let mut x`).

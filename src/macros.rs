@@ -113,6 +113,48 @@ fn parse_first_expr(input: ParseStream<'_>) -> syn::Result<Vec<Expr>> {
     Ok(vec![expr])
 }
 
+/// Whether `tokens` contain one of `names` as an identifier, at any depth (a macro the walk
+/// cannot parse may still use a local).
+pub fn tokens_mention(tokens: &proc_macro2::TokenStream, names: &[String]) -> bool {
+    tokens.clone().into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => names.iter().any(|n| ident == n),
+        proc_macro2::TokenTree::Group(group) => tokens_mention(&group.stream(), names),
+        _ => false,
+    })
+}
+
+/// Whether a macro in `stmts` whose body the walk cannot parse (an unknown macro) names
+/// `name`: a use that [`crate::bindings::uses`] cannot classify.
+pub fn named_in_opaque_macro(stmts: &[syn::Stmt], name: &str) -> bool {
+    let mut finder = OpaqueMention {
+        names: [name.to_string()],
+        found: false,
+    };
+    for stmt in stmts {
+        syn::visit::Visit::visit_stmt(&mut finder, stmt);
+    }
+    finder.found
+}
+
+struct OpaqueMention {
+    names: [String; 1],
+    found: bool,
+}
+
+impl<'ast> syn::visit::Visit<'ast> for OpaqueMention {
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let args = parse_args(mac);
+        if args.is_empty() {
+            self.found |= tokens_mention(&mac.tokens, &self.names);
+        }
+        for arg in &args {
+            self.visit_expr(arg);
+        }
+    }
+
+    fn visit_item(&mut self, _item: &'ast syn::Item) {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

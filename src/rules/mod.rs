@@ -9,6 +9,7 @@ use syn::{Block, Expr, Item, Local, Stmt};
 use crate::context::Context;
 use crate::diagnostic::{Diagnostic, Level};
 
+mod arc_never_shared;
 mod block_on_in_async;
 mod blocking_call_in_async;
 mod blocking_in_rayon;
@@ -24,6 +25,7 @@ mod let_underscore_guard;
 mod lock_across_await;
 mod lock_across_blocking;
 mod lock_order_inversion;
+mod lock_serializes_workers;
 mod mutex_collects_results;
 mod mutex_instead_of_atomic;
 mod process_for_parallelism;
@@ -110,6 +112,8 @@ pub static RULES: &[RuleInfo] = &[
     static_mut_state::INFO,
     mutex_instead_of_atomic::INFO,
     mutex_collects_results::INFO,
+    arc_never_shared::INFO,
+    lock_serializes_workers::INFO,
 ];
 
 /// Looks a rule up by name.

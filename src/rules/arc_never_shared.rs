@@ -1,0 +1,138 @@
+//! `arc_never_shared`: an `Arc::new(..)` bound to a local that never leaves its function's
+//! hands: no clone, no move into a closure or task, never returned, stored or passed on.
+
+use syn::{Block, Expr, Stmt};
+
+use crate::bindings::{self, Follow, Parent, Use};
+use crate::catalog::Api;
+use crate::context::Context;
+use crate::diagnostic::Diagnostic;
+use crate::lock_uses::binding_name;
+use crate::macros;
+use crate::rules::{Rule, declare_rule};
+
+declare_rule!(
+    ArcNeverShared,
+    name: "arc_never_shared",
+    fix: None,
+    summary: "an `Arc` that is never cloned, moved or passed on: its atomic reference count buys nothing",
+);
+
+/// See `rules/arc_never_shared.md`.
+#[derive(Default)]
+pub struct ArcNeverShared;
+
+/// Methods of the standard library's shared-state and collection types that only borrow the
+/// value behind the `Arc`. A method outside this list may be the program's own, and one taking
+/// `self: Arc<Self>` (or `&Arc<Self>`, which can clone it) shares the `Arc`: without types the
+/// rule cannot tell, so it stays silent.
+const BORROWING_METHODS: &[&str] = &[
+    "lock",
+    "try_lock",
+    "read",
+    "try_read",
+    "write",
+    "try_write",
+    "load",
+    "store",
+    "swap",
+    "fetch_add",
+    "fetch_sub",
+    "fetch_and",
+    "fetch_or",
+    "fetch_xor",
+    "fetch_max",
+    "fetch_min",
+    "fetch_update",
+    "compare_exchange",
+    "compare_exchange_weak",
+    "get",
+    "len",
+    "is_empty",
+    "iter",
+    "contains",
+    "contains_key",
+    "keys",
+    "values",
+    "first",
+    "last",
+    "as_str",
+    "as_slice",
+    "as_bytes",
+    "as_path",
+    "as_ref",
+    "to_vec",
+    "to_string",
+    "starts_with",
+    "ends_with",
+    "wait",
+    "notify_one",
+    "notify_all",
+];
+
+/// Whether a use of the `Arc` only borrows the value behind it, in the same thread.
+fn only_borrows(found: &Use<'_>) -> bool {
+    if found.in_move_closure || found.in_spawned {
+        return false;
+    }
+    if found.projected {
+        return true;
+    }
+    match &found.parent {
+        Parent::Methods(calls) => calls
+            .first()
+            .is_some_and(|c| BORROWING_METHODS.contains(&c.method.to_string().as_str())),
+        Parent::Macro(names) => names
+            .first()
+            .is_some_and(|m| BORROWING_METHODS.contains(&m.as_str())),
+        Parent::Arg(_) | Parent::Other => false,
+    }
+}
+
+/// The `Arc::new(value)` call a `let` initializer is.
+fn arc_new<'e>(cx: &Context<'_>, init: &'e Expr) -> Option<&'e syn::ExprCall> {
+    let Expr::Call(call) = init else { return None };
+    let Expr::Path(func) = &*call.func else {
+        return None;
+    };
+    let is_new = func.path.segments.last().is_some_and(|s| s.ident == "new");
+    (is_new && call.args.len() == 1 && cx.call_api(&call.func) == Some(Api::ArcType))
+        .then_some(call)
+}
+
+impl Rule for ArcNeverShared {
+    fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
+        for (i, stmt) in block.stmts.iter().enumerate() {
+            let Stmt::Local(local) = stmt else { continue };
+            let Some(init) = local.init.as_ref().filter(|init| init.diverge.is_none()) else {
+                continue;
+            };
+            let (Some(name), Some(call)) = (binding_name(local), arc_new(cx, &init.expr)) else {
+                continue;
+            };
+            let rest = &block.stmts[i + 1..];
+            let uses = bindings::uses(cx, &name, rest, Follow::default());
+            if uses.is_empty()
+                || !uses.iter().all(only_borrows)
+                || macros::named_in_opaque_macro(rest, &name)
+            {
+                continue;
+            }
+            out.push(
+                cx.diagnostic(
+                    INFO.name,
+                    call,
+                    format!("`{name}` is an `Arc` that is never shared"),
+                )
+                .with_primary_label("an atomic reference count that never goes above one")
+                .with_label(
+                    cx.span(uses[0].span),
+                    "only borrowed in this function: never cloned, moved or passed on",
+                )
+                .with_help(
+                    "bind the value itself instead of `Arc::new(..)` and borrow it where needed; use `Rc` if it is shared within one thread",
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! `lock_serializes_workers`: workers that take the same shared lock first and hold it through
+//! their work, so the "parallel" workers run one at a time.
+
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::{Expr, ExprClosure, Local, Stmt};
+
+use crate::bindings::{pat_name, pat_names};
+use crate::catalog::{self, Api, LockFlavor};
+use crate::context::{ClosureRole, Context, LockMode, path_ident, unwrapped};
+use crate::diagnostic::{Diagnostic, Span};
+use crate::lock_uses::{binding_name, lock_constructor};
+use crate::locks::{LockId, LockOwner, Taking, clone_source, taking};
+use crate::macros;
+use crate::rules::{Rule, declare_rule};
+
+declare_rule!(
+    LockSerializesWorkers,
+    name: "lock_serializes_workers",
+    fix: None,
+    summary: "workers that lock the same lock first and hold it through all their work, so they run one at a time",
+);
+
+/// See `rules/lock_serializes_workers.md`.
+#[derive(Default)]
+pub struct LockSerializesWorkers {
+    /// Locals bound to a new lock (`let m = Arc::new(Mutex::new(..))`), with how many loops
+    /// enclosed the `let`: a worker spawned in a deeper loop shares that one lock.
+    declared: Vec<(LockId, usize)>,
+}
+
+/// Methods cheap enough that a statement made only of them is not "work".
+const CHEAP_METHODS: &[&str] = &[
+    "clone",
+    "to_owned",
+    "to_string",
+    "into",
+    "unwrap",
+    "expect",
+    "len",
+    "is_empty",
+    "as_ref",
+    "as_str",
+    "borrow",
+];
+
+/// A worker body that takes a lock first and then works while holding it.
+struct HeldWork<'e> {
+    taking: Taking<'e>,
+    /// The first statement that works without touching the guard.
+    work: &'e Stmt,
+}
+
+impl Rule for LockSerializesWorkers {
+    fn check_local(&mut self, cx: &Context<'_>, local: &Local, _out: &mut Vec<Diagnostic>) {
+        let (Some(name), Some(init)) = (binding_name(local), &local.init) else {
+            return;
+        };
+        if let Some((ctor, _)) = lock_constructor(cx, &init.expr)
+            && matches!(cx.call_api(&ctor.func), Some(Api::LockType(f)) if serializes(f))
+        {
+            self.declared
+                .push((cx.locks().id(&name), cx.loops().count()));
+        }
+    }
+
+    fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
+        let role = cx.closure_role(expr);
+        if !matches!(
+            role,
+            Some(ClosureRole::Thread | ClosureRole::BlockingPool | ClosureRole::Rayon)
+        ) || cx.in_test_code()
+        {
+            return;
+        }
+        let (args, per_item) = match expr {
+            Expr::Call(call) => (&call.args, false),
+            Expr::MethodCall(call) => (
+                &call.args,
+                role == Some(ClosureRole::Rayon)
+                    && catalog::PER_ITEM_METHODS.contains(&call.method.to_string().as_str()),
+            ),
+            _ => return,
+        };
+        let loops = cx.loops().count();
+        if !per_item && loops == 0 {
+            return;
+        }
+        let Some(closure) = args.iter().rev().find_map(|a| match a {
+            Expr::Closure(c) => Some(c),
+            _ => None,
+        }) else {
+            return;
+        };
+        let Some(held) = held_work(cx, closure) else {
+            return;
+        };
+        let Some(key) = held.taking.key.as_deref() else {
+            return;
+        };
+        let id = cx.locks().id(key);
+        // A lock captured by a per-item closure is the same one for every item; a worker
+        // spawned in a loop shares a local only if the local was made outside that loop.
+        let declared_lock = held.taking.flavor.is_some_and(serializes);
+        let shared = match id.owner {
+            LockOwner::Global | LockOwner::SelfType(_) => declared_lock,
+            LockOwner::Local(_) if per_item && declared_lock => true,
+            LockOwner::Local(_) => self
+                .declared
+                .iter()
+                .rev()
+                .find(|(declared, _)| *declared == id)
+                .is_some_and(|(_, depth)| *depth < loops + usize::from(per_item)),
+        };
+        if !shared {
+            return;
+        }
+        let call = held.taking.call;
+        let taken = Span::join(
+            cx.span(call.receiver.span()),
+            cx.span(call.paren_token.span.close()),
+        );
+        out.push(
+            Diagnostic::new(
+                INFO.name,
+                cx.file.path.clone(),
+                taken,
+                format!("every worker holds `{key}` through all of its work"),
+            )
+            .with_primary_label("taken first and held to the end of the worker: only one worker runs at a time")
+            .with_label(cx.span(crate::context::callee_span(expr)), "the workers start here")
+            .with_label(work_span(cx, held.work), "this work runs while the lock is held")
+            .with_help(
+                "hold the lock only around the shared update (in its own block, or `drop` the guard before the work), or give each worker its own data and combine the results after joining",
+            ),
+        );
+    }
+}
+
+/// Whether holding a lock of this family makes other threads wait: blocking and not
+/// re-entrant (shared `read()` guards never reach here).
+fn serializes(flavor: LockFlavor) -> bool {
+    matches!(flavor, LockFlavor::Std | LockFlavor::ParkingLot)
+}
+
+/// The worker body's leading lock and the first work done under it, if the body takes an
+/// exclusive lock before doing anything but binding clones and holds it while working.
+fn held_work<'e>(cx: &Context<'_>, closure: &'e ExprClosure) -> Option<HeldWork<'e>> {
+    let Expr::Block(body) = &*closure.body else {
+        return None;
+    };
+    let stmts = &body.block.stmts;
+    let mut local_names: Vec<String> = closure.inputs.iter().flat_map(pat_names).collect();
+    let (index, guard, taking) = stmts.iter().enumerate().find_map(|(i, stmt)| {
+        let Stmt::Local(local) = stmt else {
+            return Some(None);
+        };
+        let init = local.init.as_ref()?;
+        match taking(cx, unwrapped(&init.expr)) {
+            Some(t) if init.diverge.is_none() && t.mode != LockMode::Read => {
+                Some(pat_name(&local.pat).map(|g| (i, g, t)))
+            }
+            _ if is_preamble(cx, &init.expr) => {
+                local_names.extend(pat_names(&local.pat));
+                None
+            }
+            _ => Some(None),
+        }
+    })??;
+    let root = taking.key.as_deref()?.split(['.', ':']).next()?;
+    if local_names.iter().any(|n| n == root) {
+        return None;
+    }
+    let names = [guard];
+    let work = stmts[index + 1..]
+        .iter()
+        .take_while(|stmt| !releases(stmt, &names[0]))
+        .find(|stmt| does_work(stmt, &names))?;
+    Some(HeldWork { taking, work })
+}
+
+/// A statement before the lock that does no work: a clone of a handle, a path, a literal.
+fn is_preamble(cx: &Context<'_>, init: &Expr) -> bool {
+    clone_source(cx, init).is_some() || matches!(init, Expr::Path(_) | Expr::Lit(_))
+}
+
+/// Whether a statement ends the guard `name`: `drop(name)` or the guard passed by value to any
+/// call (`cvar.wait(guard)` releases it while waiting).
+fn releases(stmt: &Stmt, name: &str) -> bool {
+    struct Release<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Release<'_> {
+        fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+            self.found |= call.args.iter().any(|a| path_ident_is(a, self.name));
+            visit::visit_expr_call(self, call);
+        }
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            self.found |= call.args.iter().any(|a| path_ident_is(a, self.name));
+            visit::visit_expr_method_call(self, call);
+        }
+    }
+    let mut release = Release { name, found: false };
+    release.visit_stmt(stmt);
+    release.found
+}
+
+fn path_ident_is(expr: &Expr, name: &str) -> bool {
+    matches!(expr, Expr::Path(_)) && path_ident(expr).is_some_and(|n| n == name)
+}
+
+/// Whether a node names one of `names`, in code or in a macro's tokens.
+fn mentions<'ast>(names: &[String], visit_node: impl FnOnce(&mut dyn Visit<'ast>)) -> bool {
+    struct Mention<'n> {
+        names: &'n [String],
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Mention<'_> {
+        fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
+            self.found |= self.names.iter().any(|n| ident == n);
+        }
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            self.found |= macros::tokens_mention(&mac.tokens, self.names);
+        }
+    }
+    let mut mention = Mention {
+        names,
+        found: false,
+    };
+    visit_node(&mut mention);
+    mention.found
+}
+
+/// Whether a statement does real work without the guard: a call that is neither a cheap
+/// conversion nor a constructor and does not use the guard (`heavy(x)` in `out.push(heavy(x))`
+/// counts, `out.push(x)` does not). Macros (logging, formatting) are not counted.
+fn does_work(stmt: &Stmt, guard: &[String]) -> bool {
+    struct Work<'g> {
+        guard: &'g [String],
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Work<'_> {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            let costly = match expr {
+                Expr::Call(call) => !is_constructor(&call.func),
+                Expr::MethodCall(call) => {
+                    !CHEAP_METHODS.contains(&call.method.to_string().as_str())
+                }
+                _ => false,
+            };
+            if costly && !mentions(self.guard, |v| v.visit_expr(expr)) {
+                self.found = true;
+            } else if !self.found {
+                visit::visit_expr(self, expr);
+            }
+        }
+        fn visit_macro(&mut self, _mac: &'ast syn::Macro) {}
+    }
+    let mut work = Work {
+        guard,
+        found: false,
+    };
+    work.visit_stmt(stmt);
+    work.found
+}
+
+/// Whether a callee builds a value: a tuple struct or variant (`Some`, `Ok`, `Point`) or a
+/// conventional constructor (`Item::new`, `String::from`). Building a value is not work.
+fn is_constructor(func: &Expr) -> bool {
+    let Expr::Path(path) = func else { return false };
+    path.path.segments.last().is_some_and(|s| {
+        let name = s.ident.to_string();
+        name.starts_with(char::is_uppercase)
+            || matches!(name.as_str(), "new" | "from" | "default" | "with_capacity")
+    })
+}
+
+/// Where to point at a statement of work: a loop's header, or the statement.
+fn work_span(cx: &Context<'_>, stmt: &Stmt) -> Span {
+    let expr = match stmt {
+        Stmt::Expr(expr, _) => expr,
+        _ => return cx.span(stmt.span()),
+    };
+    match expr {
+        Expr::ForLoop(l) => Span::join(cx.span(l.for_token.span), cx.span(l.expr.span())),
+        Expr::While(l) => Span::join(cx.span(l.while_token.span), cx.span(l.cond.span())),
+        Expr::Loop(l) => cx.span(l.loop_token.span),
+        _ => cx.span(stmt.span()),
+    }
+}
