@@ -1099,6 +1099,12 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
             rule.check_local(&self.cx, local, &mut self.out);
         }
         visit::visit_local(self, local);
+        // Decided before this `let` shadows the handle's name (`let stdin = stdin.lock()`).
+        let stdio_guard = local
+            .init
+            .as_ref()
+            .and_then(|init| lock_acquisition(&init.expr))
+            .is_some_and(|acq| self.cx.is_stdio_handle(&acq.call.receiver));
         self.cx.record_value_roots(local);
         let (Some(name), Some(init)) = (binding_name(&local.pat), &local.init) else {
             return;
@@ -1115,7 +1121,10 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         if let Some(source) = crate::locks::clone_source(&self.cx, &init.expr) {
             self.cx.locks.add_alias(name.clone(), source);
         }
-        if init.diverge.is_some() || name == "_" {
+        // A standard stream's lock (`stdin.lock()`) serialises access to the stream, which the
+        // program does on purpose; it is not state shared between workers (and stdout's and
+        // stderr's are re-entrant).
+        if init.diverge.is_some() || name == "_" || stdio_guard {
             return;
         }
         let Some(acq) = lock_acquisition(&init.expr) else {
@@ -1314,6 +1323,21 @@ impl Context<'_> {
         for name in names {
             self.value_roots.push((name, root.clone()));
         }
+    }
+
+    /// Whether `expr` is a standard stream handle: `io::stdin()`, `stdout()`, `stderr()`, or a
+    /// local bound to one.
+    fn is_stdio_handle(&self, expr: &Expr) -> bool {
+        let path = match strip(expr) {
+            Expr::Call(call) => self.call_path(&call.func),
+            other => path_ident(other).and_then(|name| self.value_root(&name)),
+        };
+        path.is_some_and(|p| {
+            matches!(
+                p.join("::").as_str(),
+                "std::io::stdin" | "std::io::stdout" | "std::io::stderr"
+            )
+        })
     }
 
     fn value_root(&self, name: &str) -> Option<CanonicalPath> {

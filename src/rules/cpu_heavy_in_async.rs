@@ -4,8 +4,11 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, ExprForLoop};
 
+use crate::bindings::pat_names;
 use crate::catalog::{self, Api};
-use crate::context::{Context, TripCount, awaits_inline, callee_span};
+use crate::context::{
+    Context, TripCount, awaits_inline, callee_span, chain_root, path_ident, strip,
+};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::{Rule, declare_rule};
 
@@ -30,34 +33,53 @@ const HELP: &str = "move the computation off the executor: `tokio::task::spawn_b
                     .await`, or `rayon` with a oneshot channel to send the result back";
 
 /// Why a loop is CPU-heavy, if it is.
-fn heavy_loop(cx: &Context<'_>, trips: TripCount, body: Option<&Block>) -> Option<String> {
+/// `body` comes with the names the loop's pattern binds.
+fn heavy_loop(
+    cx: &Context<'_>,
+    trips: TripCount,
+    body: Option<(&Block, &[String])>,
+) -> Option<String> {
     match trips {
         TripCount::Constant(n) if n >= BIG_TRIP_COUNT => Some(format!(
             "a loop of {n} iterations runs on the async executor without yielding"
         )),
-        TripCount::PerItem if body.is_some_and(|b| has_inner_per_item_loop(cx, b)) => Some(
-            "nested loops over input data run on the async executor without yielding".to_string(),
-        ),
+        TripCount::PerItem
+            if body.is_some_and(|(b, outer)| has_inner_per_item_loop(cx, b, outer)) =>
+        {
+            Some(
+                "nested loops over input data run on the async executor without yielding"
+                    .to_string(),
+            )
+        }
         _ => None,
     }
 }
 
-/// Whether `body` contains, in code it runs inline, a `for` loop over input data.
-fn has_inner_per_item_loop(cx: &Context<'_>, body: &Block) -> bool {
-    struct Finder<'c, 'f> {
+/// Whether `body` contains, in code it runs inline, a `for` loop over input data other than
+/// a part of the outer loop's item (`for (k, refs) in groups { for r in &refs {} }` visits
+/// each element once: linear work, like one loop).
+fn has_inner_per_item_loop(cx: &Context<'_>, body: &Block, outer: &[String]) -> bool {
+    struct Finder<'c, 'f, 'o> {
         cx: &'c Context<'f>,
+        outer: &'o [String],
         found: bool,
     }
-    impl Visit<'_> for Finder<'_, '_> {
+    impl Visit<'_> for Finder<'_, '_, '_> {
         fn visit_expr_for_loop(&mut self, inner: &ExprForLoop) {
-            self.found |= self.cx.trip_count(&inner.expr) == TripCount::PerItem;
+            let over_item = path_ident(chain_root(strip(&inner.expr)))
+                .is_some_and(|root| self.outer.contains(&root));
+            self.found |= !over_item && self.cx.trip_count(&inner.expr) == TripCount::PerItem;
             visit::visit_expr_for_loop(self, inner);
         }
         fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
         fn visit_expr_async(&mut self, _: &syn::ExprAsync) {}
         fn visit_item(&mut self, _: &syn::Item) {}
     }
-    let mut finder = Finder { cx, found: false };
+    let mut finder = Finder {
+        cx,
+        outer,
+        found: false,
+    };
     finder.visit_block(body);
     finder.found
 }
@@ -96,9 +118,12 @@ impl Rule for CpuHeavyInAsync {
         }
         let (message, header) = match expr {
             Expr::ForLoop(for_loop) => {
-                let Some(message) =
-                    heavy_loop(cx, cx.trip_count(&for_loop.expr), Some(&for_loop.body))
-                else {
+                let outer = pat_names(&for_loop.pat);
+                let Some(message) = heavy_loop(
+                    cx,
+                    cx.trip_count(&for_loop.expr),
+                    Some((&for_loop.body, &outer)),
+                ) else {
                     return;
                 };
                 let header = Span::join(
