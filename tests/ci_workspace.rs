@@ -82,7 +82,7 @@ fn workspace(root: &Path) {
             // Test code: a rule that checks tests too (blocking calls in async tests are allowed).
             (
                 "core/tests/it.rs",
-                "fn run(items: Vec<u8>) {\n    for item in items {\n        let _h = std::thread::spawn(move || item);\n    }\n}\n",
+                "fn run(m: &std::sync::Mutex<u8>) {\n    let _ = m.lock().unwrap();\n    work();\n}\nfn work() {}\n",
             ),
             ("cli/Cargo.toml", &package("cli")),
             ("cli/src/main.rs", &format!("fn main() {{}}\n{BLOCKING}")),
