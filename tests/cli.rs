@@ -9,6 +9,8 @@ use common::{BLOCKING, CLEAN, concur, stderr, stdout, write_files};
 
 /// A `thread_per_item` finding on line 3 (a rule that also checks test code).
 const PER_ITEM: &str = "fn run(items: Vec<u8>) {\n    for item in items {\n        std::thread::spawn(move || item);\n    }\n}\n";
+/// A finding that test code gets too: a lock guard dropped at once.
+const DROPPED_GUARD: &str = "fn run(m: &std::sync::Mutex<u8>) {\n    let _ = m.lock().unwrap();\n    work();\n}\nfn work() {}\n";
 
 #[test]
 fn findings_exit_1_and_clean_code_exits_0() {
@@ -196,7 +198,7 @@ fn two_member_workspace(root: &std::path::Path) {
                 "[package]\nname = \"alpha\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
             ),
             ("alpha/src/lib.rs", BLOCKING),
-            ("alpha/tests/it.rs", PER_ITEM),
+            ("alpha/tests/it.rs", DROPPED_GUARD),
             (
                 "beta/Cargo.toml",
                 "[package]\nname = \"beta\"\nversion = \"0.2.0\"\nedition = \"2021\"\n",
