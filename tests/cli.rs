@@ -8,7 +8,6 @@ use std::process::Command;
 use common::{BLOCKING, CLEAN, concur, stderr, stdout, write_files};
 
 /// A `thread_per_item` finding on line 3 (a rule that also checks test code).
-const PER_ITEM: &str = "fn run(items: Vec<u8>) {\n    for item in items {\n        std::thread::spawn(move || item);\n    }\n}\n";
 /// A finding that test code gets too: a lock guard dropped at once.
 const DROPPED_GUARD: &str = "fn run(m: &std::sync::Mutex<u8>) {\n    let _ = m.lock().unwrap();\n    work();\n}\nfn work() {}\n";
 
