@@ -1189,7 +1189,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
             trips: self.cx.trip_count(&expr.expr),
             header: Span::join(
                 self.cx.span(expr.for_token.span),
-                self.cx.span(expr.expr.span()),
+                self.cx.span(crate::spans::span(&*expr.expr)),
             ),
         };
         self.with_frame(Frame::Loop(info), |w| {
@@ -1204,7 +1204,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
             trips: TripCount::Unknown,
             header: Span::join(
                 self.cx.span(expr.while_token.span),
-                self.cx.span(expr.cond.span()),
+                self.cx.span(crate::spans::span(&*expr.cond)),
             ),
         };
         self.with_frame(Frame::Loop(info), |w| visit::visit_expr_while(w, expr));
