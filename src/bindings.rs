@@ -16,19 +16,20 @@ use crate::catalog::{self, Api};
 use crate::context::{Context, TripCount, strip};
 use crate::diagnostic::Span;
 use crate::macros;
+use crate::spans::{self, Edges};
 
 /// A source position (line, column) used to order uses within a file.
 pub type Pos = (usize, usize);
 
 /// Where an expression starts, for ordering.
-pub fn pos(node: &impl Spanned) -> Pos {
-    let start = node.span().start();
+pub fn pos(node: &impl Edges) -> Pos {
+    let start = spans::start(node);
     (start.line, start.column)
 }
 
 /// Where an expression ends, for ordering.
-pub fn end_pos(node: &impl Spanned) -> Pos {
-    let end = node.span().end();
+pub fn end_pos(node: &impl Edges) -> Pos {
+    let end = spans::end(node);
     (end.line, end.column)
 }
 
@@ -581,7 +582,7 @@ impl<'a> Visit<'a> for Scanner<'_, '_, 'a> {
                 let size = for_loop_size(self.cx, &for_loop.expr);
                 let header = Span::join(
                     self.cx.span(for_loop.for_token.span),
-                    self.cx.span(for_loop.expr.span()),
+                    self.cx.span(spans::span(&*for_loop.expr)),
                 );
                 self.with_loop(Some(&for_loop.expr), size, header, |s| {
                     s.in_scope(|s| {
@@ -594,7 +595,7 @@ impl<'a> Visit<'a> for Scanner<'_, '_, 'a> {
                 let size = while_loop_size(&while_loop.cond);
                 let header = Span::join(
                     self.cx.span(while_loop.while_token.span),
-                    self.cx.span(while_loop.cond.span()),
+                    self.cx.span(spans::span(&*while_loop.cond)),
                 );
                 self.with_loop(Some(&while_loop.cond), size, header, |s| {
                     s.in_scope(|s| {

@@ -3,7 +3,6 @@
 //! receive loop (blocking until every sender is gone, or draining what is there right now).
 
 use proc_macro2::Span as SynSpan;
-use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, ExprCall, Pat, Stmt};
 
@@ -11,6 +10,7 @@ use crate::bindings::{Parent, Pos, Use, end_pos, pat_name, pos};
 use crate::catalog::Api;
 use crate::context::{Context, chain_root, path_ident, strip};
 use crate::diagnostic::Span;
+use crate::spans;
 
 /// A channel made by `let (tx, rx) = <constructor>(..);`.
 #[derive(Debug, Clone)]
@@ -180,7 +180,7 @@ pub fn receive_loop<'a>(found: &Use<'a>) -> Option<ReceiveLoop<'a>> {
                 Some(ReceiveLoop {
                     kind,
                     first: for_loop.for_token.span,
-                    last: for_loop.expr.span(),
+                    last: spans::span(&*for_loop.expr),
                     pos: pos(head),
                     end: end_pos(head),
                     body: Some(&for_loop.body),
@@ -218,7 +218,7 @@ pub fn receive_loop<'a>(found: &Use<'a>) -> Option<ReceiveLoop<'a>> {
                 whole.then(|| ReceiveLoop {
                     kind,
                     first: while_loop.while_token.span,
-                    last: while_loop.cond.span(),
+                    last: spans::span(&*while_loop.cond),
                     pos: pos(head),
                     end: end_pos(head),
                     body: Some(&while_loop.body),
@@ -242,7 +242,7 @@ pub fn receive_loop<'a>(found: &Use<'a>) -> Option<ReceiveLoop<'a>> {
     Some(ReceiveLoop {
         kind,
         first: found.span,
-        last: outer.span(),
+        last: spans::span(outer),
         pos: found.pos,
         end: end_pos(outer),
         body: None,

@@ -936,8 +936,16 @@ pub fn type_lock_flavor(imports: &Imports, ty: &syn::Type) -> Option<LockFlavor>
     impl Visit<'_> for TypeFinder<'_> {
         fn visit_type_path(&mut self, ty: &syn::TypePath) {
             if self.found.is_none() {
-                if let Some(Api::LockType(flavor)) =
-                    catalog::lookup(&self.imports.resolve(&ty.path))
+                // Most type paths (`Vec`, `Option`, `Self`) cannot name a lock type: skip
+                // resolving them.
+                let may_name = may_name_catalog_path(self.imports, &ty.path);
+                debug_assert!(
+                    may_name || catalog::lookup(&self.imports.resolve(&ty.path)).is_none(),
+                    "catalog::may_lookup is out of date"
+                );
+                if may_name
+                    && let Some(Api::LockType(flavor)) =
+                        catalog::lookup(&self.imports.resolve(&ty.path))
                 {
                     self.found = Some(flavor);
                     return;
@@ -1212,7 +1220,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
             trips: self.cx.trip_count(&expr.expr),
             header: Span::join(
                 self.cx.span(expr.for_token.span),
-                self.cx.span(expr.expr.span()),
+                self.cx.span(crate::spans::span(&*expr.expr)),
             ),
         };
         self.with_frame(Frame::Loop(info), |w| {
@@ -1227,7 +1235,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
             trips: TripCount::Unknown,
             header: Span::join(
                 self.cx.span(expr.while_token.span),
-                self.cx.span(expr.cond.span()),
+                self.cx.span(crate::spans::span(&*expr.cond)),
             ),
         };
         self.with_frame(Frame::Loop(info), |w| visit::visit_expr_while(w, expr));
@@ -1442,15 +1450,18 @@ impl Context<'_> {
     /// first segments), except for a single segment that is an imported name. `false` means
     /// `catalog::lookup(&self.resolve(path))` is `None`.
     fn may_name_catalog_path(&self, path: &syn::Path) -> bool {
-        let Some(last) = path.segments.last() else {
-            return false;
-        };
-        let last = last.ident.to_string();
-        catalog::may_lookup(&last)
-            || (path.segments.len() == 1
-                && path.leading_colon.is_none()
-                && self.imports.is_imported(&last))
+        may_name_catalog_path(&self.imports, path)
     }
+}
+
+/// [`Context::may_name_catalog_path`] for code that holds only the imports.
+fn may_name_catalog_path(imports: &Imports, path: &syn::Path) -> bool {
+    let Some(last) = path.segments.last() else {
+        return false;
+    };
+    let last = last.ident.to_string();
+    catalog::may_lookup(&last)
+        || (path.segments.len() == 1 && path.leading_colon.is_none() && imports.is_imported(&last))
 }
 
 // --- fixes (issue 8) ---

@@ -33,6 +33,8 @@ pub mod render;
 pub mod resolve;
 pub mod rules;
 pub mod source;
+/// Cheap spans of syntax nodes, from their first and last tokens (issue 10).
+pub mod spans;
 /// `--stats`: time per phase and per rule.
 pub mod stats;
 pub mod suppress;
