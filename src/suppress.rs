@@ -187,8 +187,16 @@ fn read_comment(file: &SourceFile, start: usize, end: usize) -> Option<SuppressC
             },
             rest,
         )
-    } else {
+    } else if trimmed
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.contains('['))
+    {
+        // `concur: allow[x]`, `concur: ingore[x]`: a directive gone wrong.
         (CommentKind::Trailing, "")
+    } else {
+        // Prose that happens to start with `concur:` (`//! concur: a linter for ...`).
+        return None;
     };
     let mut comment = SuppressComment {
         kind,
@@ -544,7 +552,14 @@ mod tests {
 
     #[test]
     fn malformed_comments_are_kept_as_errors() {
-        let found = comments("// concur: ignore thread_per_item\n");
-        assert!(found[0].malformed.is_some());
+        let found = comments("// concur: ignore thread_per_item\n// concur: ingore[x]\n");
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|c| c.malformed.is_some()));
+    }
+
+    #[test]
+    fn prose_starting_with_concur_is_not_a_directive() {
+        let found = comments("//! concur: a linter for concurrency.\n// concur: see the docs\n");
+        assert!(found.is_empty(), "{found:?}");
     }
 }

@@ -52,7 +52,7 @@ const WATCH_REQUEST: &str = "concur/watch-config";
 /// a `shutdown`, 1 otherwise, as the protocol asks.
 pub fn run() -> ExitCode {
     let (tx, rx) = mpsc::channel();
-    // The reader ends with stdin; it is not joined, as a client may never close its end.
+    // concur: ignore[detached_thread] -- the reader ends with stdin, and a client may never close its end
     std::thread::spawn(move || {
         if let Err(err) = transport::read_messages(std::io::stdin().lock(), &tx) {
             eprintln!("concur lsp: reading stdin: {err}");
