@@ -47,8 +47,10 @@ const CHEAP_METHODS: &[&str] = &[
 /// A worker body that takes a lock first and then works while holding it.
 struct HeldWork<'e> {
     taking: Taking<'e>,
-    /// The first statement that works without touching the guard.
-    work: &'e Stmt,
+    /// Where the first work done under the lock is.
+    work: Span,
+    /// For a guard that is a temporary of a loop or `match` header, that header's keyword.
+    temporary: Option<&'static str>,
 }
 
 impl Rule for LockSerializesWorkers {
@@ -120,6 +122,19 @@ impl Rule for LockSerializesWorkers {
             cx.span(call.receiver.span()),
             cx.span(call.paren_token.span.close()),
         );
+        let (label, help) = match held.temporary {
+            None => (
+                "taken first and held to the end of the worker: only one worker runs at a time"
+                    .to_string(),
+                "hold the lock only around the shared update (in its own block, or `drop` the guard before the work), or give each worker its own data and combine the results after joining",
+            ),
+            Some(header) => (
+                format!(
+                    "the guard is a temporary of the `{header}` header: it lives until the body is done, so only one worker runs at a time"
+                ),
+                "take the item in a statement of its own (`let job = rx.lock().unwrap().recv();`) so the guard drops before the work",
+            ),
+        };
         out.push(
             Diagnostic::new(
                 INFO.name,
@@ -127,12 +142,13 @@ impl Rule for LockSerializesWorkers {
                 taken,
                 format!("every worker holds `{key}` through all of its work"),
             )
-            .with_primary_label("taken first and held to the end of the worker: only one worker runs at a time")
-            .with_label(cx.span(crate::context::callee_span(expr)), "the workers start here")
-            .with_label(work_span(cx, held.work), "this work runs while the lock is held")
-            .with_help(
-                "hold the lock only around the shared update (in its own block, or `drop` the guard before the work), or give each worker its own data and combine the results after joining",
-            ),
+            .with_primary_label(label)
+            .with_label(
+                cx.span(crate::context::callee_span(expr)),
+                "the workers start here",
+            )
+            .with_label(held.work, "this work runs while the lock is held")
+            .with_help(help),
         );
     }
 }
@@ -144,39 +160,120 @@ fn serializes(flavor: LockFlavor) -> bool {
 }
 
 /// The worker body's leading lock and the first work done under it, if the body takes an
-/// exclusive lock before doing anything but binding clones and holds it while working.
+/// exclusive lock before doing anything but binding clones and holds it while working: a
+/// guard bound by `let`, or a temporary of a `while let`/`for`/`match` header (alone or first
+/// in a `loop`).
 fn held_work<'e>(cx: &Context<'_>, closure: &'e ExprClosure) -> Option<HeldWork<'e>> {
+    let mut local_names: Vec<String> = closure.inputs.iter().flat_map(pat_names).collect();
     let Expr::Block(body) = &*closure.body else {
-        return None;
+        // `move || loop { .. }`
+        return temporary_guard(cx, &closure.body, &local_names);
     };
     let stmts = &body.block.stmts;
-    let mut local_names: Vec<String> = closure.inputs.iter().flat_map(pat_names).collect();
-    let (index, guard, taking) = stmts.iter().enumerate().find_map(|(i, stmt)| {
-        let Stmt::Local(local) = stmt else {
-            return Some(None);
+    for (index, stmt) in stmts.iter().enumerate() {
+        let local = match stmt {
+            Stmt::Local(local) => local,
+            Stmt::Expr(expr, _) => return temporary_guard(cx, expr, &local_names),
+            _ => return None,
         };
-        let init = local.init.as_ref()?;
-        match taking(cx, unwrapped(&init.expr)) {
-            Some(t) if init.diverge.is_none() && t.mode != LockMode::Read => {
-                Some(pat_name(&local.pat).map(|g| (i, g, t)))
+        let Some(init) = &local.init else { continue };
+        let exclusive = taking(cx, unwrapped(&init.expr))
+            .filter(|t| init.diverge.is_none() && t.mode != LockMode::Read);
+        let Some(taking) = exclusive else {
+            if !is_preamble(cx, &init.expr) {
+                return None;
             }
-            _ if is_preamble(cx, &init.expr) => {
-                local_names.extend(pat_names(&local.pat));
-                None
-            }
-            _ => Some(None),
+            local_names.extend(pat_names(&local.pat));
+            continue;
+        };
+        if captured_root(&taking, &local_names).is_none() {
+            return None;
         }
-    })??;
-    let root = taking.key.as_deref()?.split(['.', ':']).next()?;
-    if local_names.iter().any(|n| n == root) {
-        return None;
+        let names = [pat_name(&local.pat)?];
+        let work = stmts[index + 1..]
+            .iter()
+            .take_while(|stmt| !releases(stmt, &names[0]))
+            .find(|stmt| does_work(&names, |v| v.visit_stmt(stmt)))?;
+        return Some(HeldWork {
+            taking,
+            work: work_span(cx, work),
+            temporary: None,
+        });
     }
-    let names = [guard];
-    let work = stmts[index + 1..]
+    None
+}
+
+/// The root name of the lock's path, when it is not one of the worker's own `locals`.
+fn captured_root<'t>(taking: &'t Taking<'_>, locals: &[String]) -> Option<&'t str> {
+    let root = taking.key.as_deref()?.split(['.', ':']).next()?;
+    (!locals.iter().any(|n| n == root)).then_some(root)
+}
+
+/// A lock taken in the header of a `while let`, `for` or `match` (or of the first such
+/// statement of a `loop`) whose body works: the guard, a temporary of the header, lives until
+/// the body ends.
+fn temporary_guard<'e>(
+    cx: &Context<'_>,
+    expr: &'e Expr,
+    locals: &[String],
+) -> Option<HeldWork<'e>> {
+    let expr = match expr {
+        Expr::Loop(lp) => match lp.body.stmts.first()? {
+            Stmt::Expr(inner, _) => inner,
+            _ => return None,
+        },
+        other => other,
+    };
+    let (header, scrutinee) = match expr {
+        Expr::While(w) => match &*w.cond {
+            Expr::Let(binding) => ("while let", &*binding.expr),
+            _ => return None,
+        },
+        Expr::ForLoop(f) => ("for", &*f.expr),
+        Expr::Match(m) => ("match", &*m.expr),
+        _ => return None,
+    };
+    let taking = header_taking(cx, scrutinee).filter(|t| t.mode != LockMode::Read)?;
+    captured_root(&taking, locals)?;
+    let work = match expr {
+        Expr::While(w) => block_work(cx, &w.body)?,
+        Expr::ForLoop(f) => block_work(cx, &f.body)?,
+        Expr::Match(m) => m
+            .arms
+            .iter()
+            .find(|arm| does_work(&[], |v| v.visit_expr(&arm.body)))
+            .map(|arm| cx.span(arm.body.span()))?,
+        _ => return None,
+    };
+    Some(HeldWork {
+        taking,
+        work,
+        temporary: Some(header),
+    })
+}
+
+/// The lock taken along a header's method chain (`rx.lock().unwrap().recv()`).
+fn header_taking<'e>(cx: &Context<'_>, mut expr: &'e Expr) -> Option<Taking<'e>> {
+    loop {
+        if let Some(found) = taking(cx, expr) {
+            return Some(found);
+        }
+        expr = match expr {
+            Expr::MethodCall(call) => &call.receiver,
+            Expr::Try(inner) => &inner.expr,
+            Expr::Paren(inner) => &inner.expr,
+            Expr::Reference(inner) => &inner.expr,
+            _ => return None,
+        };
+    }
+}
+
+/// Where the first work in a loop body is.
+fn block_work(cx: &Context<'_>, body: &syn::Block) -> Option<Span> {
+    body.stmts
         .iter()
-        .take_while(|stmt| !releases(stmt, &names[0]))
-        .find(|stmt| does_work(stmt, &names))?;
-    Some(HeldWork { taking, work })
+        .find(|stmt| does_work(&[], |v| v.visit_stmt(stmt)))
+        .map(|stmt| work_span(cx, stmt))
 }
 
 /// A statement before the lock that does no work: a clone of a handle, a path, a literal.
@@ -232,10 +329,11 @@ fn mentions<'ast>(names: &[String], visit_node: impl FnOnce(&mut dyn Visit<'ast>
     mention.found
 }
 
-/// Whether a statement does real work without the guard: a call that is neither a cheap
-/// conversion nor a constructor and does not use the guard (`heavy(x)` in `out.push(heavy(x))`
-/// counts, `out.push(x)` does not). Macros (logging, formatting) are not counted.
-fn does_work(stmt: &Stmt, guard: &[String]) -> bool {
+/// Whether a node does real work without the guard: a call that is neither a cheap
+/// conversion nor a constructor and does not use the guard (`heavy(x)` in
+/// `out.push(heavy(x))` counts, `out.push(x)` does not). Macros (logging, formatting) are not
+/// counted.
+fn does_work<'ast>(guard: &[String], visit_node: impl FnOnce(&mut dyn Visit<'ast>)) -> bool {
     struct Work<'g> {
         guard: &'g [String],
         found: bool,
@@ -261,7 +359,7 @@ fn does_work(stmt: &Stmt, guard: &[String]) -> bool {
         guard,
         found: false,
     };
-    work.visit_stmt(stmt);
+    visit_node(&mut work);
     work.found
 }
 
