@@ -186,9 +186,7 @@ fn held_work<'e>(cx: &Context<'_>, closure: &'e ExprClosure) -> Option<HeldWork<
             local_names.extend(pat_names(&local.pat));
             continue;
         };
-        if captured_root(&taking, &local_names).is_none() {
-            return None;
-        }
+        captured_root(&taking, &local_names)?;
         let names = [pat_name(&local.pat)?];
         let work = stmts[index + 1..]
             .iter()
