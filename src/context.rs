@@ -1107,12 +1107,15 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
             rule.check_local(&self.cx, local, &mut self.out);
         }
         visit::visit_local(self, local);
-        // Decided before this `let` shadows the handle's name (`let stdin = stdin.lock()`).
-        let stdio_guard = local
+        // A standard stream's lock (`stdin.lock()`) serialises access to the stream, which the
+        // program does on purpose; it is not state shared between workers (and stdout's and
+        // stderr's are re-entrant). Decided before this `let` shadows the handle's name
+        // (`let stdin = stdin.lock()`).
+        let acquisition = local
             .init
             .as_ref()
             .and_then(|init| lock_acquisition(&init.expr))
-            .is_some_and(|acq| self.cx.is_stdio_handle(&acq.call.receiver));
+            .filter(|acq| !self.cx.is_stdio_handle(&acq.call.receiver));
         self.cx.record_value_roots(local);
         let (Some(name), Some(init)) = (binding_name(&local.pat), &local.init) else {
             return;
@@ -1129,13 +1132,10 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         if let Some(source) = crate::locks::clone_source(&self.cx, &init.expr) {
             self.cx.locks.add_alias(name.clone(), source);
         }
-        // A standard stream's lock (`stdin.lock()`) serialises access to the stream, which the
-        // program does on purpose; it is not state shared between workers (and stdout's and
-        // stderr's are re-entrant).
-        if init.diverge.is_some() || name == "_" || stdio_guard {
+        if init.diverge.is_some() || name == "_" {
             return;
         }
-        let Some(acq) = lock_acquisition(&init.expr) else {
+        let Some(acq) = acquisition else {
             return;
         };
         let lock = place_key(&acq.call.receiver);

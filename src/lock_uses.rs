@@ -147,23 +147,7 @@ impl UseFinder<'_, '_> {
 }
 
 fn contains_handle(finder: &UseFinder<'_, '_>, expr: &Expr) -> bool {
-    struct Mentions<'n> {
-        names: &'n [String],
-        found: bool,
-    }
-    impl Visit<'_> for Mentions<'_> {
-        fn visit_ident(&mut self, ident: &syn::Ident) {
-            if self.names.iter().any(|n| ident == n) {
-                self.found = true;
-            }
-        }
-    }
-    let mut m = Mentions {
-        names: &finder.names,
-        found: false,
-    };
-    m.visit_expr(expr);
-    m.found
+    crate::macros::node_mentions(&finder.names, |v| v.visit_expr(expr))
 }
 
 fn in_rayon_chain(mut expr: &Expr) -> bool {

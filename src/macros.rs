@@ -123,6 +123,32 @@ pub fn tokens_mention(tokens: &proc_macro2::TokenStream, names: &[String]) -> bo
     })
 }
 
+/// Whether the syntax node that `visit_node` walks names one of `names`, in code or in a
+/// macro's tokens: `node_mentions(names, |v| v.visit_expr(expr))`.
+pub fn node_mentions<'ast>(
+    names: &[String],
+    visit_node: impl FnOnce(&mut dyn syn::visit::Visit<'ast>),
+) -> bool {
+    struct Mention<'n> {
+        names: &'n [String],
+        found: bool,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Mention<'_> {
+        fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
+            self.found |= self.names.iter().any(|n| ident == n);
+        }
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            self.found |= tokens_mention(&mac.tokens, self.names);
+        }
+    }
+    let mut mention = Mention {
+        names,
+        found: false,
+    };
+    visit_node(&mut mention);
+    mention.found
+}
+
 /// Whether a macro in `stmts` whose body the walk cannot parse (an unknown macro) names
 /// `name`: a use that [`crate::bindings::uses`] cannot classify.
 pub fn named_in_opaque_macro(stmts: &[syn::Stmt], name: &str) -> bool {

@@ -67,6 +67,19 @@ impl Rule for LockSerializesWorkers {
     }
 
     fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
+        // Only calls given a closure can start workers: look for one before asking what the
+        // callee is (most calls have none).
+        let (args, method) = match expr {
+            Expr::Call(call) => (&call.args, None),
+            Expr::MethodCall(call) => (&call.args, Some(&call.method)),
+            _ => return,
+        };
+        let Some(closure) = args.iter().rev().find_map(|a| match a {
+            Expr::Closure(c) => Some(c),
+            _ => None,
+        }) else {
+            return;
+        };
         let role = cx.closure_role(expr);
         if !matches!(
             role,
@@ -75,25 +88,12 @@ impl Rule for LockSerializesWorkers {
         {
             return;
         }
-        let (args, per_item) = match expr {
-            Expr::Call(call) => (&call.args, false),
-            Expr::MethodCall(call) => (
-                &call.args,
-                role == Some(ClosureRole::Rayon)
-                    && catalog::PER_ITEM_METHODS.contains(&call.method.to_string().as_str()),
-            ),
-            _ => return,
-        };
+        let per_item = role == Some(ClosureRole::Rayon)
+            && method.is_some_and(|m| catalog::PER_ITEM_METHODS.contains(&m.to_string().as_str()));
         let loops = cx.loops().count();
         if !per_item && loops == 0 {
             return;
         }
-        let Some(closure) = args.iter().rev().find_map(|a| match a {
-            Expr::Closure(c) => Some(c),
-            _ => None,
-        }) else {
-            return;
-        };
         let Some(held) = held_work(cx, closure) else {
             return;
         };
@@ -305,28 +305,6 @@ fn path_ident_is(expr: &Expr, name: &str) -> bool {
     matches!(expr, Expr::Path(_)) && path_ident(expr).is_some_and(|n| n == name)
 }
 
-/// Whether a node names one of `names`, in code or in a macro's tokens.
-fn mentions<'ast>(names: &[String], visit_node: impl FnOnce(&mut dyn Visit<'ast>)) -> bool {
-    struct Mention<'n> {
-        names: &'n [String],
-        found: bool,
-    }
-    impl<'ast> Visit<'ast> for Mention<'_> {
-        fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
-            self.found |= self.names.iter().any(|n| ident == n);
-        }
-        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-            self.found |= macros::tokens_mention(&mac.tokens, self.names);
-        }
-    }
-    let mut mention = Mention {
-        names,
-        found: false,
-    };
-    visit_node(&mut mention);
-    mention.found
-}
-
 /// Whether a node does real work without the guard: a call that is neither a cheap
 /// conversion nor a constructor and does not use the guard (`heavy(x)` in
 /// `out.push(heavy(x))` counts, `out.push(x)` does not). Macros (logging, formatting) are not
@@ -345,7 +323,7 @@ fn does_work<'ast>(guard: &[String], visit_node: impl FnOnce(&mut dyn Visit<'ast
                 }
                 _ => false,
             };
-            if costly && !mentions(self.guard, |v| v.visit_expr(expr)) {
+            if costly && !macros::node_mentions(self.guard, |v| v.visit_expr(expr)) {
                 self.found = true;
             } else if !self.found {
                 visit::visit_expr(self, expr);
