@@ -143,3 +143,27 @@ fn stats_do_not_change_findings() {
     let (timed, _) = run(&src, None, &Options::default());
     assert_eq!(plain.diagnostics, timed);
 }
+
+#[test]
+fn the_tools_own_findings_are_cached_like_rule_findings() {
+    // An unused suppression is concur's own finding, not a rule's: the index must still read it
+    // back, or one such finding anywhere leaves every later run cold.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(&src).expect("create src");
+    std::fs::write(
+        src.join("unused.rs"),
+        "fn quiet() {} // concur: ignore[thread_per_item] -- nothing to silence\n",
+    )
+    .expect("write file");
+    std::fs::write(src.join("other.rs"), "fn main() {}\n").expect("write file");
+    let cache = tmp.path().join("cache");
+    let all = Options::default();
+    let (cold, _) = run(&src, Some(&cache), &all);
+    assert_eq!(
+        cold.iter().map(|d| d.rule).collect::<Vec<_>>(),
+        ["unused_suppression"]
+    );
+    let (warm, hits) = run(&src, Some(&cache), &all);
+    assert_eq!((warm, hits), (cold, 2), "both files come from the cache");
+}
