@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use concur::app::driver::{Options, lint_paths};
+use concur::app::stats::Stats;
 use concur::diagnostic::Diagnostic;
-use concur::lint::{Options, lint_paths};
-use concur::stats::Stats;
 
 /// Copies every fixture into `dir`, returning the folder to lint.
 fn copy_fixtures(dir: &Path) -> PathBuf {
@@ -57,7 +57,7 @@ fn warm_runs_give_cold_findings_across_config_changes_and_edits() {
     assert_eq!((first.as_slice(), hits), (cold.as_slice(), 0));
     let (warm, hits) = run(&src, Some(&cache), &all);
     assert_eq!(warm, cold);
-    let files = concur::discover::discover(std::slice::from_ref(&src))
+    let files = concur::app::discover::discover(std::slice::from_ref(&src))
         .files
         .len();
     assert_eq!(hits, files, "every file of a warm run comes from the cache");

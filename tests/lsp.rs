@@ -491,7 +491,7 @@ fn latency_on_a_2000_line_file() {
         "concur lsp latency, 2,000-line file, change to diagnostics ({first} findings): median {:?}, max {:?} (debounce {:?} included)",
         times[times.len() / 2],
         times[times.len() - 1],
-        concur::lsp::DEBOUNCE
+        concur::app::lsp::DEBOUNCE
     );
     assert!(lsp.shutdown().success());
 }

@@ -3,13 +3,14 @@
 
 use syn::{Block, Expr, Stmt};
 
-use crate::bindings::{self, Follow, Parent, Use};
-use crate::catalog::Api;
-use crate::context::Context;
+use crate::analysis::bindings::{self, Follow, Parent, Use};
+use crate::analysis::lock_uses::binding_name;
 use crate::diagnostic::Diagnostic;
-use crate::lock_uses::binding_name;
-use crate::macros;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::Api;
+use crate::syntax::macros;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     ArcNeverShared,

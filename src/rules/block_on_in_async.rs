@@ -2,10 +2,12 @@
 
 use syn::Expr;
 
-use crate::catalog::Api;
-use crate::context::{Context, callee_span};
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::Api;
+use crate::syntax::exprs::callee_span;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     BlockOnInAsync,

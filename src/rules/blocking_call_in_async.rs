@@ -3,10 +3,11 @@
 use syn::Expr;
 use syn::spanned::Spanned;
 
-use crate::catalog::Blocking;
-use crate::context::Context;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::Blocking;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     BlockingCallInAsync,

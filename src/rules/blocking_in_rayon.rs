@@ -2,10 +2,12 @@
 
 use syn::Expr;
 
-use crate::catalog::Blocking;
-use crate::context::{Context, Exec, callee_span};
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::Blocking;
+use crate::syntax::exprs::callee_span;
+use crate::walk::context::{Context, Exec};
+use crate::walk::rule::Rule;
 
 declare_rule!(
     BlockingInRayon,

@@ -5,10 +5,11 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, ExprMethodCall, Pat, UnOp};
 
-use crate::catalog::{self, Api};
-use crate::context::Context;
 use crate::diagnostic::{Diagnostic, Span};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::{self, Api};
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     BusyWait,

@@ -6,10 +6,12 @@ use std::collections::HashSet;
 use syn::spanned::Spanned;
 use syn::{Block, Expr, ExprMethodCall, Stmt};
 
-use crate::context::{Context, unwrapped};
+use crate::analysis::commands::{Arg, CommandFinder, CommandUse, command_ctor, str_literal};
 use crate::diagnostic::{Applicability, Diagnostic, Suggestion};
-use crate::process::{Arg, CommandFinder, CommandUse, command_ctor, str_literal};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::syntax::exprs::unwrapped;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     CommandForStdOperation,

@@ -3,9 +3,12 @@
 use syn::spanned::Spanned;
 use syn::{Block, Expr, Pat, Stmt};
 
-use crate::context::{Context, lock_acquisition, path_ident, unwrapped};
+use crate::analysis::locks::lock_acquisition;
 use crate::diagnostic::{Diagnostic, Span};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::syntax::exprs::{path_ident, unwrapped};
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     CondvarWaitWithoutLoop,

@@ -4,13 +4,15 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, ExprForLoop};
 
-use crate::bindings::pat_names;
-use crate::catalog::{self, Api};
-use crate::context::{
-    Context, TripCount, awaits_inline, callee_span, chain_root, path_ident, strip,
-};
+use crate::analysis::bindings::pat_names;
+use crate::analysis::loops::TripCount;
 use crate::diagnostic::{Diagnostic, Span};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::{self, Api};
+use crate::syntax::exprs::{callee_span, chain_root, path_ident, strip};
+use crate::syntax::find::awaits_inline;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     CpuHeavyInAsync,
@@ -26,9 +28,6 @@ pub struct CpuHeavyInAsync {
     reported: Vec<Span>,
 }
 
-/// A literal trip count at least this big is CPU-bound work whatever the body does.
-const BIG_TRIP_COUNT: u128 = 100_000;
-
 const HELP: &str = "move the computation off the executor: `tokio::task::spawn_blocking(move || ..)\
                     .await`, or `rayon` with a oneshot channel to send the result back";
 
@@ -40,7 +39,7 @@ fn heavy_loop(
     body: Option<(&Block, &[String])>,
 ) -> Option<String> {
     match trips {
-        TripCount::Constant(n) if n >= BIG_TRIP_COUNT => Some(format!(
+        TripCount::Constant(n) if n >= cx.settings().heavy_loop_bound() => Some(format!(
             "a loop of {n} iterations runs on the async executor without yielding"
         )),
         TripCount::PerItem

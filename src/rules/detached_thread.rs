@@ -4,10 +4,13 @@ use syn::{Expr, Pat, Stmt};
 
 use syn::visit::Visit;
 
-use crate::catalog::{self, Api};
-use crate::context::{Context, callee_span, chain_root, sends_on_channel, unwrapped};
+use crate::analysis::channels::sends_on_channel;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::{self, Api};
+use crate::syntax::exprs::{callee_span, chain_root, unwrapped};
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     DetachedThread,

@@ -3,11 +3,12 @@
 
 use syn::{Block, Stmt};
 
-use crate::bindings::{self, Follow, pos};
-use crate::channels::{Channel, ReceiveKind, channels, first_join, receive_loop};
-use crate::context::Context;
+use crate::analysis::bindings::{self, Follow, pos};
+use crate::analysis::channels::{Channel, ReceiveKind, channels, first_join, receive_loop};
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     DrainBeforeJoin,

@@ -4,10 +4,12 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, Item, Meta, Token};
 
-use crate::catalog::Api;
-use crate::context::{Context, callee_span, int_literal};
 use crate::diagnostic::{Applicability, Diagnostic, Span};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::Api;
+use crate::syntax::exprs::{callee_span, int_literal};
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     HardcodedThreadCount,
@@ -69,7 +71,8 @@ impl Rule for HardcodedThreadCount {
     fn check_item(&mut self, cx: &Context<'_>, item: &Item, out: &mut Vec<Diagnostic>) {
         let Item::Fn(func) = item else { return };
         for attr in &func.attrs {
-            if crate::catalog::lookup(&cx.resolve(attr.path())) != Some(Api::RuntimeMain) {
+            if crate::semantic::catalog::lookup(&cx.resolve(attr.path())) != Some(Api::RuntimeMain)
+            {
                 continue;
             }
             let Ok(args) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)

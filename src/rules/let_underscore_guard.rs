@@ -3,9 +3,12 @@
 use syn::spanned::Spanned;
 use syn::{Block, Local, Pat, Stmt};
 
-use crate::context::{Context, LockMode, lock_acquisition, place_key};
+use crate::analysis::locks::{LockMode, lock_acquisition};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::syntax::exprs::place_key;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     LetUnderscoreGuard,

@@ -4,10 +4,12 @@ use std::collections::HashSet;
 
 use syn::Expr;
 
-use crate::catalog::LockFlavor;
-use crate::context::{Context, Guard, LockMode};
+use crate::analysis::locks::{Guard, LockMode};
 use crate::diagnostic::{Diagnostic, Span};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::LockFlavor;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     LockAcrossAwait,

@@ -2,11 +2,13 @@
 
 use syn::Expr;
 
-use crate::catalog::Blocking;
-use crate::context::{Context, callee_span};
+use crate::analysis::locks::is_lock_guard;
 use crate::diagnostic::Diagnostic;
-use crate::locks::is_lock_guard;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::Blocking;
+use crate::syntax::exprs::callee_span;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     LockAcrossBlocking,

@@ -5,14 +5,18 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, ExprClosure, Local, Stmt};
 
-use crate::bindings::{pat_name, pat_names};
-use crate::catalog::{self, Api, LockFlavor};
-use crate::context::{ClosureRole, Context, LockMode, path_ident, unwrapped};
+use crate::analysis::bindings::{pat_name, pat_names};
+use crate::analysis::facts::ClosureRole;
+use crate::analysis::lock_uses::{binding_name, lock_constructor};
+use crate::analysis::locks::LockMode;
+use crate::analysis::locks::{LockId, LockOwner, Taking, clone_source, taking};
 use crate::diagnostic::{Diagnostic, Span};
-use crate::lock_uses::{binding_name, lock_constructor};
-use crate::locks::{LockId, LockOwner, Taking, clone_source, taking};
-use crate::macros;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::{self, Api, LockFlavor};
+use crate::syntax::exprs::{path_ident, unwrapped};
+use crate::syntax::macros;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     LockSerializesWorkers,
@@ -144,7 +148,7 @@ impl Rule for LockSerializesWorkers {
             )
             .with_primary_label(label)
             .with_label(
-                cx.span(crate::context::callee_span(expr)),
+                cx.span(crate::syntax::exprs::callee_span(expr)),
                 "the workers start here",
             )
             .with_label(held.work, "this work runs while the lock is held")

@@ -4,10 +4,11 @@
 use syn::spanned::Spanned;
 use syn::{Block, Expr, Stmt};
 
-use crate::context::Context;
+use crate::analysis::lock_uses::{Access, binding_name, local_lock_uses, lock_constructor};
 use crate::diagnostic::Diagnostic;
-use crate::lock_uses::{Access, binding_name, local_lock_uses, lock_constructor};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     MutexCollectsResults,

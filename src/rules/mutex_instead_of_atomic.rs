@@ -4,10 +4,12 @@
 use syn::spanned::Spanned;
 use syn::{Block, Expr, Lit, Stmt, UnOp};
 
-use crate::context::{Context, LockMode};
+use crate::analysis::lock_uses::{Access, binding_name, local_lock_uses, lock_constructor};
+use crate::analysis::locks::LockMode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Suggestion};
-use crate::lock_uses::{Access, binding_name, local_lock_uses, lock_constructor};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     MutexInsteadOfAtomic,

@@ -3,10 +3,12 @@
 
 use syn::{Block, Expr};
 
-use crate::context::{Context, LoopKind, TripCount};
+use crate::analysis::commands::{CommandFinder, CommandUse, mentions_isolation};
+use crate::analysis::loops::TripCount;
 use crate::diagnostic::Diagnostic;
-use crate::process::{CommandFinder, CommandUse, mentions_isolation};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::walk::context::{Context, LoopKind};
+use crate::walk::rule::Rule;
 
 declare_rule!(
     ProcessForParallelism,

@@ -4,11 +4,12 @@
 use syn::Block;
 use syn::spanned::Spanned;
 
-use crate::bindings::{self, Follow};
-use crate::channels::{Channel, ReceiveKind, channels, receive_loop};
-use crate::context::Context;
+use crate::analysis::bindings::{self, Follow};
+use crate::analysis::channels::{Channel, ReceiveKind, channels, receive_loop};
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     ReceiverLoopNeverEnds,

@@ -2,11 +2,13 @@
 
 use syn::{Block, Expr};
 
-use crate::bindings::pos;
-use crate::context::{Context, path_ident, strip};
+use crate::analysis::bindings::pos;
+use crate::analysis::commands::{CommandFinder, CommandUse, LocalKind, str_literal};
 use crate::diagnostic::Diagnostic;
-use crate::process::{CommandFinder, CommandUse, LocalKind, str_literal};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::syntax::exprs::{path_ident, strip};
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     ShellCommandInjection,
@@ -42,7 +44,7 @@ impl ShellCommandInjection {
                 if !matches!(name.as_deref(), Some("format" | "format_args")) {
                     return false;
                 }
-                let args = crate::macros::parse_args(&mac.mac);
+                let args = crate::syntax::macros::parse_args(&mac.mac);
                 let Some((template, values)) = args.split_first() else {
                     return false;
                 };

@@ -5,10 +5,12 @@ use std::collections::HashSet;
 use syn::spanned::Spanned;
 use syn::{Block, Expr, ExprMethodCall, Stmt};
 
-use crate::catalog::Api;
-use crate::context::{Context, callee_span, path_ident, strip, unwrapped};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::Api;
+use crate::syntax::exprs::{callee_span, path_ident, strip, unwrapped};
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     SpawnThenJoin,

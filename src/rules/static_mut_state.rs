@@ -3,9 +3,11 @@
 use syn::Expr;
 use syn::spanned::Spanned;
 
-use crate::context::{Context, Exec, path_ident};
 use crate::diagnostic::{Diagnostic, Span};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::syntax::exprs::path_ident;
+use crate::walk::context::{Context, Exec};
+use crate::walk::rule::Rule;
 
 declare_rule!(
     StaticMutState,

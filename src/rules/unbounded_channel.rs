@@ -3,11 +3,12 @@
 
 use syn::{Block, Expr};
 
-use crate::bindings::{self, Follow, LoopSize};
-use crate::channels::{Channel, channels, loops_over_receiver};
-use crate::context::Context;
+use crate::analysis::bindings::{self, Follow, LoopSize};
+use crate::analysis::channels::{Channel, channels, loops_over_receiver};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Suggestion};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     UnboundedChannel,

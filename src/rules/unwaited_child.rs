@@ -2,11 +2,13 @@
 
 use syn::{Block, Expr, Pat, Stmt};
 
-use crate::bindings::{self, Follow, Parent, pat_name};
-use crate::context::{Context, unwrapped};
+use crate::analysis::bindings::{self, Follow, Parent, pat_name};
+use crate::analysis::commands::CommandFinder;
 use crate::diagnostic::Diagnostic;
-use crate::process::CommandFinder;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::syntax::exprs::unwrapped;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     UnwaitedChild,
