@@ -12,13 +12,14 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, ExprCall, ExprMethodCall, Pat, Stmt};
 
-use crate::analysis::loops::TripCount;
+use crate::analysis::facts::Facts;
+use crate::analysis::loops::{LoopSize, while_loop_size};
 use crate::diagnostic::Span;
-use crate::semantic::catalog::{self, Api};
+use crate::semantic::catalog;
 use crate::syntax::exprs::strip;
 use crate::syntax::macros;
+use crate::syntax::pats::{pat_name, pat_names};
 use crate::syntax::spans::{self, Edges};
-use crate::walk::context::Context;
 
 /// A source position (line, column) used to order uses within a file.
 pub type Pos = (usize, usize);
@@ -48,25 +49,6 @@ pub enum Parent<'a> {
     Macro(Vec<String>),
     /// Anything else: a `let` initializer, a struct field, a return value, a loop head, an operand.
     Other,
-}
-
-/// How many times a loop around a use runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoopSize {
-    /// A constant count from literals.
-    Constant,
-    /// A count from a constant item or the number of cores.
-    Fixed,
-    /// Once per element of a collection.
-    PerItem,
-    /// Once per element of an input of unknown length: lines of a reader, connections of a
-    /// listener, messages of a stream (`while let Some(x) = s.next()`).
-    Stream,
-    /// Once per message received from a channel or queue (`while let Ok(m) = rx.recv()`):
-    /// paced by whoever sends those messages.
-    Messages,
-    /// Anything else (`0..n`, `loop`, `while cond`).
-    Unknown,
 }
 
 /// The innermost loop around a use, between the binding and the use.
@@ -152,7 +134,7 @@ pub struct Follow {
 
 /// Every use of `name` in `stmts` (the statements after the `let` that bound it), in source
 /// order. Shadowed regions are skipped; nested items are not looked into.
-pub fn uses<'a>(cx: &Context<'_>, name: &str, stmts: &'a [Stmt], follow: Follow) -> Vec<Use<'a>> {
+pub fn uses<'a>(cx: &Facts<'_>, name: &str, stmts: &'a [Stmt], follow: Follow) -> Vec<Use<'a>> {
     let mut scanner = Scanner {
         cx,
         follow,
@@ -173,127 +155,6 @@ pub fn uses<'a>(cx: &Context<'_>, name: &str, stmts: &'a [Stmt], follow: Follow)
     scanner.out
 }
 
-/// The single name a pattern binds (`tx`, `mut tx`, `tx: Sender<u8>`).
-pub fn pat_name(pat: &Pat) -> Option<String> {
-    match pat {
-        Pat::Ident(p) if p.subpat.is_none() => Some(p.ident.to_string()),
-        Pat::Type(p) => pat_name(&p.pat),
-        _ => None,
-    }
-}
-
-/// Every name a pattern binds.
-pub fn pat_names(pat: &Pat) -> Vec<String> {
-    struct Names(Vec<String>);
-    impl Visit<'_> for Names {
-        fn visit_pat_ident(&mut self, p: &syn::PatIdent) {
-            self.0.push(p.ident.to_string());
-            visit::visit_pat_ident(self, p);
-        }
-    }
-    let mut names = Names(Vec::new());
-    names.visit_pat(pat);
-    names.0
-}
-
-/// Whether a call to `func` hands its closure arguments to another thread, task or pool.
-pub fn is_spawn_fn(cx: &Context<'_>, func: &Expr) -> bool {
-    is_spawn_api(cx.call_api(func))
-}
-
-/// Whether a method call hands its closure arguments to another thread, task or pool
-/// (`Builder::spawn`, a scope handle's `s.spawn`, `pool.execute`).
-pub fn is_spawn_method(cx: &Context<'_>, call: &ExprMethodCall) -> bool {
-    matches!(
-        call.method.to_string().as_str(),
-        "spawn" | "spawn_scoped" | "spawn_local" | "spawn_blocking" | "spawn_fifo" | "execute"
-    ) || is_spawn_api(cx.method_api(call))
-}
-
-fn is_spawn_api(api: Option<Api>) -> bool {
-    matches!(
-        api,
-        Some(Api::ThreadSpawn | Api::TaskSpawn | Api::BlockingHandoff | Api::RayonSpawn)
-    )
-}
-
-/// Method names whose loops run over an input of unknown length.
-const STREAM_METHODS: &[&str] = &[
-    "lines",
-    "incoming",
-    "read_dir",
-    "bytes",
-    "split",
-    "records",
-    "walk",
-    "into_stream",
-];
-
-/// Receiving methods of channels and queues.
-const RECV_METHODS: &[&str] = &[
-    "recv",
-    "try_recv",
-    "recv_timeout",
-    "recv_async",
-    "try_iter",
-    "pop",
-];
-
-/// Methods whose call in a `while let` condition yields the next element of an input.
-const NEXT_METHODS: &[&str] = &[
-    "next",
-    "accept",
-    "read_line",
-    "next_line",
-    "message",
-    "try_next",
-    "read",
-];
-
-/// Classifies a `for` loop over `iterable`.
-pub fn for_loop_size(cx: &Context<'_>, iterable: &Expr) -> LoopSize {
-    if chain_has(iterable, RECV_METHODS) {
-        return LoopSize::Messages;
-    }
-    if chain_has(iterable, STREAM_METHODS) {
-        return LoopSize::Stream;
-    }
-    match cx.trip_count(iterable) {
-        TripCount::Constant(_) => LoopSize::Constant,
-        TripCount::Fixed => LoopSize::Fixed,
-        TripCount::PerItem => LoopSize::PerItem,
-        TripCount::Unknown => LoopSize::Unknown,
-    }
-}
-
-/// Classifies a `while` loop by its condition: `while let P = s.next()` reads a stream.
-pub fn while_loop_size(cond: &Expr) -> LoopSize {
-    match strip(cond) {
-        Expr::Let(binding) if chain_has(&binding.expr, RECV_METHODS) => LoopSize::Messages,
-        Expr::Let(binding) if chain_has(&binding.expr, NEXT_METHODS) => LoopSize::Stream,
-        _ => LoopSize::Unknown,
-    }
-}
-
-/// Whether a method chain applies one of `names`.
-fn chain_has(mut expr: &Expr, names: &[&str]) -> bool {
-    loop {
-        expr = match expr {
-            Expr::MethodCall(call) => {
-                if names.contains(&call.method.to_string().as_str()) {
-                    return true;
-                }
-                &call.receiver
-            }
-            Expr::Try(e) => &e.expr,
-            Expr::Await(e) => &e.base,
-            Expr::Paren(e) => &e.expr,
-            Expr::Reference(e) => &e.expr,
-            _ => return false,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Binding {
     Original,
@@ -308,7 +169,7 @@ struct ClosureFrame {
 }
 
 struct Scanner<'c, 'f, 'a> {
-    cx: &'c Context<'f>,
+    cx: &'c Facts<'f>,
     follow: Follow,
     scopes: Vec<Vec<(String, Binding)>>,
     out: Vec<Use<'a>>,
@@ -514,7 +375,7 @@ impl<'a> Scanner<'_, '_, 'a> {
     }
 
     fn visit_call_args(&mut self, call: &'a ExprCall) {
-        let spawn = is_spawn_fn(self.cx, &call.func);
+        let spawn = self.cx.call_worker(call).is_some();
         for arg in &call.args {
             let stripped = strip(arg);
             if let Some(binding) = self.tracked(stripped) {
@@ -581,7 +442,7 @@ impl<'a> Visit<'a> for Scanner<'_, '_, 'a> {
                 let head = self.loop_head.replace(expr);
                 self.visit_expr(&for_loop.expr);
                 self.loop_head = head;
-                let size = for_loop_size(self.cx, &for_loop.expr);
+                let size = self.cx.for_loop_size(&for_loop.expr);
                 let header = Span::join(
                     self.cx.span(for_loop.for_token.span),
                     self.cx.span(spans::span(&*for_loop.expr)),
@@ -677,7 +538,7 @@ impl<'a> Scanner<'_, '_, 'a> {
         for call in calls {
             let per_item = self.per_item_method(call);
             if per_item {
-                let size = for_loop_size(self.cx, &call.receiver);
+                let size = self.cx.for_loop_size(&call.receiver);
                 self.loops.push(LoopCtx {
                     over: Some(&call.receiver),
                     size,
@@ -685,7 +546,7 @@ impl<'a> Scanner<'_, '_, 'a> {
                     closures: self.closures.len(),
                 });
             }
-            let spawn = is_spawn_method(self.cx, call);
+            let spawn = self.cx.method_worker(call).is_some();
             for arg in &call.args {
                 self.pending_spawn =
                     spawn && matches!(strip(arg), Expr::Closure(_) | Expr::Async(_));

@@ -6,13 +6,14 @@ use proc_macro2::Span as SynSpan;
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, ExprCall, Pat, Stmt};
 
-use crate::analysis::bindings::{Parent, Pos, Use, end_pos, pat_name, pos};
+use crate::analysis::bindings::{Parent, Pos, Use, end_pos, pos};
+use crate::analysis::facts::Facts;
 use crate::diagnostic::Span;
 use crate::semantic::catalog::{self, Api};
 use crate::syntax::exprs::{chain_root, path_ident, strip};
 use crate::syntax::find::Search;
+use crate::syntax::pats::pat_name;
 use crate::syntax::spans;
-use crate::walk::context::Context;
 
 /// A channel made by `let (tx, rx) = <constructor>(..);`.
 #[derive(Debug, Clone)]
@@ -32,7 +33,7 @@ pub struct Channel<'a> {
 }
 
 /// The channels a block's `let` statements make.
-pub fn channels<'a>(cx: &Context<'_>, block: &'a Block) -> Vec<Channel<'a>> {
+pub fn channels<'a>(cx: &Facts<'_>, block: &'a Block) -> Vec<Channel<'a>> {
     let mut found = Vec::new();
     for (index, stmt) in block.stmts.iter().enumerate() {
         let Stmt::Local(local) = stmt else { continue };
@@ -104,7 +105,7 @@ pub struct ReceiveLoop<'a> {
 
 impl ReceiveLoop<'_> {
     /// The loop header (`for x in rx`, `while let Ok(x) = rx.recv()`) or the consuming call.
-    pub fn span(&self, cx: &Context<'_>) -> Span {
+    pub fn span(&self, cx: &Facts<'_>) -> Span {
         Span::join(cx.span(self.first), cx.span(self.last))
     }
 

@@ -8,10 +8,11 @@ use std::collections::HashSet;
 use syn::spanned::Spanned;
 use syn::{Block, Expr, ExprCall, ExprMethodCall, Stmt};
 
-use crate::analysis::bindings::{self, Follow, Parent, Pos, end_pos, pat_name, pos};
+use crate::analysis::bindings::{self, Follow, Parent, Pos, end_pos, pos};
+use crate::analysis::facts::Facts;
 use crate::semantic::catalog::Api;
 use crate::syntax::exprs::{strip, unwrapped};
-use crate::walk::context::Context;
+use crate::syntax::pats::pat_name;
 
 /// One `Command::new(..)` with the calls made on it.
 #[derive(Debug, Clone)]
@@ -181,7 +182,7 @@ pub struct CommandFinder {
 impl CommandFinder {
     /// Called from `check_block`: records the block's locals, and returns the commands bound
     /// by `let` in it, with the calls made on them in the rest of the block.
-    pub fn in_block<'a>(&mut self, cx: &Context<'_>, block: &'a Block) -> Vec<CommandUse<'a>> {
+    pub fn in_block<'a>(&mut self, cx: &Facts<'_>, block: &'a Block) -> Vec<CommandUse<'a>> {
         let mut found = Vec::new();
         let end = end_pos(block);
         for (index, stmt) in block.stmts.iter().enumerate() {
@@ -225,7 +226,7 @@ impl CommandFinder {
 
     /// Called from `check_expr`: the command a method chain starts from, once per command (the
     /// outermost chain, which is visited first, holds every call).
-    pub fn at_expr<'a>(&mut self, cx: &Context<'_>, expr: &'a Expr) -> Option<CommandUse<'a>> {
+    pub fn at_expr<'a>(&mut self, cx: &Facts<'_>, expr: &'a Expr) -> Option<CommandUse<'a>> {
         let mut calls = Vec::new();
         let link = crate::syntax::exprs::chain_links(expr, &mut calls);
         let ctor = command_ctor(cx, link)?;
@@ -251,7 +252,7 @@ impl CommandFinder {
 
     /// Whether `expr` is a command's `.spawn()` (on a chain or a `Command` local); returns the
     /// spawn call.
-    pub fn spawn_call<'a>(&self, cx: &Context<'_>, expr: &'a Expr) -> Option<&'a ExprMethodCall> {
+    pub fn spawn_call<'a>(&self, cx: &Facts<'_>, expr: &'a Expr) -> Option<&'a ExprMethodCall> {
         let Expr::MethodCall(call) = unwrapped(expr) else {
             return None;
         };
@@ -270,7 +271,7 @@ impl CommandFinder {
 
     /// Whether `expr` is the running binary's path: `current_exe()` (unwrapped) or a local
     /// bound to it.
-    pub fn is_current_exe(&self, cx: &Context<'_>, expr: &Expr) -> bool {
+    pub fn is_current_exe(&self, cx: &Facts<'_>, expr: &Expr) -> bool {
         let value = unwrapped(strip(expr));
         is_current_exe(cx, value)
             || crate::syntax::exprs::path_ident(value)
@@ -279,7 +280,7 @@ impl CommandFinder {
 }
 
 /// `Command::new(..)` of `std::process::Command`.
-pub fn command_ctor<'a>(cx: &Context<'_>, expr: &'a Expr) -> Option<&'a ExprCall> {
+pub fn command_ctor<'a>(cx: &Facts<'_>, expr: &'a Expr) -> Option<&'a ExprCall> {
     let Expr::Call(call) = strip(expr) else {
         return None;
     };
@@ -291,7 +292,7 @@ pub fn command_ctor<'a>(cx: &Context<'_>, expr: &'a Expr) -> Option<&'a ExprCall
         .then_some(call)
 }
 
-fn is_current_exe(cx: &Context<'_>, expr: &Expr) -> bool {
+fn is_current_exe(cx: &Facts<'_>, expr: &Expr) -> bool {
     let Expr::Call(call) = strip(unwrapped(expr)) else {
         return false;
     };
@@ -300,7 +301,7 @@ fn is_current_exe(cx: &Context<'_>, expr: &Expr) -> bool {
 
 /// Whether the source lines just above `node` or on its line mention isolation (a sandbox, an
 /// untrusted plugin, crash isolation): the reason to prefer a process made explicit.
-pub fn mentions_isolation(cx: &Context<'_>, node: &impl Spanned) -> bool {
+pub fn mentions_isolation(cx: &Facts<'_>, node: &impl Spanned) -> bool {
     let line = node.span().start().line;
     let first = line.saturating_sub(4).max(1);
     cx.file

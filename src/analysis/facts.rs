@@ -10,7 +10,7 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use proc_macro2::Span as SynSpan;
-use syn::{Expr, ExprMethodCall, Local};
+use syn::{Expr, ExprCall, ExprMethodCall, Local};
 
 use crate::analysis::locks::{self, LockScope};
 use crate::analysis::loops::TripCount;
@@ -324,22 +324,41 @@ impl<'f> Facts<'f> {
     /// Where a call runs the closures and async blocks it is given, when it hands them to
     /// another thread, task or pool; `None` when it runs them here (or is no call).
     pub fn worker(&self, expr: &Expr) -> Option<Worker> {
-        match self.api(expr) {
-            Some(Api::ThreadSpawn) => return Some(Worker::Thread),
-            Some(Api::TaskSpawn) => return Some(Worker::Task),
-            Some(Api::BlockingHandoff) => return Some(Worker::BlockingPool),
-            Some(Api::RayonSpawn | Api::RayonJoin) => return Some(Worker::Rayon),
-            _ => {}
+        match expr {
+            Expr::Call(call) => self.call_worker(call),
+            Expr::MethodCall(call) => self.method_worker(call),
+            _ => None,
         }
-        let Expr::MethodCall(call) = expr else {
-            return None;
-        };
+    }
+
+    /// [`Facts::worker`] for a call: `thread::spawn(f)`, `tokio::spawn(fut)`, `rayon::join(a, b)`.
+    pub fn call_worker(&self, call: &ExprCall) -> Option<Worker> {
+        api_worker(self.call_api(&call.func)?)
+    }
+
+    /// [`Facts::worker`] for a method call: `Builder::new().spawn(f)`, a scope's `s.spawn(f)`,
+    /// `items.par_iter().for_each(f)`, `pool.execute(f)`.
+    pub fn method_worker(&self, call: &ExprMethodCall) -> Option<Worker> {
+        if let Some(worker) = self.method_api(call).and_then(api_worker) {
+            return Some(worker);
+        }
         if self.method_closure_role(call) == ClosureRole::Rayon {
             return Some(Worker::Rayon);
         }
         catalog::SPAWN_METHODS
             .contains(&call.method.to_string().as_str())
             .then_some(Worker::Unknown)
+    }
+}
+
+/// The worker a call the catalog knows as `api` hands its closures to.
+fn api_worker(api: Api) -> Option<Worker> {
+    match api {
+        Api::ThreadSpawn => Some(Worker::Thread),
+        Api::TaskSpawn => Some(Worker::Task),
+        Api::BlockingHandoff => Some(Worker::BlockingPool),
+        Api::RayonSpawn | Api::RayonJoin => Some(Worker::Rayon),
+        _ => None,
     }
 }
 

@@ -5,13 +5,14 @@
 //! escaping, and rules stay silent.
 
 use syn::visit::{self, Visit};
-use syn::{BinOp, Expr, ExprMethodCall, Local, Pat, Stmt, UnOp};
+use syn::{BinOp, Expr, Local, Stmt, UnOp};
 
+use crate::analysis::facts::Facts;
 use crate::analysis::locks::clone_source;
 use crate::analysis::locks::{LockMode, lock_acquisition};
-use crate::semantic::catalog::{Api, RAYON_ITER_METHODS};
+use crate::semantic::catalog::Api;
 use crate::syntax::exprs::path_ident;
-use crate::walk::context::Context;
+use crate::syntax::pats::pat_name;
 
 /// What a use does with the locked value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +52,7 @@ pub struct LocalLockUses {
 }
 
 /// Follows the lock bound to `name` through `rest`, the statements after its `let`.
-pub fn local_lock_uses(cx: &Context<'_>, name: &str, rest: &[Stmt]) -> LocalLockUses {
+pub fn local_lock_uses(cx: &Facts<'_>, name: &str, rest: &[Stmt]) -> LocalLockUses {
     let mut finder = UseFinder {
         cx,
         names: vec![name.to_string()],
@@ -65,7 +66,7 @@ pub fn local_lock_uses(cx: &Context<'_>, name: &str, rest: &[Stmt]) -> LocalLock
 }
 
 struct UseFinder<'c, 'f> {
-    cx: &'c Context<'f>,
+    cx: &'c Facts<'f>,
     names: Vec<String>,
     worker_depth: usize,
     found: LocalLockUses,
@@ -155,7 +156,7 @@ fn update_op(op: &BinOp) -> Option<&'static str> {
 
 impl<'ast> Visit<'ast> for UseFinder<'_, '_> {
     fn visit_local(&mut self, local: &'ast Local) {
-        let bound = binding_name(local);
+        let bound = pat_name(&local.pat);
         if let (Some(bound), Some(init)) = (&bound, &local.init) {
             let source = clone_source(self.cx, &init.expr);
             if source.is_some_and(|s| self.names.contains(&s)) && init.diverge.is_none() {
@@ -250,21 +251,9 @@ impl<'ast> Visit<'ast> for UseFinder<'_, '_> {
     fn visit_item(&mut self, _item: &'ast syn::Item) {}
 }
 
-/// The `let` name of a simple binding (`let x`, `let x: T`, `let mut x`).
-pub fn binding_name(local: &Local) -> Option<String> {
-    match &local.pat {
-        Pat::Ident(p) if p.subpat.is_none() => Some(p.ident.to_string()),
-        Pat::Type(t) => match &*t.pat {
-            Pat::Ident(p) if p.subpat.is_none() => Some(p.ident.to_string()),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 /// The lock constructor call inside an initializer: `Mutex::new(x)` itself or wrapped in
 /// `Arc::new(..)`. Returns the constructor call and whether it was wrapped in an `Arc`.
-pub fn lock_constructor<'e>(cx: &Context<'_>, init: &'e Expr) -> Option<(&'e syn::ExprCall, bool)> {
+pub fn lock_constructor<'e>(cx: &Facts<'_>, init: &'e Expr) -> Option<(&'e syn::ExprCall, bool)> {
     let Expr::Call(call) = init else { return None };
     match cx.call_api(&call.func) {
         Some(Api::LockType(_)) if call.args.len() == 1 => Some((call, false)),

@@ -71,7 +71,8 @@ const BORROWING_METHODS: &[&str] = &[
     "notify_all",
 ];
 
-/// Whether a use of the `Arc` only borrows the value behind it, in the same thread.
+/// Whether a use of the `Arc` only borrows the value behind it, in the same thread (a use in a
+/// worker's closure, even borrowed, is left alone: that is what the `Arc` may be for).
 fn only_borrows(found: &Use<'_>) -> bool {
     if found.in_move_closure || found.in_spawned {
         return false;

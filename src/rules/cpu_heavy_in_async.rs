@@ -4,13 +4,13 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, ExprForLoop};
 
-use crate::analysis::bindings::pat_names;
 use crate::analysis::loops::TripCount;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::declare_rule;
 use crate::semantic::catalog::{self, Api};
 use crate::syntax::exprs::{callee_span, chain_root, path_ident, strip};
 use crate::syntax::find::awaits_inline;
+use crate::syntax::pats::pat_names;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 

@@ -5,9 +5,8 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, ExprClosure, Local, Stmt};
 
-use crate::analysis::bindings::{pat_name, pat_names};
 use crate::analysis::facts::ClosureRole;
-use crate::analysis::lock_uses::{binding_name, lock_constructor};
+use crate::analysis::lock_uses::lock_constructor;
 use crate::analysis::locks::LockMode;
 use crate::analysis::locks::{LockId, LockOwner, Taking, clone_source, taking};
 use crate::diagnostic::{Diagnostic, Span};
@@ -15,6 +14,7 @@ use crate::rules::declare_rule;
 use crate::semantic::catalog::{self, Api, LockFlavor};
 use crate::syntax::exprs::{path_ident, unwrapped};
 use crate::syntax::macros;
+use crate::syntax::pats::{pat_name, pat_names};
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -59,7 +59,7 @@ struct HeldWork<'e> {
 
 impl Rule for LockSerializesWorkers {
     fn check_local(&mut self, cx: &Context<'_>, local: &Local, _out: &mut Vec<Diagnostic>) {
-        let (Some(name), Some(init)) = (binding_name(local), &local.init) else {
+        let (Some(name), Some(init)) = (pat_name(&local.pat), &local.init) else {
             return;
         };
         if let Some((ctor, _)) = lock_constructor(cx, &init.expr)

@@ -4,10 +4,11 @@
 use syn::spanned::Spanned;
 use syn::{Block, Expr, Lit, Stmt, UnOp};
 
-use crate::analysis::lock_uses::{Access, binding_name, local_lock_uses, lock_constructor};
+use crate::analysis::lock_uses::{Access, local_lock_uses, lock_constructor};
 use crate::analysis::locks::LockMode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Suggestion};
 use crate::rules::declare_rule;
+use crate::syntax::pats::pat_name;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -26,7 +27,7 @@ impl Rule for MutexInsteadOfAtomic {
     fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
         for (i, stmt) in block.stmts.iter().enumerate() {
             let Stmt::Local(local) = stmt else { continue };
-            let (Some(name), Some(init)) = (binding_name(local), &local.init) else {
+            let (Some(name), Some(init)) = (pat_name(&local.pat), &local.init) else {
                 continue;
             };
             let Some((ctor, in_arc)) = lock_constructor(cx, &init.expr) else {

@@ -3,8 +3,9 @@
 
 use syn::{Block, Expr};
 
-use crate::analysis::bindings::{self, Follow, LoopSize};
+use crate::analysis::bindings::{self, Follow};
 use crate::analysis::channels::{Channel, channels, loops_over_receiver};
+use crate::analysis::loops::LoopSize;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Suggestion};
 use crate::rules::declare_rule;
 use crate::walk::context::Context;

@@ -2,11 +2,12 @@
 
 use syn::{Block, Expr, Pat, Stmt};
 
-use crate::analysis::bindings::{self, Follow, Parent, pat_name};
+use crate::analysis::bindings::{self, Follow, Parent};
 use crate::analysis::commands::CommandFinder;
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
 use crate::syntax::exprs::unwrapped;
+use crate::syntax::pats::pat_name;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
