@@ -171,8 +171,8 @@ pub enum LocalKind {
     Literal,
 }
 
-/// Finds every `Command` of a function once: bound ones when their block is checked, chained
-/// ones when their expression is. Each rule about commands keeps one.
+/// Finds every `Command` of a file once: bound ones when their block is entered, chained ones
+/// when their expression is. The walk keeps one and hands each command to the rules.
 #[derive(Debug, Default)]
 pub struct CommandFinder {
     seen: HashSet<Pos>,

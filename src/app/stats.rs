@@ -15,6 +15,8 @@ use syn::{Block, Expr, Item, Local, Stmt};
 
 use crate::diagnostic::Diagnostic;
 use crate::rules::{RULES, RuleInfo};
+use crate::analysis::channels::Channel;
+use crate::analysis::commands::CommandUse;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -207,6 +209,24 @@ impl Rule for TimedRule {
 
     fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
         self.timed(|rule| rule.check_block(cx, block, out));
+    }
+
+    fn check_command(
+        &mut self,
+        cx: &Context<'_>,
+        command: &CommandUse<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        self.timed(|rule| rule.check_command(cx, command, out));
+    }
+
+    fn check_channels(
+        &mut self,
+        cx: &Context<'_>,
+        channels: &[Channel<'_>],
+        out: &mut Vec<Diagnostic>,
+    ) {
+        self.timed(|rule| rule.check_channels(cx, channels, out));
     }
 
     fn finish(&mut self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -4,11 +4,11 @@
 use syn::{Block, Expr, Stmt};
 
 use crate::analysis::bindings::{self, Follow, Parent, Use};
-use crate::analysis::lock_uses::binding_name;
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
 use crate::semantic::catalog::Api;
 use crate::syntax::macros;
+use crate::syntax::pats::pat_name;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -109,7 +109,7 @@ impl Rule for ArcNeverShared {
             let Some(init) = local.init.as_ref().filter(|init| init.diverge.is_none()) else {
                 continue;
             };
-            let (Some(name), Some(call)) = (binding_name(local), arc_new(cx, &init.expr)) else {
+            let (Some(name), Some(call)) = (pat_name(&local.pat), arc_new(cx, &init.expr)) else {
                 continue;
             };
             let rest = &block.stmts[i + 1..];

@@ -1,10 +1,10 @@
 //! `drain_before_join`: results drained from a channel with non-blocking receives before the
 //! workers that send them are joined.
 
-use syn::{Block, Stmt};
+use syn::Stmt;
 
 use crate::analysis::bindings::{self, Follow, pos};
-use crate::analysis::channels::{Channel, ReceiveKind, channels, first_join, receive_loop};
+use crate::analysis::channels::{Channel, ReceiveKind, first_join, receive_loop};
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
 use crate::walk::context::Context;
@@ -74,9 +74,14 @@ impl DrainBeforeJoin {
 }
 
 impl Rule for DrainBeforeJoin {
-    fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
-        for channel in channels(cx, block) {
-            self.check(cx, &channel, out);
+    fn check_channels(
+        &mut self,
+        cx: &Context<'_>,
+        channels: &[Channel<'_>],
+        out: &mut Vec<Diagnostic>,
+    ) {
+        for channel in channels {
+            self.check(cx, channel, out);
         }
     }
 }

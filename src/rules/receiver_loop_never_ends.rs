@@ -1,11 +1,10 @@
 //! `receiver_loop_never_ends`: a blocking receive loop whose channel still has a live sender in
 //! the receiving function, so the loop never sees the channel close.
 
-use syn::Block;
 use syn::spanned::Spanned;
 
 use crate::analysis::bindings::{self, Follow};
-use crate::analysis::channels::{Channel, ReceiveKind, channels, receive_loop};
+use crate::analysis::channels::{Channel, ReceiveKind, receive_loop};
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
 use crate::walk::context::Context;
@@ -74,9 +73,14 @@ impl ReceiverLoopNeverEnds {
 }
 
 impl Rule for ReceiverLoopNeverEnds {
-    fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
-        for channel in channels(cx, block) {
-            self.check(cx, &channel, out);
+    fn check_channels(
+        &mut self,
+        cx: &Context<'_>,
+        channels: &[Channel<'_>],
+        out: &mut Vec<Diagnostic>,
+    ) {
+        for channel in channels {
+            self.check(cx, channel, out);
         }
     }
 }

@@ -1,10 +1,10 @@
 //! `unbounded_channel`: an unbounded channel fed from a loop over input of unknown size, with
 //! the consumer on another thread or task.
 
-use syn::{Block, Expr};
+use syn::Expr;
 
 use crate::analysis::bindings::{self, Follow};
-use crate::analysis::channels::{Channel, channels, loops_over_receiver};
+use crate::analysis::channels::{Channel, loops_over_receiver};
 use crate::analysis::loops::LoopSize;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Suggestion};
 use crate::rules::declare_rule;
@@ -140,10 +140,14 @@ impl UnboundedChannel {
 }
 
 impl Rule for UnboundedChannel {
-    fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
-        let found = channels(cx, block);
-        let receivers: Vec<String> = found.iter().filter_map(|c| c.receiver.clone()).collect();
-        for channel in &found {
+    fn check_channels(
+        &mut self,
+        cx: &Context<'_>,
+        channels: &[Channel<'_>],
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let receivers: Vec<String> = channels.iter().filter_map(|c| c.receiver.clone()).collect();
+        for channel in channels {
             if !channel.bounded {
                 self.check(cx, channel, &receivers, out);
             }

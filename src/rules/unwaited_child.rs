@@ -3,7 +3,6 @@
 use syn::{Block, Expr, Pat, Stmt};
 
 use crate::analysis::bindings::{self, Follow, Parent};
-use crate::analysis::commands::CommandFinder;
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
 use crate::syntax::exprs::unwrapped;
@@ -20,9 +19,7 @@ declare_rule!(
 
 /// See `rules/unwaited_child.md`.
 #[derive(Default)]
-pub struct UnwaitedChild {
-    commands: CommandFinder,
-}
+pub struct UnwaitedChild;
 
 /// Calls that reap a child.
 const WAITS: &[&str] = &["wait", "wait_with_output", "try_wait"];
@@ -53,10 +50,9 @@ impl UnwaitedChild {
 
 impl Rule for UnwaitedChild {
     fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
-        self.commands.in_block(cx, block);
         for (index, stmt) in block.stmts.iter().enumerate() {
             match stmt {
-                Stmt::Expr(expr, Some(_)) if self.commands.spawn_call(cx, expr).is_some() => {
+                Stmt::Expr(expr, Some(_)) if cx.commands().spawn_call(cx, expr).is_some() => {
                     out.push(self.report(
                         cx,
                         unwrapped(expr),
@@ -66,7 +62,7 @@ impl Rule for UnwaitedChild {
                 }
                 Stmt::Local(local) => {
                     let Some(init) = &local.init else { continue };
-                    if self.commands.spawn_call(cx, &init.expr).is_none() {
+                    if cx.commands().spawn_call(cx, &init.expr).is_none() {
                         continue;
                     }
                     let spawn = unwrapped(&init.expr);

@@ -6,6 +6,7 @@ use std::ops::{Deref, DerefMut};
 
 use syn::spanned::Spanned;
 
+use crate::analysis::commands::CommandFinder;
 use crate::analysis::facts::{ClosureRole, Facts};
 use crate::analysis::locks::Guard;
 use crate::analysis::loops::TripCount;
@@ -85,6 +86,7 @@ pub struct Context<'f> {
     /// per node).
     in_tests_dir: bool,
     pub(super) block_depth: usize,
+    pub(super) commands: CommandFinder,
 }
 
 impl<'f> Deref for Context<'f> {
@@ -115,7 +117,14 @@ impl<'f> Context<'f> {
             test_depth: 0,
             in_tests_dir,
             block_depth: 0,
+            commands: CommandFinder::default(),
         }
+    }
+
+    /// The `Command`s and related locals met so far (`let cmd = Command::new(..)`,
+    /// `let exe = current_exe()?`).
+    pub fn commands(&self) -> &CommandFinder {
+        &self.commands
     }
 
     /// Starts a warning for `rule` on `node`.

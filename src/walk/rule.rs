@@ -2,6 +2,8 @@
 
 use syn::{Block, Expr, Item, Local, Stmt};
 
+use crate::analysis::channels::Channel;
+use crate::analysis::commands::CommandUse;
 use crate::diagnostic::Diagnostic;
 use crate::walk::context::Context;
 
@@ -19,6 +21,25 @@ pub trait Rule {
     fn check_item(&mut self, _cx: &Context<'_>, _item: &Item, _out: &mut Vec<Diagnostic>) {}
     /// Called for every block, before its statements are visited.
     fn check_block(&mut self, _cx: &Context<'_>, _block: &Block, _out: &mut Vec<Diagnostic>) {}
+    /// Called once for every `std::process::Command` the walk meets: each one bound by `let`
+    /// when its block is entered (after `check_block`), each chain when its outermost
+    /// expression is (after `check_expr`).
+    fn check_command(
+        &mut self,
+        _cx: &Context<'_>,
+        _command: &CommandUse<'_>,
+        _out: &mut Vec<Diagnostic>,
+    ) {
+    }
+    /// Called once per block that makes channels (`let (tx, rx) = channel()`), with all of
+    /// them, after `check_block`.
+    fn check_channels(
+        &mut self,
+        _cx: &Context<'_>,
+        _channels: &[Channel<'_>],
+        _out: &mut Vec<Diagnostic>,
+    ) {
+    }
     /// Called once after the whole file was walked.
     fn finish(&mut self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 }

@@ -5,6 +5,8 @@
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, ExprClosure, ExprMethodCall, Local};
 
+use crate::analysis::channels::channels;
+use crate::analysis::commands::CommandFinder;
 use crate::analysis::facts::{ClosureRole, Facts, role_for_api};
 use crate::analysis::locks::{Guard, lock_acquisition};
 use crate::analysis::loops::TripCount;
@@ -82,6 +84,19 @@ impl<'f, 'r> Walker<'f, 'r> {
         for rule in self.rules.iter_mut() {
             rule.check_expr(&self.cx, expr, &mut self.out);
         }
+        if let Some(command) = self.with_commands(|finder, facts| finder.at_expr(facts, expr)) {
+            for rule in self.rules.iter_mut() {
+                rule.check_command(&self.cx, &command, &mut self.out);
+            }
+        }
+    }
+
+    /// Runs `f` with the walk's command finder and the facts of this point.
+    fn with_commands<T>(&mut self, f: impl FnOnce(&mut CommandFinder, &Facts<'_>) -> T) -> T {
+        let mut finder = std::mem::take(&mut self.cx.commands);
+        let found = f(&mut finder, &self.cx);
+        self.cx.commands = finder;
+        found
     }
 
     /// A guard passed by value (`consume(guard)`, `self.grow(inner)`) is moved away: whoever
@@ -211,8 +226,20 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_block(&mut self, block: &'ast Block) {
         let has_imports = self.cx.enter_block(&block.stmts);
         self.cx.block_depth += 1;
+        let commands = self.with_commands(|finder, facts| finder.in_block(facts, block));
         for rule in self.rules.iter_mut() {
             rule.check_block(&self.cx, block, &mut self.out);
+        }
+        for command in &commands {
+            for rule in self.rules.iter_mut() {
+                rule.check_command(&self.cx, command, &mut self.out);
+            }
+        }
+        let channels = channels(&self.cx, block);
+        if !channels.is_empty() {
+            for rule in self.rules.iter_mut() {
+                rule.check_channels(&self.cx, &channels, &mut self.out);
+            }
         }
         visit::visit_block(self, block);
         let depth = self.cx.block_depth;
