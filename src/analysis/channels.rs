@@ -6,7 +6,7 @@ use proc_macro2::Span as SynSpan;
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, ExprCall, Pat, Stmt};
 
-use crate::analysis::bindings::{Parent, Pos, Use, end_pos, pos};
+use crate::analysis::bindings::{self, Follow, Parent, Pos, Use, end_pos, pos};
 use crate::analysis::facts::Facts;
 use crate::diagnostic::Span;
 use crate::semantic::catalog::{self, Api};
@@ -30,6 +30,26 @@ pub struct Channel<'a> {
     pub receiver: Option<String>,
     /// The statements after the `let`: the scope of both halves.
     pub rest: &'a [Stmt],
+    /// The receivers of every channel made by `let` in the same block, this one's included.
+    pub block_receivers: Vec<String>,
+}
+
+impl<'a> Channel<'a> {
+    /// The receive loops (and consuming calls) over the receiver in the rest of its block,
+    /// outside closures, with the use each one is: the receiving this function does itself.
+    pub fn receive_loops(&self, cx: &Facts<'_>) -> Vec<(Use<'a>, ReceiveLoop<'a>)> {
+        let Some(receiver) = &self.receiver else {
+            return Vec::new();
+        };
+        bindings::uses(cx, receiver, self.rest, Follow::default())
+            .into_iter()
+            .filter(|found| !found.in_closure)
+            .filter_map(|found| {
+                let receive = receive_loop(&found)?;
+                Some((found, receive))
+            })
+            .collect()
+    }
 }
 
 /// The channels a block's `let` statements make.
@@ -61,7 +81,12 @@ pub fn channels<'a>(cx: &Facts<'_>, block: &'a Block) -> Vec<Channel<'a>> {
             sender_pat: sender,
             receiver: pat_name(receiver),
             rest: &block.stmts[index + 1..],
+            block_receivers: Vec::new(),
         });
+    }
+    let receivers: Vec<String> = found.iter().filter_map(|c| c.receiver.clone()).collect();
+    for channel in &mut found {
+        channel.block_receivers.clone_from(&receivers);
     }
     found
 }

@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 use syn::{Block, Expr, Item, Local, Stmt};
 
-use crate::diagnostic::Diagnostic;
-use crate::rules::{RULES, RuleInfo};
 use crate::analysis::channels::Channel;
 use crate::analysis::commands::CommandUse;
+use crate::diagnostic::Diagnostic;
+use crate::rules::{RULES, RuleInfo};
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -220,13 +220,13 @@ impl Rule for TimedRule {
         self.timed(|rule| rule.check_command(cx, command, out));
     }
 
-    fn check_channels(
+    fn check_channel(
         &mut self,
         cx: &Context<'_>,
-        channels: &[Channel<'_>],
+        channel: &Channel<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
-        self.timed(|rule| rule.check_channels(cx, channels, out));
+        self.timed(|rule| rule.check_channel(cx, channel, out));
     }
 
     fn finish(&mut self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

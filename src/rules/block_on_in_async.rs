@@ -26,9 +26,8 @@ impl Rule for BlockOnInAsync {
             return;
         }
         out.push(
-            Diagnostic::new(
+            cx.diagnostic_at(
                 INFO.name,
-                cx.file.path.clone(),
                 cx.span(callee_span(expr)),
                 "`block_on` called inside async code",
             )

@@ -37,17 +37,12 @@ impl Rule for BlockingInRayon {
             Blocking::Wait => "blocking wait on a rayon worker thread",
         };
         out.push(
-            Diagnostic::new(
-                INFO.name,
-                cx.file.path.clone(),
-                cx.span(callee_span(expr)),
-                what,
-            )
-            .with_primary_label("the worker sits idle here while CPU work queues up behind it")
-            .with_help(
-                "do the blocking part on a dedicated thread pool or with async I/O, and keep \
+            cx.diagnostic_at(INFO.name, cx.span(callee_span(expr)), what)
+                .with_primary_label("the worker sits idle here while CPU work queues up behind it")
+                .with_help(
+                    "do the blocking part on a dedicated thread pool or with async I/O, and keep \
                      rayon for CPU work (read the inputs first, then `par_iter` over them)",
-            ),
+                ),
         );
     }
 }

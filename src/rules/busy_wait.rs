@@ -201,9 +201,8 @@ impl Rule for BusyWait {
             return;
         };
         out.push(
-            Diagnostic::new(
+            cx.diagnostic_at(
                 INFO.name,
-                cx.file.path.clone(),
                 header,
                 "busy-wait loop: spins on a condition without yielding the CPU",
             )

@@ -96,10 +96,7 @@ impl Rule for CondvarWaitWithoutLoop {
             cx.span(call.paren_token.span.close()),
         );
         out.push(
-            Diagnostic::new(
-                INFO.name,
-                cx.file.path.clone(),
-                span,
+            cx.diagnostic_at(INFO.name, span,
                 format!("`{method}` on a condition variable is not in a loop re-checking the condition"),
             )
             .with_primary_label("a spurious wakeup returns here with the condition still false")

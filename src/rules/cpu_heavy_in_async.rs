@@ -104,9 +104,8 @@ impl Rule for CpuHeavyInAsync {
         }
         if cx.api(expr) == Some(Api::CpuHeavy) {
             out.push(
-                Diagnostic::new(
+                cx.diagnostic_at(
                     INFO.name,
-                    cx.file.path.clone(),
                     cx.span(callee_span(expr)),
                     "CPU-heavy call runs on the async executor",
                 )
@@ -153,7 +152,7 @@ impl Rule for CpuHeavyInAsync {
         }
         self.reported.push(cx.span(expr.span()));
         out.push(
-            Diagnostic::new(INFO.name, cx.file.path.clone(), header, message)
+            cx.diagnostic_at(INFO.name, header, message)
                 .with_primary_label("no other task on this thread runs until the loop ends")
                 .with_help(HELP),
         );

@@ -127,9 +127,8 @@ impl Rule for DetachedThread {
             return;
         };
         out.push(
-            Diagnostic::new(
+            cx.diagnostic_at(
                 INFO.name,
-                cx.file.path.clone(),
                 cx.span(callee_span(spawn)),
                 "the thread's `JoinHandle` is dropped at once, detaching it",
             )

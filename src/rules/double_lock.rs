@@ -78,10 +78,7 @@ impl Rule for DoubleLock {
             return;
         }
         out.push(
-            Diagnostic::new(
-                INFO.name,
-                cx.file.path.clone(),
-                span,
+            cx.diagnostic_at(INFO.name, span,
                 format!(
                     "`{}` is {} again while guard `{}` still holds it",
                     id.path,

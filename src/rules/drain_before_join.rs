@@ -4,7 +4,7 @@
 use syn::Stmt;
 
 use crate::analysis::bindings::{self, Follow, pos};
-use crate::analysis::channels::{Channel, ReceiveKind, first_join, receive_loop};
+use crate::analysis::channels::{Channel, ReceiveKind, first_join};
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
 use crate::walk::context::Context;
@@ -21,20 +21,20 @@ declare_rule!(
 #[derive(Default)]
 pub struct DrainBeforeJoin;
 
-impl DrainBeforeJoin {
-    fn check(&self, cx: &Context<'_>, channel: &Channel<'_>, out: &mut Vec<Diagnostic>) {
+impl Rule for DrainBeforeJoin {
+    fn check_channel(
+        &mut self,
+        cx: &Context<'_>,
+        channel: &Channel<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let (Some(sender), Some(receiver)) = (&channel.sender, &channel.receiver) else {
             return;
         };
         let producers = bindings::uses(cx, sender, channel.rest, Follow { aliases: true });
-        for found in bindings::uses(cx, receiver, channel.rest, Follow::default()) {
-            if found.in_closure || found.in_loop.is_some() && found.loop_head.is_none() {
-                continue;
-            }
-            let Some(drain) = receive_loop(&found) else {
-                continue;
-            };
-            if drain.kind != ReceiveKind::Drain {
+        for (found, drain) in channel.receive_loops(cx) {
+            let in_polling_loop = found.in_loop.is_some() && found.loop_head.is_none();
+            if in_polling_loop || drain.kind != ReceiveKind::Drain {
                 continue;
             }
             // The drain must be a statement of this block, not inside a polling loop.
@@ -53,9 +53,8 @@ impl DrainBeforeJoin {
                 continue;
             };
             out.push(
-                Diagnostic::new(
+                cx.diagnostic_at(
                     INFO.name,
-                    cx.file.path.clone(),
                     drain.span(cx),
                     format!("`{receiver}` is drained before the workers sending to it are joined"),
                 )
@@ -69,19 +68,6 @@ impl DrainBeforeJoin {
                 )),
             );
             return;
-        }
-    }
-}
-
-impl Rule for DrainBeforeJoin {
-    fn check_channels(
-        &mut self,
-        cx: &Context<'_>,
-        channels: &[Channel<'_>],
-        out: &mut Vec<Diagnostic>,
-    ) {
-        for channel in channels {
-            self.check(cx, channel, out);
         }
     }
 }

@@ -35,9 +35,8 @@ fn literal_count(expr: &Expr) -> Option<u128> {
 }
 
 fn report(cx: &Context<'_>, span: Span, count: u128) -> Diagnostic {
-    Diagnostic::new(
+    cx.diagnostic_at(
         INFO.name,
-        cx.file.path.clone(),
         span,
         format!("thread count hardcoded to {count}"),
     )

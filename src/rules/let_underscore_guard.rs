@@ -78,10 +78,7 @@ fn check(cx: &Context<'_>, local: &Local, rest: &str, out: &mut Vec<Diagnostic>)
         cx.span(acq.call.paren_token.span.close()),
     );
     out.push(
-            Diagnostic::new(
-                INFO.name,
-                cx.file.path.clone(),
-                taken,
+            cx.diagnostic_at(INFO.name, taken,
                 format!("the guard of {what} is dropped at once by `let _ =`"),
             )
             .with_primary_label("the lock is released at the end of this statement: the critical section is empty")

@@ -52,10 +52,7 @@ impl Rule for LockAcrossAwait {
                 continue;
             }
             out.push(
-                Diagnostic::new(
-                    INFO.name,
-                    cx.file.path.clone(),
-                    await_span,
+                cx.diagnostic_at(INFO.name, await_span,
                     format!("{} `{}` is held across an `.await`", guard_kind(guard), guard.name),
                 )
                 .with_primary_label("the task may be suspended here with the lock held")

@@ -56,10 +56,7 @@ impl Rule for LockAcrossBlocking {
             .as_deref()
             .map_or_else(|| "a lock".to_string(), |l| format!("`{l}`"));
         out.push(
-            Diagnostic::new(
-                INFO.name,
-                cx.file.path.clone(),
-                cx.span(callee_span(expr)),
+            cx.diagnostic_at(INFO.name, cx.span(callee_span(expr)),
                 format!("{lock} stays locked across {}", what(kind)),
             )
             .with_primary_label("every thread that needs the lock waits for this call too")

@@ -93,10 +93,7 @@ impl Rule for LockOrderInversion {
             reported[j] = true;
             for (this, that) in [(edge, other), (other, edge)] {
                 out.push(
-                    Diagnostic::new(
-                        INFO.name,
-                        cx.file.path.clone(),
-                        this.taken_at,
+                    cx.diagnostic_at(INFO.name, this.taken_at,
                         format!(
                             "`{}` is locked while `{}` is held, but elsewhere in the opposite order",
                             this.taken.path, this.held.path

@@ -140,9 +140,8 @@ impl Rule for LockSerializesWorkers {
             ),
         };
         out.push(
-            Diagnostic::new(
+            cx.diagnostic_at(
                 INFO.name,
-                cx.file.path.clone(),
                 taken,
                 format!("every worker holds `{key}` through all of its work"),
             )

@@ -58,10 +58,7 @@ impl Rule for MutexCollectsResults {
                 "return each worker's entries from its closure and merge them after joining (or collect a parallel iterator into the map, or send them on a channel)"
             };
             out.push(
-                Diagnostic::new(
-                    INFO.name,
-                    cx.file.path.clone(),
-                    cx.span(ctor.span()),
+                cx.diagnostic_at(INFO.name, cx.span(ctor.span()),
                     format!("workers only add to the shared `{kind}` `{name}`, which is read after they finish"),
                 )
                 .with_primary_label("every worker takes this lock just to hand back its results")

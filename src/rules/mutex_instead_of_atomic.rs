@@ -76,10 +76,7 @@ impl Rule for MutexInsteadOfAtomic {
                 .collect::<Vec<_>>()
                 .join(", ");
             out.push(
-                Diagnostic::new(
-                    INFO.name,
-                    cx.file.path.clone(),
-                    cx.span(ctor.span()),
+                cx.diagnostic_at(INFO.name, cx.span(ctor.span()),
                     format!("`{lock}` around a plain value that is only loaded, stored and updated: `{atomic}` needs no lock"),
                 )
                 .with_primary_label(format!("every use of `{name}` is a single operation on the value"))

@@ -4,7 +4,7 @@
 use syn::spanned::Spanned;
 
 use crate::analysis::bindings::{self, Follow};
-use crate::analysis::channels::{Channel, ReceiveKind, receive_loop};
+use crate::analysis::channels::{Channel, ReceiveKind};
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
 use crate::walk::context::Context;
@@ -21,19 +21,18 @@ declare_rule!(
 #[derive(Default)]
 pub struct ReceiverLoopNeverEnds;
 
-impl ReceiverLoopNeverEnds {
-    fn check(&self, cx: &Context<'_>, channel: &Channel<'_>, out: &mut Vec<Diagnostic>) {
+impl Rule for ReceiverLoopNeverEnds {
+    fn check_channel(
+        &mut self,
+        cx: &Context<'_>,
+        channel: &Channel<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let (Some(sender), Some(receiver)) = (&channel.sender, &channel.receiver) else {
             return;
         };
         let sender_uses = bindings::uses(cx, sender, channel.rest, Follow::default());
-        for found in bindings::uses(cx, receiver, channel.rest, Follow::default()) {
-            if found.in_closure {
-                continue;
-            }
-            let Some(receive) = receive_loop(&found) else {
-                continue;
-            };
+        for (_, receive) in channel.receive_loops(cx) {
             if receive.kind != ReceiveKind::Blocking || receive.can_exit() {
                 continue;
             }
@@ -53,10 +52,7 @@ impl ReceiverLoopNeverEnds {
                 continue;
             }
             out.push(
-                Diagnostic::new(
-                    INFO.name,
-                    cx.file.path.clone(),
-                    receive.span(cx),
+                cx.diagnostic_at(INFO.name, receive.span(cx),
                     format!("this loop over `{receiver}` never ends: `{sender}` is still alive here"),
                 )
                 .with_primary_label("waits for the channel to close, which needs every sender dropped")
@@ -68,19 +64,6 @@ impl ReceiverLoopNeverEnds {
                 )),
             );
             return;
-        }
-    }
-}
-
-impl Rule for ReceiverLoopNeverEnds {
-    fn check_channels(
-        &mut self,
-        cx: &Context<'_>,
-        channels: &[Channel<'_>],
-        out: &mut Vec<Diagnostic>,
-    ) {
-        for channel in channels {
-            self.check(cx, channel, out);
         }
     }
 }

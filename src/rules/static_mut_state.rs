@@ -33,9 +33,8 @@ fn on_other_thread(exec: Exec) -> bool {
 }
 
 fn report(cx: &Context<'_>, name: &str, access: Span) -> Diagnostic {
-    Diagnostic::new(
+    cx.diagnostic_at(
         INFO.name,
-        cx.file.path.clone(),
         access,
         format!("`static mut {name}` is accessed from a spawned thread"),
     )

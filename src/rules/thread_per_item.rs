@@ -32,10 +32,7 @@ impl Rule for ThreadPerItem {
         };
         let span = cx.span(callee_span(expr));
         out.push(
-            crate::diagnostic::Diagnostic::new(
-                INFO.name,
-                cx.file.path.clone(),
-                span,
+            cx.diagnostic_at(INFO.name, span,
                 "a new OS thread is spawned for every item",
             )
             .with_primary_label("one thread per item: the thread count grows with the input")

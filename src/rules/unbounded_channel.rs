@@ -86,15 +86,14 @@ fn bounded_fix(cx: &Context<'_>, ctor: &syn::ExprCall, path: &[String]) -> Optio
     })
 }
 
-impl UnboundedChannel {
-    fn check(
-        &self,
+impl Rule for UnboundedChannel {
+    fn check_channel(
+        &mut self,
         cx: &Context<'_>,
         channel: &Channel<'_>,
-        receivers: &[String],
         out: &mut Vec<Diagnostic>,
     ) {
-        let Some(sender) = &channel.sender else {
+        let Some(sender) = channel.sender.as_ref().filter(|_| !channel.bounded) else {
             return;
         };
         let follow = Follow { aliases: true };
@@ -105,7 +104,7 @@ impl UnboundedChannel {
                 matches!(l.size, LoopSize::PerItem | LoopSize::Stream)
                     && !l
                         .over
-                        .is_some_and(|over| loops_over_receiver(over, receivers))
+                        .is_some_and(|over| loops_over_receiver(over, &channel.block_receivers))
             })?;
             SENDS.contains(&method.as_str()).then_some((u, input))
         }) else {
@@ -136,21 +135,5 @@ impl UnboundedChannel {
             Some(fix) => diagnostic.with_suggestion(fix),
             None => diagnostic,
         });
-    }
-}
-
-impl Rule for UnboundedChannel {
-    fn check_channels(
-        &mut self,
-        cx: &Context<'_>,
-        channels: &[Channel<'_>],
-        out: &mut Vec<Diagnostic>,
-    ) {
-        let receivers: Vec<String> = channels.iter().filter_map(|c| c.receiver.clone()).collect();
-        for channel in channels {
-            if !channel.bounded {
-                self.check(cx, channel, &receivers, out);
-            }
-        }
     }
 }

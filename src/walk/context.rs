@@ -134,12 +134,18 @@ impl<'f> Context<'f> {
         node: &impl Spanned,
         message: impl Into<String>,
     ) -> Diagnostic {
-        Diagnostic::new(
-            rule,
-            self.file.path.clone(),
-            self.span(node.span()),
-            message,
-        )
+        self.diagnostic_at(rule, self.span(node.span()), message)
+    }
+
+    /// Starts a warning for `rule` at `span` (a span already resolved, such as a loop header
+    /// joined from its parts).
+    pub fn diagnostic_at(
+        &self,
+        rule: &'static str,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::new(rule, self.file.path.clone(), span, message)
     }
 
     /// A suggestion with one edit: the source text of `node` replaced by `replacement`.

@@ -31,12 +31,12 @@ pub trait Rule {
         _out: &mut Vec<Diagnostic>,
     ) {
     }
-    /// Called once per block that makes channels (`let (tx, rx) = channel()`), with all of
-    /// them, after `check_block`.
-    fn check_channels(
+    /// Called once for every channel a block makes (`let (tx, rx) = channel()`), after
+    /// `check_block`.
+    fn check_channel(
         &mut self,
         _cx: &Context<'_>,
-        _channels: &[Channel<'_>],
+        _channel: &Channel<'_>,
         _out: &mut Vec<Diagnostic>,
     ) {
     }

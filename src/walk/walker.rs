@@ -235,10 +235,9 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
                 rule.check_command(&self.cx, command, &mut self.out);
             }
         }
-        let channels = channels(&self.cx, block);
-        if !channels.is_empty() {
+        for channel in channels(&self.cx, block) {
             for rule in self.rules.iter_mut() {
-                rule.check_channels(&self.cx, &channels, &mut self.out);
+                rule.check_channel(&self.cx, &channel, &mut self.out);
             }
         }
         visit::visit_block(self, block);
