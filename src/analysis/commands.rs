@@ -11,7 +11,7 @@ use syn::{Block, Expr, ExprCall, ExprMethodCall, Stmt};
 use crate::analysis::bindings::{self, Follow, Parent, Pos, end_pos, pos};
 use crate::analysis::facts::Facts;
 use crate::semantic::catalog::Api;
-use crate::syntax::exprs::{strip, unwrapped};
+use crate::syntax::exprs::{path_segments, strip, unwrapped};
 use crate::syntax::pats::pat_name;
 
 /// One `Command::new(..)` with the calls made on it.
@@ -141,20 +141,9 @@ pub fn str_literal(expr: &Expr) -> Option<String> {
             str_literal(&call.receiver)
         }
         Expr::Call(call) if call.args.len() == 1 => {
-            let Expr::Path(path) = &*call.func else {
-                return None;
-            };
-            let last: Vec<String> = path
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
-            if last.ends_with(&["String".into(), "from".into()]) {
-                str_literal(&call.args[0])
-            } else {
-                None
-            }
+            let path = path_segments(&call.func)?;
+            let from_string = path.ends_with(&["String".into(), "from".into()]);
+            from_string.then(|| str_literal(&call.args[0])).flatten()
         }
         _ => None,
     }

@@ -251,6 +251,48 @@ impl<'ast> Visit<'ast> for UseFinder<'_, '_> {
     fn visit_item(&mut self, _item: &'ast syn::Item) {}
 }
 
+/// A lock made by a `let` in a block: `let m = Mutex::new(0);`, `let m = Arc::new(Mutex::new(0));`.
+pub struct LocalLock<'a> {
+    /// The binding's name.
+    pub name: String,
+    /// The `Mutex::new(..)` call (inside the `Arc::new` when there is one).
+    pub ctor: &'a syn::ExprCall,
+    /// Whether the lock was wrapped in an `Arc` at once.
+    pub in_arc: bool,
+    /// The `let`.
+    pub local: &'a Local,
+    /// The statements after the `let`.
+    pub rest: &'a [Stmt],
+}
+
+impl LocalLock<'_> {
+    /// How the lock is used in the rest of its block.
+    pub fn uses(&self, cx: &Facts<'_>) -> LocalLockUses {
+        local_lock_uses(cx, &self.name, self.rest)
+    }
+}
+
+/// The locks a block's `let` statements make, in order.
+pub fn local_locks<'a>(cx: &Facts<'_>, block: &'a syn::Block) -> Vec<LocalLock<'a>> {
+    let mut found = Vec::new();
+    for (index, stmt) in block.stmts.iter().enumerate() {
+        let Stmt::Local(local) = stmt else { continue };
+        let (Some(name), Some(init)) = (pat_name(&local.pat), &local.init) else {
+            continue;
+        };
+        if let Some((ctor, in_arc)) = lock_constructor(cx, &init.expr) {
+            found.push(LocalLock {
+                name,
+                ctor,
+                in_arc,
+                local,
+                rest: &block.stmts[index + 1..],
+            });
+        }
+    }
+    found
+}
+
 /// The lock constructor call inside an initializer: `Mutex::new(x)` itself or wrapped in
 /// `Arc::new(..)`. Returns the constructor call and whether it was wrapped in an `Arc`.
 pub fn lock_constructor<'e>(cx: &Facts<'_>, init: &'e Expr) -> Option<(&'e syn::ExprCall, bool)> {

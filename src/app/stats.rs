@@ -211,21 +211,11 @@ impl Rule for TimedRule {
         self.timed(|rule| rule.check_block(cx, block, out));
     }
 
-    fn check_command(
-        &mut self,
-        cx: &Context<'_>,
-        command: &CommandUse<'_>,
-        out: &mut Vec<Diagnostic>,
-    ) {
+    fn check_command(&mut self, cx: &Context, command: &CommandUse, out: &mut Vec<Diagnostic>) {
         self.timed(|rule| rule.check_command(cx, command, out));
     }
 
-    fn check_channel(
-        &mut self,
-        cx: &Context<'_>,
-        channel: &Channel<'_>,
-        out: &mut Vec<Diagnostic>,
-    ) {
+    fn check_channel(&mut self, cx: &Context, channel: &Channel, out: &mut Vec<Diagnostic>) {
         self.timed(|rule| rule.check_channel(cx, channel, out));
     }
 

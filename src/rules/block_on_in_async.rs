@@ -5,7 +5,6 @@ use syn::Expr;
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
 use crate::semantic::catalog::Api;
-use crate::syntax::exprs::callee_span;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -26,16 +25,12 @@ impl Rule for BlockOnInAsync {
             return;
         }
         out.push(
-            cx.diagnostic_at(
-                INFO.name,
-                cx.span(callee_span(expr)),
-                "`block_on` called inside async code",
-            )
-            .with_primary_label("this parks the executor thread until the future completes")
-            .with_help(
-                "`.await` the future instead; if this code must stay synchronous, call it from \
+            cx.call_diagnostic(INFO.name, expr, "`block_on` called inside async code")
+                .with_primary_label("this parks the executor thread until the future completes")
+                .with_help(
+                    "`.await` the future instead; if this code must stay synchronous, call it from \
                  `tokio::task::spawn_blocking` or a plain thread",
-            ),
+                ),
         );
     }
 }

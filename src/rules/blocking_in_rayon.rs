@@ -5,7 +5,6 @@ use syn::Expr;
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
 use crate::semantic::catalog::Blocking;
-use crate::syntax::exprs::callee_span;
 use crate::walk::context::{Context, Exec};
 use crate::walk::rule::Rule;
 
@@ -37,7 +36,7 @@ impl Rule for BlockingInRayon {
             Blocking::Wait => "blocking wait on a rayon worker thread",
         };
         out.push(
-            cx.diagnostic_at(INFO.name, cx.span(callee_span(expr)), what)
+            cx.call_diagnostic(INFO.name, expr, what)
                 .with_primary_label("the worker sits idle here while CPU work queues up behind it")
                 .with_help(
                     "do the blocking part on a dedicated thread pool or with async I/O, and keep \

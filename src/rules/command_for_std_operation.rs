@@ -207,12 +207,7 @@ impl Rule for CommandForStdOperation {
         }
     }
 
-    fn check_command(
-        &mut self,
-        cx: &Context<'_>,
-        command: &CommandUse<'_>,
-        out: &mut Vec<Diagnostic>,
-    ) {
+    fn check_command(&mut self, cx: &Context, command: &CommandUse, out: &mut Vec<Diagnostic>) {
         if !command.escapes {
             self.check(cx, command, out);
         }

@@ -22,12 +22,7 @@ declare_rule!(
 pub struct DrainBeforeJoin;
 
 impl Rule for DrainBeforeJoin {
-    fn check_channel(
-        &mut self,
-        cx: &Context<'_>,
-        channel: &Channel<'_>,
-        out: &mut Vec<Diagnostic>,
-    ) {
+    fn check_channel(&mut self, cx: &Context, channel: &Channel, out: &mut Vec<Diagnostic>) {
         let (Some(sender), Some(receiver)) = (&channel.sender, &channel.receiver) else {
             return;
         };

@@ -6,7 +6,6 @@ use crate::analysis::locks::is_lock_guard;
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
 use crate::semantic::catalog::Blocking;
-use crate::syntax::exprs::callee_span;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -56,7 +55,7 @@ impl Rule for LockAcrossBlocking {
             .as_deref()
             .map_or_else(|| "a lock".to_string(), |l| format!("`{l}`"));
         out.push(
-            cx.diagnostic_at(INFO.name, cx.span(callee_span(expr)),
+            cx.call_diagnostic(INFO.name, expr,
                 format!("{lock} stays locked across {}", what(kind)),
             )
             .with_primary_label("every thread that needs the lock waits for this call too")

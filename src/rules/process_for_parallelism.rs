@@ -30,12 +30,7 @@ const ISOLATION: &[&str] = &[
 ];
 
 impl Rule for ProcessForParallelism {
-    fn check_command(
-        &mut self,
-        cx: &Context<'_>,
-        command: &CommandUse<'_>,
-        out: &mut Vec<Diagnostic>,
-    ) {
+    fn check_command(&mut self, cx: &Context, command: &CommandUse, out: &mut Vec<Diagnostic>) {
         let Some(program) = command.program_expr() else {
             return;
         };

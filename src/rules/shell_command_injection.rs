@@ -72,12 +72,7 @@ impl ShellCommandInjection {
 }
 
 impl Rule for ShellCommandInjection {
-    fn check_command(
-        &mut self,
-        cx: &Context<'_>,
-        command: &CommandUse<'_>,
-        out: &mut Vec<Diagnostic>,
-    ) {
+    fn check_command(&mut self, cx: &Context, command: &CommandUse, out: &mut Vec<Diagnostic>) {
         let Some((shell, script)) = command.shell_script() else {
             return;
         };

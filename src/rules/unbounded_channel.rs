@@ -87,12 +87,7 @@ fn bounded_fix(cx: &Context<'_>, ctor: &syn::ExprCall, path: &[String]) -> Optio
 }
 
 impl Rule for UnboundedChannel {
-    fn check_channel(
-        &mut self,
-        cx: &Context<'_>,
-        channel: &Channel<'_>,
-        out: &mut Vec<Diagnostic>,
-    ) {
+    fn check_channel(&mut self, cx: &Context, channel: &Channel, out: &mut Vec<Diagnostic>) {
         let Some(sender) = channel.sender.as_ref().filter(|_| !channel.bounded) else {
             return;
         };

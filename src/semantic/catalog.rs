@@ -579,6 +579,11 @@ pub const SPAWN_METHODS: &[&str] = &[
     "execute",
 ];
 
+/// Standard collections, by the name code uses for them (the prelude's `Vec` is not imported).
+pub const COLLECTION_TYPES: &[&str] = &[
+    "Vec", "VecDeque", "HashMap", "BTreeMap", "HashSet", "BTreeSet",
+];
+
 /// Methods that send a message on a channel.
 pub const SEND_METHODS: &[&str] = &["send", "try_send", "send_blocking"];
 

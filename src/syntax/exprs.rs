@@ -82,6 +82,20 @@ pub fn chain_has(mut expr: &Expr, names: &[&str]) -> bool {
     }
 }
 
+/// The segments of a path expression as written (`Vec::new` → `["Vec", "new"]`), if it is one.
+pub fn path_segments(expr: &Expr) -> Option<Vec<String>> {
+    match strip(expr) {
+        Expr::Path(path) => Some(
+            path.path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
 /// Strips parentheses, references and groups.
 pub fn strip(mut expr: &Expr) -> &Expr {
     loop {

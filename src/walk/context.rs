@@ -11,6 +11,7 @@ use crate::analysis::facts::{ClosureRole, Facts};
 use crate::analysis::locks::Guard;
 use crate::analysis::loops::TripCount;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
+use crate::syntax::exprs::callee_span;
 
 /// Where code runs, as far as syntax can tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,6 +147,17 @@ impl<'f> Context<'f> {
         message: impl Into<String>,
     ) -> Diagnostic {
         Diagnostic::new(rule, self.file.path.clone(), span, message)
+    }
+
+    /// Starts a warning for `rule` on the callee of a call (`thread::spawn` in
+    /// `thread::spawn(f)`, `lock` in `m.lock()`): where rustc points for a call.
+    pub fn call_diagnostic(
+        &self,
+        rule: &'static str,
+        call: &syn::Expr,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.diagnostic_at(rule, self.span(callee_span(call)), message)
     }
 
     /// A suggestion with one edit: the source text of `node` replaced by `replacement`.

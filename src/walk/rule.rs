@@ -24,22 +24,10 @@ pub trait Rule {
     /// Called once for every `std::process::Command` the walk meets: each one bound by `let`
     /// when its block is entered (after `check_block`), each chain when its outermost
     /// expression is (after `check_expr`).
-    fn check_command(
-        &mut self,
-        _cx: &Context<'_>,
-        _command: &CommandUse<'_>,
-        _out: &mut Vec<Diagnostic>,
-    ) {
-    }
+    fn check_command(&mut self, _cx: &Context, _command: &CommandUse, _out: &mut Vec<Diagnostic>) {}
     /// Called once for every channel a block makes (`let (tx, rx) = channel()`), after
     /// `check_block`.
-    fn check_channel(
-        &mut self,
-        _cx: &Context<'_>,
-        _channel: &Channel<'_>,
-        _out: &mut Vec<Diagnostic>,
-    ) {
-    }
+    fn check_channel(&mut self, _cx: &Context, _channel: &Channel, _out: &mut Vec<Diagnostic>) {}
     /// Called once after the whole file was walked.
     fn finish(&mut self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 }
