@@ -35,6 +35,11 @@ pub struct Channel<'a> {
 }
 
 impl<'a> Channel<'a> {
+    /// The names of the sender and the receiver, when both are plain bindings.
+    pub fn halves(&self) -> Option<(&str, &str)> {
+        Some((self.sender.as_deref()?, self.receiver.as_deref()?))
+    }
+
     /// The receive loops (and consuming calls) over the receiver in the rest of its block,
     /// outside closures, with the use each one is: the receiving this function does itself.
     pub fn receive_loops(&self, cx: &Facts<'_>) -> Vec<(Use<'a>, ReceiveLoop<'a>)> {
@@ -140,41 +145,6 @@ impl ReceiveLoop<'_> {
     }
 }
 
-/// Adapters that pass every message through, so the loop still runs until the channel ends.
-const PASS_THROUGH: &[&str] = &[
-    "map",
-    "filter",
-    "filter_map",
-    "enumerate",
-    "inspect",
-    "flatten",
-    "flat_map",
-    "cloned",
-    "copied",
-    "peekable",
-    "chain",
-    "zip",
-];
-
-/// Consuming calls that read an iterator to its end.
-const EXHAUSTING: &[&str] = &[
-    "sum",
-    "product",
-    "collect",
-    "count",
-    "for_each",
-    "fold",
-    "last",
-    "max",
-    "min",
-    "max_by",
-    "min_by",
-    "max_by_key",
-    "min_by_key",
-    "partition",
-    "unzip",
-];
-
 fn iter_kind(method: &str) -> Option<ReceiveKind> {
     match method {
         "iter" | "into_iter" => Some(ReceiveKind::Blocking),
@@ -197,7 +167,9 @@ pub fn receive_loop<'a>(found: &Use<'a>) -> Option<ReceiveLoop<'a>> {
                         let outer = calls.last()?;
                         let is_whole_head = matches!(strip(&for_loop.expr), Expr::MethodCall(c) if std::ptr::eq(c, *outer));
                         if !is_whole_head
-                            || !adapters.iter().all(|a| PASS_THROUGH.contains(&a.as_str()))
+                            || !adapters.iter().all(|a| {
+                                catalog::RECEIVER_PASS_THROUGH_METHODS.contains(&a.as_str())
+                            })
                         {
                             return None;
                         }
@@ -261,8 +233,10 @@ pub fn receive_loop<'a>(found: &Use<'a>) -> Option<ReceiveLoop<'a>> {
     let (first, rest) = methods.split_first()?;
     let (consumer, adapters) = rest.split_last()?;
     let kind = iter_kind(first)?;
-    if !EXHAUSTING.contains(&consumer.as_str())
-        || !adapters.iter().all(|a| PASS_THROUGH.contains(&a.as_str()))
+    if !catalog::RECEIVER_CONSUMING_METHODS.contains(&consumer.as_str())
+        || !adapters
+            .iter()
+            .all(|a| catalog::RECEIVER_PASS_THROUGH_METHODS.contains(&a.as_str()))
     {
         return None;
     }

@@ -10,7 +10,7 @@ use syn::{Block, Expr, ExprCall, ExprMethodCall, Stmt};
 
 use crate::analysis::bindings::{self, Follow, Parent, Pos, end_pos, pos};
 use crate::analysis::facts::Facts;
-use crate::semantic::catalog::Api;
+use crate::semantic::catalog::{self, Api};
 use crate::syntax::exprs::{path_segments, strip, unwrapped};
 use crate::syntax::pats::pat_name;
 
@@ -34,19 +34,6 @@ pub enum Arg<'a> {
     /// `.args(list)` with a list concur cannot see into.
     Many,
 }
-
-/// Shells that run a command string given after a flag.
-const SHELLS: &[&str] = &[
-    "sh",
-    "bash",
-    "zsh",
-    "dash",
-    "ksh",
-    "fish",
-    "cmd",
-    "powershell",
-    "pwsh",
-];
 
 impl<'a> CommandUse<'a> {
     /// The program, when it is a string literal: its file name without directory or `.exe`
@@ -90,7 +77,9 @@ impl<'a> CommandUse<'a> {
     /// When the program is a shell given a command string (`sh -c <script>`, `cmd /C <script>`,
     /// `powershell -Command <script>`): the shell's name and the command string.
     pub fn shell_script(&self) -> Option<(String, &'a Expr)> {
-        let shell = self.program().filter(|p| SHELLS.contains(&p.as_str()))?;
+        let shell = self
+            .program()
+            .filter(|p| catalog::SHELLS.contains(&p.as_str()))?;
         let args = self.args();
         let flag = args.iter().position(|a| match a {
             Arg::One(expr) => str_literal(expr).is_some_and(|s| is_command_flag(&s)),

@@ -6,7 +6,7 @@ use syn::{Block, Expr, Stmt};
 use crate::analysis::bindings::{self, Follow, Parent, Use};
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
-use crate::semantic::catalog::Api;
+use crate::semantic::catalog::{self, Api};
 use crate::syntax::macros;
 use crate::syntax::pats::pat_name;
 use crate::walk::context::Context;
@@ -23,54 +23,6 @@ declare_rule!(
 #[derive(Default)]
 pub struct ArcNeverShared;
 
-/// Methods of the standard library's shared-state and collection types that only borrow the
-/// value behind the `Arc`. A method outside this list may be the program's own, and one taking
-/// `self: Arc<Self>` (or `&Arc<Self>`, which can clone it) shares the `Arc`: without types the
-/// rule cannot tell, so it stays silent.
-const BORROWING_METHODS: &[&str] = &[
-    "lock",
-    "try_lock",
-    "read",
-    "try_read",
-    "write",
-    "try_write",
-    "load",
-    "store",
-    "swap",
-    "fetch_add",
-    "fetch_sub",
-    "fetch_and",
-    "fetch_or",
-    "fetch_xor",
-    "fetch_max",
-    "fetch_min",
-    "fetch_update",
-    "compare_exchange",
-    "compare_exchange_weak",
-    "get",
-    "len",
-    "is_empty",
-    "iter",
-    "contains",
-    "contains_key",
-    "keys",
-    "values",
-    "first",
-    "last",
-    "as_str",
-    "as_slice",
-    "as_bytes",
-    "as_path",
-    "as_ref",
-    "to_vec",
-    "to_string",
-    "starts_with",
-    "ends_with",
-    "wait",
-    "notify_one",
-    "notify_all",
-];
-
 /// Whether a use of the `Arc` only borrows the value behind it, in the same thread (a use in a
 /// worker's closure, even borrowed, is left alone: that is what the `Arc` may be for).
 fn only_borrows(found: &Use<'_>) -> bool {
@@ -83,10 +35,10 @@ fn only_borrows(found: &Use<'_>) -> bool {
     match &found.parent {
         Parent::Methods(calls) => calls
             .first()
-            .is_some_and(|c| BORROWING_METHODS.contains(&c.method.to_string().as_str())),
+            .is_some_and(|c| catalog::BORROWING_METHODS.contains(&c.method.to_string().as_str())),
         Parent::Macro(names) => names
             .first()
-            .is_some_and(|m| BORROWING_METHODS.contains(&m.as_str())),
+            .is_some_and(|m| catalog::BORROWING_METHODS.contains(&m.as_str())),
         Parent::Arg(_) | Parent::Other => false,
     }
 }

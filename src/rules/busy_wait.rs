@@ -22,18 +22,6 @@ declare_rule!(
 #[derive(Default)]
 pub struct BusyWait;
 
-/// The memory orderings, for a file that names them through an import concur cannot see
-/// (`use super::*`).
-const ORDERINGS: &[&str] = &["Relaxed", "Acquire", "Release", "AcqRel", "SeqCst"];
-
-/// Non-blocking attempts whose failure means "not yet": looping on them waits for another thread.
-const TRY_PROBES: &[&str] = &["try_recv", "try_lock", "try_read", "try_write"];
-
-/// Methods on a probe's result that do no work of their own.
-const TRIVIAL_METHODS: &[&str] = &[
-    "is_ok", "is_err", "is_some", "is_none", "unwrap", "expect", "ok", "err",
-];
-
 /// What a loop polls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Probe {
@@ -45,7 +33,7 @@ enum Probe {
 
 fn probe(cx: &Context<'_>, call: &ExprMethodCall) -> Option<Probe> {
     let method = call.method.to_string();
-    if TRY_PROBES.contains(&method.as_str()) && call.args.is_empty() {
+    if catalog::TRY_METHODS.contains(&method.as_str()) && call.args.is_empty() {
         return Some(Probe::Try);
     }
     let [Expr::Path(ordering)] = call.args.iter().collect::<Vec<_>>()[..] else {
@@ -56,7 +44,7 @@ fn probe(cx: &Context<'_>, call: &ExprMethodCall) -> Option<Probe> {
             .path
             .segments
             .last()
-            .is_some_and(|s| ORDERINGS.contains(&s.ident.to_string().as_str()));
+            .is_some_and(|s| catalog::ORDERING_NAMES.contains(&s.ident.to_string().as_str()));
     (method == "load" && names_ordering).then_some(Probe::AtomicLoad)
 }
 
@@ -77,7 +65,7 @@ impl Visit<'_> for Scan<'_, '_> {
         let method = call.method.to_string();
         match probe(self.cx, call) {
             Some(p) => self.probes.push(p),
-            None => self.works |= !TRIVIAL_METHODS.contains(&method.as_str()),
+            None => self.works |= !catalog::RESULT_TEST_METHODS.contains(&method.as_str()),
         }
         visit::visit_expr_method_call(self, call);
     }

@@ -6,6 +6,7 @@ use syn::{Block, Expr, Pat, Stmt};
 use crate::analysis::locks::lock_acquisition;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::declare_rule;
+use crate::semantic::catalog;
 use crate::syntax::exprs::{path_ident, unwrapped};
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
@@ -25,9 +26,6 @@ pub struct CondvarWaitWithoutLoop {
     sleeps: Vec<Span>,
 }
 
-/// Waits that return after a timeout even without a notification.
-const TIMED: &[&str] = &["wait_timeout", "wait_timeout_ms", "wait_for", "wait_until"];
-
 /// The timed wait a statement runs while discarding its result: `cv.wait_for(&mut g, d);`,
 /// `let _ = ..`, `let (_g, _timed_out) = cv.wait_timeout(g, d).unwrap();`.
 fn discarded_timed_wait(stmt: &Stmt) -> Option<&Expr> {
@@ -40,7 +38,7 @@ fn discarded_timed_wait(stmt: &Stmt) -> Option<&Expr> {
     let Expr::MethodCall(call) = wait else {
         return None;
     };
-    TIMED
+    catalog::TIMED_WAIT_METHODS
         .contains(&call.method.to_string().as_str())
         .then_some(wait)
 }
@@ -54,16 +52,6 @@ fn discards_result(pat: &Pat) -> bool {
     }
 }
 
-/// Condition-variable waits that can return without a notification (`wait_while` and
-/// `wait_timeout_while` re-check for the caller and are fine).
-const WAITS: &[&str] = &[
-    "wait",
-    "wait_timeout",
-    "wait_timeout_ms",
-    "wait_for",
-    "wait_until",
-];
-
 impl Rule for CondvarWaitWithoutLoop {
     fn check_block(&mut self, cx: &Context<'_>, block: &Block, _out: &mut Vec<Diagnostic>) {
         let sleeps = block.stmts.iter().filter_map(discarded_timed_wait);
@@ -74,7 +62,7 @@ impl Rule for CondvarWaitWithoutLoop {
         let Expr::MethodCall(call) = expr else { return };
         let method = call.method.to_string();
         // Tests of synchronization primitives wait once on purpose.
-        if !WAITS.contains(&method.as_str())
+        if !catalog::CONDVAR_WAIT_METHODS.contains(&method.as_str())
             || !(1..=2).contains(&call.args.len())
             || cx.in_test_code()
         {

@@ -23,7 +23,7 @@ pub struct DrainBeforeJoin;
 
 impl Rule for DrainBeforeJoin {
     fn check_channel(&mut self, cx: &Context, channel: &Channel, out: &mut Vec<Diagnostic>) {
-        let (Some(sender), Some(receiver)) = (&channel.sender, &channel.receiver) else {
+        let Some((sender, receiver)) = channel.halves() else {
             return;
         };
         let producers = bindings::uses(cx, sender, channel.rest, Follow { aliases: true });

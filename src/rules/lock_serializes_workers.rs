@@ -33,21 +33,6 @@ pub struct LockSerializesWorkers {
     declared: Vec<(LockId, usize)>,
 }
 
-/// Methods cheap enough that a statement made only of them is not "work".
-const CHEAP_METHODS: &[&str] = &[
-    "clone",
-    "to_owned",
-    "to_string",
-    "into",
-    "unwrap",
-    "expect",
-    "len",
-    "is_empty",
-    "as_ref",
-    "as_str",
-    "borrow",
-];
-
 /// A worker body that takes a lock first and then works while holding it.
 struct HeldWork<'e> {
     taking: Taking<'e>,
@@ -322,7 +307,7 @@ fn does_work<'ast>(guard: &[String], visit_node: impl FnOnce(&mut dyn Visit<'ast
             let costly = match expr {
                 Expr::Call(call) => !is_constructor(&call.func),
                 Expr::MethodCall(call) => {
-                    !CHEAP_METHODS.contains(&call.method.to_string().as_str())
+                    !catalog::CHEAP_METHODS.contains(&call.method.to_string().as_str())
                 }
                 _ => false,
             };

@@ -23,9 +23,6 @@ declare_rule!(
 #[derive(Default)]
 pub struct MutexCollectsResults;
 
-/// Methods that only add to a collection.
-const ADDS: &[&str] = &["push", "push_back", "insert", "extend"];
-
 impl Rule for MutexCollectsResults {
     fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
         for lock in local_locks(cx, block) {
@@ -41,7 +38,7 @@ impl Rule for MutexCollectsResults {
                 .uses
                 .iter()
                 .filter(|u| u.in_worker)
-                .all(|u| matches!(&u.access, Access::Method(m) if ADDS.contains(&m.as_str())));
+                .all(|u| matches!(&u.access, Access::Method(m) if catalog::COLLECTION_ADD_METHODS.contains(&m.as_str())));
             let pushed = uses.uses.iter().any(|u| u.in_worker);
             let read_after = uses.uses.iter().any(|u| !u.in_worker);
             if !(adds_in_workers && pushed && read_after) {

@@ -5,6 +5,7 @@ use crate::analysis::commands::{CommandUse, mentions_isolation};
 use crate::analysis::loops::TripCount;
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
+use crate::semantic::catalog;
 use crate::walk::context::{Context, LoopKind};
 use crate::walk::rule::Rule;
 
@@ -18,16 +19,6 @@ declare_rule!(
 /// See `rules/process_for_parallelism.md`.
 #[derive(Default)]
 pub struct ProcessForParallelism;
-
-/// Builder calls that make a child an isolation boundary rather than a worker.
-const ISOLATION: &[&str] = &[
-    "env_clear",
-    "uid",
-    "gid",
-    "pre_exec",
-    "process_group",
-    "chroot",
-];
 
 impl Rule for ProcessForParallelism {
     fn check_command(&mut self, cx: &Context, command: &CommandUse, out: &mut Vec<Diagnostic>) {
@@ -43,7 +34,9 @@ impl Rule for ProcessForParallelism {
         }) else {
             return;
         };
-        if ISOLATION.iter().any(|m| command.calls(m)) || mentions_isolation(cx, command.ctor) {
+        if catalog::ISOLATION_METHODS.iter().any(|m| command.calls(m))
+            || mentions_isolation(cx, command.ctor)
+        {
             return;
         }
         out.push(

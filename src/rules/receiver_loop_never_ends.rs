@@ -23,7 +23,7 @@ pub struct ReceiverLoopNeverEnds;
 
 impl Rule for ReceiverLoopNeverEnds {
     fn check_channel(&mut self, cx: &Context, channel: &Channel, out: &mut Vec<Diagnostic>) {
-        let (Some(sender), Some(receiver)) = (&channel.sender, &channel.receiver) else {
+        let Some((sender, receiver)) = channel.halves() else {
             return;
         };
         let sender_uses = bindings::uses(cx, sender, channel.rest, Follow::default());

@@ -8,6 +8,7 @@ use crate::analysis::channels::{Channel, loops_over_receiver};
 use crate::analysis::loops::LoopSize;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Suggestion};
 use crate::rules::declare_rule;
+use crate::semantic::catalog;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -21,9 +22,6 @@ declare_rule!(
 /// See `rules/unbounded_channel.md`.
 #[derive(Default)]
 pub struct UnboundedChannel;
-
-/// Sending methods of the unbounded channels.
-const SENDS: &[&str] = &["send", "unbounded_send", "send_blocking", "try_send"];
 
 /// The bounded constructor to suggest, from the unbounded one's canonical path.
 fn bounded_instead(path: &[String]) -> String {
@@ -101,7 +99,9 @@ impl Rule for UnboundedChannel {
                         .over
                         .is_some_and(|over| loops_over_receiver(over, &channel.block_receivers))
             })?;
-            SENDS.contains(&method.as_str()).then_some((u, input))
+            catalog::SEND_METHODS
+                .contains(&method.as_str())
+                .then_some((u, input))
         }) else {
             return;
         };

@@ -5,6 +5,7 @@ use syn::{Block, Expr, Pat, Stmt};
 use crate::analysis::bindings::{self, Follow, Parent};
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
+use crate::semantic::catalog;
 use crate::syntax::exprs::unwrapped;
 use crate::syntax::pats::pat_name;
 use crate::walk::context::Context;
@@ -20,9 +21,6 @@ declare_rule!(
 /// See `rules/unwaited_child.md`.
 #[derive(Default)]
 pub struct UnwaitedChild;
-
-/// Calls that reap a child.
-const WAITS: &[&str] = &["wait", "wait_with_output", "try_wait"];
 
 const HELP: &str = "wait for it (`child.wait()?`, or `try_wait` in a loop), or return or store the \
                     `Child` so its owner can; dropping a `Child` neither waits for nor kills it";
@@ -41,7 +39,10 @@ impl UnwaitedChild {
             .iter()
             .any(|u| match &u.parent {
                 Parent::Methods(_) | Parent::Macro(_) => {
-                    u.in_move_closure || u.methods().iter().any(|m| WAITS.contains(&m.as_str()))
+                    u.in_move_closure
+                        || u.methods()
+                            .iter()
+                            .any(|m| catalog::CHILD_WAIT_METHODS.contains(&m.as_str()))
                 }
                 Parent::Arg(_) | Parent::Other => true,
             })

@@ -585,7 +585,7 @@ pub const COLLECTION_TYPES: &[&str] = &[
 ];
 
 /// Methods that send a message on a channel.
-pub const SEND_METHODS: &[&str] = &["send", "try_send", "send_blocking"];
+pub const SEND_METHODS: &[&str] = &["send", "unbounded_send", "send_blocking", "try_send"];
 
 /// Receiving methods of channels and queues.
 pub const RECV_METHODS: &[&str] = &[
@@ -657,6 +657,181 @@ pub const RAYON_ITER_METHODS: &[&str] = &[
     "par_split",
     "par_windows",
     "par_drain",
+];
+
+// --- names the rules and analyses match, each with one meaning ---
+
+/// The memory orderings, for a file that names them through an import concur cannot see
+/// (`use super::*`).
+pub const ORDERING_NAMES: &[&str] = &["Relaxed", "Acquire", "Release", "AcqRel", "SeqCst"];
+
+/// Non-blocking attempts whose failure means "not yet": looping on them waits for another thread.
+pub const TRY_METHODS: &[&str] = &["try_recv", "try_lock", "try_read", "try_write"];
+
+/// Methods on a probe's result that do no work of their own.
+pub const RESULT_TEST_METHODS: &[&str] = &[
+    "is_ok", "is_err", "is_some", "is_none", "unwrap", "expect", "ok", "err",
+];
+
+/// Builder calls that make a child an isolation boundary rather than a worker.
+pub const ISOLATION_METHODS: &[&str] = &[
+    "env_clear",
+    "uid",
+    "gid",
+    "pre_exec",
+    "process_group",
+    "chroot",
+];
+
+/// Waits that return after a timeout even without a notification.
+pub const TIMED_WAIT_METHODS: &[&str] =
+    &["wait_timeout", "wait_timeout_ms", "wait_for", "wait_until"];
+
+/// Condition-variable waits that can return without a notification (`wait_while` and
+/// `wait_timeout_while` re-check for the caller and are fine).
+pub const CONDVAR_WAIT_METHODS: &[&str] = &[
+    "wait",
+    "wait_timeout",
+    "wait_timeout_ms",
+    "wait_for",
+    "wait_until",
+];
+
+/// Methods that only add to a collection.
+pub const COLLECTION_ADD_METHODS: &[&str] = &["push", "push_back", "insert", "extend"];
+
+/// Calls that reap a child.
+pub const CHILD_WAIT_METHODS: &[&str] = &["wait", "wait_with_output", "try_wait"];
+
+/// `std::fs` functions whose tokio counterpart has the same arguments and output.
+pub const TOKIO_FS_FUNCTIONS: &[&str] = &[
+    "read",
+    "read_to_string",
+    "write",
+    "copy",
+    "rename",
+    "remove_file",
+    "remove_dir",
+    "remove_dir_all",
+    "create_dir",
+    "create_dir_all",
+    "metadata",
+    "symlink_metadata",
+    "read_link",
+    "canonicalize",
+    "hard_link",
+    "set_permissions",
+];
+
+/// Methods of the standard library's shared-state and collection types that only borrow the
+/// value behind the `Arc`. A method outside this list may be the program's own, and one taking
+/// `self: Arc<Self>` (or `&Arc<Self>`, which can clone it) shares the `Arc`: without types the
+/// rule cannot tell, so it stays silent.
+pub const BORROWING_METHODS: &[&str] = &[
+    "lock",
+    "try_lock",
+    "read",
+    "try_read",
+    "write",
+    "try_write",
+    "load",
+    "store",
+    "swap",
+    "fetch_add",
+    "fetch_sub",
+    "fetch_and",
+    "fetch_or",
+    "fetch_xor",
+    "fetch_max",
+    "fetch_min",
+    "fetch_update",
+    "compare_exchange",
+    "compare_exchange_weak",
+    "get",
+    "len",
+    "is_empty",
+    "iter",
+    "contains",
+    "contains_key",
+    "keys",
+    "values",
+    "first",
+    "last",
+    "as_str",
+    "as_slice",
+    "as_bytes",
+    "as_path",
+    "as_ref",
+    "to_vec",
+    "to_string",
+    "starts_with",
+    "ends_with",
+    "wait",
+    "notify_one",
+    "notify_all",
+];
+
+/// Methods cheap enough that a statement made only of them is not "work".
+pub const CHEAP_METHODS: &[&str] = &[
+    "clone",
+    "to_owned",
+    "to_string",
+    "into",
+    "unwrap",
+    "expect",
+    "len",
+    "is_empty",
+    "as_ref",
+    "as_str",
+    "borrow",
+];
+
+/// Shells that run a command string given after a flag.
+pub const SHELLS: &[&str] = &[
+    "sh",
+    "bash",
+    "zsh",
+    "dash",
+    "ksh",
+    "fish",
+    "cmd",
+    "powershell",
+    "pwsh",
+];
+
+/// Adapters that pass every message through, so the loop still runs until the channel ends.
+pub const RECEIVER_PASS_THROUGH_METHODS: &[&str] = &[
+    "map",
+    "filter",
+    "filter_map",
+    "enumerate",
+    "inspect",
+    "flatten",
+    "flat_map",
+    "cloned",
+    "copied",
+    "peekable",
+    "chain",
+    "zip",
+];
+
+/// Consuming calls that read an iterator to its end.
+pub const RECEIVER_CONSUMING_METHODS: &[&str] = &[
+    "sum",
+    "product",
+    "collect",
+    "count",
+    "for_each",
+    "fold",
+    "last",
+    "max",
+    "min",
+    "max_by",
+    "min_by",
+    "max_by_key",
+    "min_by_key",
+    "partition",
+    "unzip",
 ];
 
 // --- perf: exact fast rejection (issue 10) ---
