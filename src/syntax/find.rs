@@ -55,6 +55,8 @@ pub struct Search {
     pub closures: bool,
     /// Whether async blocks are searched.
     pub async_blocks: bool,
+    /// Whether the arguments of macros the macro policy parses are searched.
+    pub macros: bool,
 }
 
 impl Search {
@@ -63,19 +65,30 @@ impl Search {
     pub const INLINE: Search = Search {
         closures: false,
         async_blocks: false,
+        macros: true,
     };
 
     /// Everything written inside the node, closures and async blocks included.
     pub const NESTED: Search = Search {
         closures: true,
         async_blocks: true,
+        macros: true,
     };
 
     /// Closures included, async blocks left out.
     pub const CLOSURES: Search = Search {
         closures: true,
         async_blocks: false,
+        macros: true,
     };
+
+    /// The same search, leaving macro arguments out (logging and formatting are not work).
+    pub const fn without_macros(self) -> Search {
+        Search {
+            macros: false,
+            ..self
+        }
+    }
 
     /// Whether `pred` holds for some expression within reach.
     pub fn any<'a>(self, node: impl Into<Node<'a>>, mut pred: impl FnMut(&Expr) -> bool) -> bool {
@@ -131,6 +144,9 @@ impl<F: FnMut(&Expr) -> Option<T>, T> Visit<'_> for Finder<F, T> {
     }
 
     fn visit_macro(&mut self, mac: &syn::Macro) {
+        if !self.search.macros {
+            return;
+        }
         for arg in macros::parse_args(mac) {
             self.visit_expr(&arg);
         }
