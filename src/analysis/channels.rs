@@ -309,26 +309,12 @@ pub fn loop_can_exit(body: &Block) -> bool {
 
 /// The first thread join among `stmts`: a `.join()` call with no arguments (the `join` name).
 pub fn first_join(stmts: &[Stmt]) -> Option<SynSpan> {
-    struct Joins(Option<SynSpan>);
-    impl Visit<'_> for Joins {
-        fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
-            if self.0.is_none() && call.method == "join" && call.args.is_empty() {
-                self.0 = Some(call.method.span());
-            }
-            visit::visit_expr_method_call(self, call);
+    Search::NESTED.find_map(stmts, |expr| match expr {
+        Expr::MethodCall(call) if call.method == "join" && call.args.is_empty() => {
+            Some(call.method.span())
         }
-        fn visit_macro(&mut self, mac: &syn::Macro) {
-            for arg in crate::syntax::macros::parse_args(mac) {
-                self.visit_expr(&arg);
-            }
-        }
-        fn visit_item(&mut self, _: &syn::Item) {}
-    }
-    let mut finder = Joins(None);
-    for stmt in stmts {
-        finder.visit_stmt(stmt);
-    }
-    finder.0
+        _ => None,
+    })
 }
 
 /// Whether code sends on a channel (`tx.send(..)`, `try_send`, `send_blocking`), also inside

@@ -1,18 +1,15 @@
 //! The command line both binaries run: argument types, and `run`, which maps a parsed command
 //! to the library and picks the exit code.
 
-use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, NoColor, StandardStream};
 
-use crate::app::config::{self, ConfigError, FileConfig, Overrides, Resolver};
-use crate::app::discover::discover;
-use crate::app::driver::{self, Options};
+use crate::app::config::{self, ConfigError, Overrides, Resolver};
+use crate::app::driver::{Driver, RunSettings};
 use crate::app::workspace::{self, Selection};
 use crate::diagnostic::Level;
 use crate::report::Report;
@@ -285,68 +282,6 @@ fn show_config(show: bool, path: &Path, args: &ConfigArgs) -> ExitCode {
     }
 }
 
-/// Files linted with one configuration.
-type Group = (Option<Arc<FileConfig>>, Vec<PathBuf>);
-
-/// Lints `paths` with the configuration that applies to each file, in groups sharing a
-/// configuration file.
-pub fn lint_configured(
-    paths: &[PathBuf],
-    resolver: &mut Resolver,
-    run: &RunSettings,
-) -> Result<Report, ConfigError> {
-    let discovered = discover(paths);
-    // Files sharing a configuration file are linted together with the same options.
-    let mut groups: BTreeMap<Option<PathBuf>, Group> = BTreeMap::new();
-    for file in discovered.files {
-        let config = resolver.file_for(&file)?;
-        if config.as_ref().is_some_and(|c| c.excludes(&file)) {
-            continue;
-        }
-        let key = config.as_ref().map(|c| c.path.clone());
-        groups
-            .entry(key)
-            .or_insert_with(|| (config, Vec::new()))
-            .1
-            .push(file);
-    }
-    let mut report = Report {
-        errors: discovered.errors,
-        ..Report::default()
-    };
-    for (config, files) in groups.into_values() {
-        let options = run.apply(config::effective(config, resolver.overrides()).options);
-        let part = driver::lint_files(&files, &options);
-        report.files += part.files;
-        report.diagnostics.extend(part.diagnostics);
-        report.errors.extend(part.errors);
-        report.sources.extend(part.sources);
-    }
-    report
-        .diagnostics
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Ok(report)
-}
-
-/// Settings of a whole run that every configuration group shares: the result cache and timing.
-#[derive(Debug, Default)]
-pub struct RunSettings {
-    /// Folder of the result cache; `None` with `--no-cache`.
-    pub cache_dir: Option<PathBuf>,
-    /// Timing, with `--stats`.
-    pub stats: Option<Arc<crate::app::stats::Stats>>,
-}
-
-impl RunSettings {
-    fn apply(&self, options: Options) -> Options {
-        Options {
-            cache_dir: self.cache_dir.clone(),
-            stats: self.stats.clone(),
-            ..options
-        }
-    }
-}
-
 fn lint_and_report(
     paths: &[PathBuf],
     packages: &Packages,
@@ -366,16 +301,16 @@ fn lint_and_report(
         cache_dir: (!output.perf.no_cache && !fixing).then_some(cache_dir),
         stats: output.perf.stats.then(Default::default),
     };
-    let mut resolver = Resolver::new(overrides);
-    let mut report = match lint_configured(paths, &mut resolver, &run) {
+    let mut driver = Driver::new(overrides, run);
+    let mut report = match driver.lint_paths(paths) {
         Ok(report) => report,
         Err(err) => {
             eprintln!("error: {err}");
             return ExitCode::from(2);
         }
     };
-    let code = report_and_exit(&mut report, packages, output, resolver, &run);
-    if let Some(stats) = run.stats.as_deref() {
+    let code = report_and_exit(&mut report, packages, output, &mut driver);
+    if let Some(stats) = driver.stats() {
         let jobs = output.jobs.unwrap_or_else(rayon::current_num_threads);
         let _ = stats.write(jobs, &mut std::io::stderr().lock());
     }
@@ -384,32 +319,14 @@ fn lint_and_report(
 
 /// Applies `--fix`/`--diff`, relinting each fixed file with the configuration that applies to it
 /// (suppressions included), and prints the summary. Returns whether `--diff` found changes.
-fn apply_fixes(
-    report: &mut Report,
-    output: &OutputArgs,
-    resolver: Resolver,
-    run: &RunSettings,
-) -> bool {
+fn apply_fixes(report: &mut Report, output: &OutputArgs, driver: &mut Driver) -> bool {
     let mode = if output.fix.unsafe_fixes {
         FixMode::Unsafe
     } else {
         FixMode::Safe
     };
-    let resolver = std::cell::RefCell::new(resolver);
-    let relint = |file: &crate::source::SourceFile| {
-        let mut resolver = resolver.borrow_mut();
-        let options = match resolver.file_for(&file.path) {
-            Ok(config) => run.apply(config::effective(config, resolver.overrides()).options),
-            Err(_) => Options::default(),
-        };
-        driver::lint_source(
-            file,
-            &Options {
-                cache_dir: None,
-                ..options
-            },
-        )
-    };
+    let driver = std::cell::RefCell::new(driver);
+    let relint = |file: &crate::source::SourceFile| driver.borrow_mut().lint_source(file);
     let summary = fix::fix_report(report, mode, output.fix.fix, &relint);
     for problem in &summary.problems {
         eprintln!("error: {problem}");
@@ -443,8 +360,7 @@ fn report_and_exit(
     report: &mut Report,
     packages: &Packages,
     output: &OutputArgs,
-    resolver: Resolver,
-    run: &RunSettings,
+    driver: &mut Driver,
 ) -> ExitCode {
     if let Some(path) = &output.write_baseline {
         let baseline = Baseline::from_report(report, &baseline::dir_of(path));
@@ -471,12 +387,12 @@ fn report_and_exit(
         }
     }
     if output.fix.fix || output.fix.diff {
-        let changes = apply_fixes(report, output, resolver, run);
+        let changes = apply_fixes(report, output, driver);
         if output.fix.diff {
             return ExitCode::from(u8::from(changes));
         }
     }
-    let stats = run.stats.as_deref();
+    let stats = driver.stats();
     let result = crate::app::stats::time(stats, crate::app::stats::Phase::Render, || match &output
         .output
     {

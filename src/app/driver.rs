@@ -1,11 +1,13 @@
 //! The pipeline: read each file once, parse it once, walk it once with every enabled rule.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::app::cache::{Cache, ContentHash};
+use crate::app::config::{self, ConfigError, FileConfig, Overrides, Resolver};
 use crate::app::discover::discover;
 use crate::app::stats::{self, Phase, Stats};
 use crate::diagnostic::{Diagnostic, Level};
@@ -17,6 +19,113 @@ use crate::source::SourceFile;
 use crate::syntax::parse;
 use crate::walk::rule::Rule;
 use crate::walk::walker::Walker;
+
+/// The one configured driver: the configuration that applies to each file (its nearest
+/// `concur.toml` or Cargo metadata table, command-line overrides on top), then the pipeline.
+/// The command line and the language server both lint through it, so a file gets the same
+/// findings from either.
+#[derive(Debug)]
+pub struct Driver {
+    resolver: Resolver,
+    run: RunSettings,
+}
+
+/// Settings of a whole run that every configuration shares: the result cache and timing.
+#[derive(Debug, Default)]
+pub struct RunSettings {
+    /// Folder of the result cache; `None` with `--no-cache`.
+    pub cache_dir: Option<PathBuf>,
+    /// Timing, with `--stats`.
+    pub stats: Option<Arc<Stats>>,
+}
+
+/// Files linted with one configuration.
+type Group = (Option<Arc<FileConfig>>, Vec<PathBuf>);
+
+impl Driver {
+    /// A driver applying the command line's `overrides` to every configuration it finds.
+    pub fn new(overrides: Overrides, run: RunSettings) -> Self {
+        Driver {
+            resolver: Resolver::new(overrides),
+            run,
+        }
+    }
+
+    /// The run's timing, with `--stats`.
+    pub fn stats(&self) -> Option<&Stats> {
+        self.run.stats.as_deref()
+    }
+
+    /// Forgets every configuration file read so far (one changed on disk).
+    pub fn reload(&mut self) {
+        self.resolver = Resolver::new(self.resolver.overrides().clone());
+    }
+
+    /// The options that apply to `path`, or `None` when its configuration excludes it.
+    pub fn options_for(&mut self, path: &Path) -> Result<Option<Options>, ConfigError> {
+        let config = self.resolver.file_for(path)?;
+        if config.as_ref().is_some_and(|c| c.excludes(path)) {
+            return Ok(None);
+        }
+        Ok(Some(self.options_of(config)))
+    }
+
+    fn options_of(&self, config: Option<Arc<FileConfig>>) -> Options {
+        Options {
+            cache_dir: self.run.cache_dir.clone(),
+            stats: self.run.stats.clone(),
+            ..config::effective(config, self.resolver.overrides()).options
+        }
+    }
+
+    /// Lints the files under `paths`, each with the configuration that applies to it (files
+    /// sharing a configuration file are linted together).
+    pub fn lint_paths(&mut self, paths: &[PathBuf]) -> Result<Report, ConfigError> {
+        let discovered = stats::time(self.stats(), Phase::Discover, || discover(paths));
+        let mut groups: BTreeMap<Option<PathBuf>, Group> = BTreeMap::new();
+        for file in discovered.files {
+            let config = self.resolver.file_for(&file)?;
+            if config.as_ref().is_some_and(|c| c.excludes(&file)) {
+                continue;
+            }
+            let key = config.as_ref().map(|c| c.path.clone());
+            groups
+                .entry(key)
+                .or_insert_with(|| (config, Vec::new()))
+                .1
+                .push(file);
+        }
+        let mut report = Report {
+            errors: discovered.errors,
+            ..Report::default()
+        };
+        for (config, files) in groups.into_values() {
+            let part = lint_files(&files, &self.options_of(config));
+            report.files += part.files;
+            report.diagnostics.extend(part.diagnostics);
+            report.errors.extend(part.errors);
+            report.sources.extend(part.sources);
+        }
+        report
+            .diagnostics
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        Ok(report)
+    }
+
+    /// Lints a file's text (an editor's buffer, a fixed file) with the configuration of its
+    /// path; nothing when the configuration excludes it. A configuration that cannot be read
+    /// is reported on stderr and the defaults apply.
+    pub fn lint_source(&mut self, file: &SourceFile) -> Vec<Diagnostic> {
+        match self.options_for(&file.path) {
+            Ok(Some(options)) => lint_source(file, &options),
+            Ok(None) => Vec::new(),
+            Err(err) => {
+                eprintln!("concur: {err}; using the default configuration");
+                lint_source(file, &Options::default())
+            }
+        }
+    }
+}
 
 /// Stack size of analysis threads: syn's parser, the walk and the AST's drop recurse once
 /// per nesting level, and generated code can nest deeply.

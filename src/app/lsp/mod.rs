@@ -10,7 +10,7 @@ mod transport;
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -33,7 +33,8 @@ use lsp_types::{
 };
 use serde::de::DeserializeOwned;
 
-use crate::app::driver::{self, Options};
+use crate::app::config::Overrides;
+use crate::app::driver::{self, Driver, Options, RunSettings};
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::report::names::PARSE_ERROR;
 use crate::rules;
@@ -67,20 +68,6 @@ pub fn run() -> ExitCode {
         Ok(Err(_)) | Err(_) => {
             eprintln!("concur lsp: the server thread failed");
             ExitCode::from(2)
-        }
-    }
-}
-
-/// The workspace's lint options. Re-read when a watched config file changes.
-/// The nearest `concur.toml` or Cargo metadata table above the workspace root applies, as for the
-/// command line; a broken file is reported on stderr and the defaults apply until it is fixed.
-fn options_for(root: &Path) -> Options {
-    let mut resolver = crate::app::config::Resolver::new(crate::app::config::Overrides::default());
-    match resolver.file_for(root) {
-        Ok(file) => crate::app::config::effective(file, resolver.overrides()).options,
-        Err(err) => {
-            eprintln!("concur lsp: {err}; using the default configuration");
-            Options::default()
         }
     }
 }
@@ -140,8 +127,9 @@ struct Document {
 /// The language server's state; handlers queue outgoing messages in `outbox`.
 struct Server {
     phase: Phase,
-    root: PathBuf,
-    options: Options,
+    /// The configured driver: each document is linted with the configuration of its path, as
+    /// the command line would lint it. Config files are re-read when one changes.
+    driver: Driver,
     docs: HashMap<Uri, Document>,
     outbox: Vec<Message>,
     lint: LintFn,
@@ -149,11 +137,9 @@ struct Server {
 
 impl Server {
     fn new(lint: LintFn) -> Self {
-        let root = std::env::current_dir().unwrap_or_default();
         Server {
-            options: options_for(&root),
+            driver: Driver::new(Overrides::default(), RunSettings::default()),
             phase: Phase::Uninitialized,
-            root,
             docs: HashMap::new(),
             outbox: Vec::new(),
             lint,
@@ -303,21 +289,10 @@ impl Server {
     }
 
     fn initialize(&mut self, req: Request) {
+        // Configuration is found per document, from its path: the workspace root is not needed.
         let Some((id, params)) = self.params::<InitializeParams>(req) else {
             return;
         };
-        #[allow(deprecated)] // `root_uri` is what clients without workspace folders send.
-        let root = params
-            .workspace_folders
-            .as_ref()
-            .and_then(|folders| folders.first())
-            .map(|folder| &folder.uri)
-            .or(params.root_uri.as_ref())
-            .and_then(uri_to_path);
-        if let Some(root) = root {
-            self.root = root;
-        }
-        self.options = options_for(&self.root);
         let capabilities = ServerCapabilities {
             position_encoding: Some(PositionEncodingKind::UTF16),
             text_document_sync: Some(TextDocumentSyncCapability::Options(
@@ -456,7 +431,7 @@ impl Server {
     }
 
     fn config_changed(&mut self, _params: DidChangeWatchedFilesParams) {
-        self.options = options_for(&self.root);
+        self.driver.reload();
         let now = Instant::now();
         for doc in self.docs.values_mut() {
             doc.pending = Some((now, now));
@@ -501,8 +476,17 @@ impl Server {
             return;
         }
         let file = SourceFile::new(doc.path.clone(), doc.text.clone());
-        let (lint, options) = (self.lint, &self.options);
-        let result = catch_unwind(AssertUnwindSafe(|| lint(&file, options)));
+        let options = match self.driver.options_for(&file.path) {
+            Ok(options) => options,
+            Err(err) => {
+                eprintln!("concur lsp: {err}; using the default configuration");
+                Some(Options::default())
+            }
+        };
+        let lint = self.lint;
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            options.map_or_else(Vec::new, |options| lint(&file, &options))
+        }));
         // proc-macro2 keeps every parsed text in a per-thread table until told to forget it.
         proc_macro2::extra::invalidate_current_thread_spans();
         let diagnostics = match result {
