@@ -1,5 +1,5 @@
 -- Headless Neovim session with concur as the language server (Neovim 0.7+ APIs only).
--- Run by bench/nvim_lsp.sh: prints the diagnostics Neovim received for the current buffer, the
+-- Run by editors/neovim/check.sh: prints the diagnostics Neovim received for the current buffer, the
 -- code actions offered on the first one, applies the quick fix, and prints the diagnostics again.
 local out = function(line) io.stdout:write(line .. "\n") end
 local bufnr = vim.api.nvim_get_current_buf()

@@ -3,7 +3,7 @@
 # sample file with concur as its language server and prints the diagnostics it received, the quick
 # fixes offered, and the diagnostics after applying one. CONCUR=path/to/concur to skip the build.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 if [ -z "${CONCUR:-}" ]; then
   cargo build --release --quiet
   CONCUR="${CARGO_TARGET_DIR:-target}/release/concur"
@@ -29,4 +29,4 @@ fn checksum(data: Vec<u8>) -> u32 {
 }
 RUST
 CONCUR="$CONCUR" timeout 60 nvim --headless -u NONE -i NONE -n "$dir/sample.rs" \
-  -c "luafile bench/nvim_lsp.lua"
+  -c "luafile editors/neovim/check.lua"
