@@ -16,6 +16,8 @@
 //! Below them all, three modules every layer may use: [`source`] (a file read once),
 //! [`diagnostic`] (the one finding type) and [`error`] (why a path could not be linted).
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod app;
 pub mod diagnostic;
