@@ -32,7 +32,7 @@ fn main() -> std::process::ExitCode {
     if paths.is_empty() {
         paths.push(PathBuf::from("."));
     }
-    let discovered = concur::discover::discover(&paths);
+    let discovered = concur::app::discover::discover(&paths);
     let (bytes, lines, parse_errors) = (
         AtomicUsize::new(0),
         AtomicUsize::new(0),
@@ -40,12 +40,12 @@ fn main() -> std::process::ExitCode {
     );
     let run = || {
         discovered.files.par_iter().for_each(|path| {
-            let Ok(file) = concur::lint::read_source(path) else {
+            let Ok(file) = concur::app::driver::read_source(path) else {
                 return;
             };
             bytes.fetch_add(file.text.len(), Ordering::Relaxed);
             lines.fetch_add(file.line_count(), Ordering::Relaxed);
-            match concur::parse::parse(&file) {
+            match concur::syntax::parse::parse(&file) {
                 Ok(ast) => Descend.visit_file(&ast),
                 Err(_) => {
                     parse_errors.fetch_add(1, Ordering::Relaxed);
@@ -56,7 +56,7 @@ fn main() -> std::process::ExitCode {
     };
     match rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
-        .stack_size(concur::lint::ANALYSIS_STACK)
+        .stack_size(concur::app::driver::ANALYSIS_STACK)
         .build()
     {
         Ok(pool) => pool.install(run),

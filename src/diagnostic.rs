@@ -106,18 +106,13 @@ pub struct Suggestion {
     pub applicability: Applicability,
 }
 
-/// A rule name as registered, or `parse_error`: every name is known at compile time. (An alias
-/// and not `&'static str` in [`Diagnostic`] so serde reads it with `known_rule` instead of
-/// borrowing it from the input.)
-pub type RuleName = &'static str;
-
 /// One finding: a rule, where, what is wrong and what to do instead. Serialisable for the
-/// result cache ([`crate::cache`]).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// result cache (which reads it back checking the rule name against the known names).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
-    /// The rule name (`blocking_call_in_async`), or `parse_error`/`io_error`.
-    #[serde(deserialize_with = "known_rule")]
-    pub rule: RuleName,
+    /// The rule name (`blocking_call_in_async`), or one of the tool's own
+    /// (`parse_error`, `unused_suppression`, `invalid_suppression`).
+    pub rule: &'static str,
     /// Warning or error.
     pub level: Level,
     /// The file the finding is in.
@@ -183,16 +178,4 @@ impl Diagnostic {
     pub fn sort_key(&self) -> (&PathBuf, Span, &'static str) {
         (&self.path, self.span, self.rule)
     }
-}
-
-/// Reads a rule name back as the `&'static str` of a known rule (or `parse_error`); an unknown
-/// name is an error, so a cache entry naming one is not trusted.
-fn known_rule<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<&'static str, D::Error> {
-    let name = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
-    if name == crate::parse::PARSE_ERROR {
-        return Ok(crate::parse::PARSE_ERROR);
-    }
-    crate::rules::find(&name)
-        .map(|rule| rule.name)
-        .ok_or_else(|| serde::de::Error::custom(format!("unknown rule `{name}`")))
 }

@@ -16,8 +16,6 @@ pub struct SourceFile {
     bom_len: usize,
     /// Byte offset of the start of every line of `text[bom_len..]`, relative to `text`.
     line_starts: Vec<usize>,
-    /// The `// concur: ignore[..]` comments, found when the file is read (syn drops comments).
-    pub suppressions: Vec<crate::suppress::SuppressComment>,
 }
 
 /// A position in a file: 1-based line, 1-based column in characters, and byte offset.
@@ -45,15 +43,12 @@ impl SourceFile {
                 .filter(|&(_, b)| b == b'\n')
                 .map(|(i, _)| i + 1),
         );
-        let mut file = SourceFile {
+        SourceFile {
             path: path.into(),
             text,
             bom_len,
             line_starts,
-            suppressions: Vec::new(),
-        };
-        file.suppressions = crate::suppress::scan(&file);
-        file
+        }
     }
 
     /// The text syn parses: the file without its byte-order mark.

@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use concur::app::driver::{Options, lint_paths};
+use concur::app::stats::Stats;
 use concur::diagnostic::Diagnostic;
-use concur::lint::{Options, lint_paths};
-use concur::stats::Stats;
 
 /// Copies every fixture into `dir`, returning the folder to lint.
 fn copy_fixtures(dir: &Path) -> PathBuf {
@@ -57,7 +57,7 @@ fn warm_runs_give_cold_findings_across_config_changes_and_edits() {
     assert_eq!((first.as_slice(), hits), (cold.as_slice(), 0));
     let (warm, hits) = run(&src, Some(&cache), &all);
     assert_eq!(warm, cold);
-    let files = concur::discover::discover(std::slice::from_ref(&src))
+    let files = concur::app::discover::discover(std::slice::from_ref(&src))
         .files
         .len();
     assert_eq!(hits, files, "every file of a warm run comes from the cache");
@@ -142,4 +142,28 @@ fn stats_do_not_change_findings() {
     let plain = lint_paths(std::slice::from_ref(&src), &Options::default());
     let (timed, _) = run(&src, None, &Options::default());
     assert_eq!(plain.diagnostics, timed);
+}
+
+#[test]
+fn the_tools_own_findings_are_cached_like_rule_findings() {
+    // An unused suppression is concur's own finding, not a rule's: the index must still read it
+    // back, or one such finding anywhere leaves every later run cold.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(&src).expect("create src");
+    std::fs::write(
+        src.join("unused.rs"),
+        "fn quiet() {} // concur: ignore[thread_per_item] -- nothing to silence\n",
+    )
+    .expect("write file");
+    std::fs::write(src.join("other.rs"), "fn main() {}\n").expect("write file");
+    let cache = tmp.path().join("cache");
+    let all = Options::default();
+    let (cold, _) = run(&src, Some(&cache), &all);
+    assert_eq!(
+        cold.iter().map(|d| d.rule).collect::<Vec<_>>(),
+        ["unused_suppression"]
+    );
+    let (warm, hits) = run(&src, Some(&cache), &all);
+    assert_eq!((warm, hits), (cold, 2), "both files come from the cache");
 }

@@ -350,3 +350,26 @@ fn config_show_prints_values_and_their_origin() {
     );
     assert!(line("lock-types").contains("my::Lock"), "{text}");
 }
+
+#[test]
+fn heavy_loop_bound_sets_the_literal_trip_count_of_a_heavy_loop() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let code = "async fn checksum() -> u64 {\n    let mut sum = 0u64;\n    for i in 0..5000u64 {\n        sum = sum.wrapping_mul(31).wrapping_add(i);\n    }\n    sum\n}\n";
+    write_files(dir.path(), &[("a.rs", code)]);
+    assert_eq!(
+        stdout(&concur(dir.path(), &["--format", "short", "a.rs"])),
+        "",
+        "5,000 iterations are below the default bound"
+    );
+    write_files(
+        dir.path(),
+        &[("concur.toml", "[options]\nheavy-loop-bound = 1000\n")],
+    );
+    let out = concur(dir.path(), &["--format", "short", "a.rs"]);
+    assert_eq!(
+        rules_in(&out),
+        ["a.rs:cpu_heavy_in_async"],
+        "{}",
+        stdout(&out)
+    );
+}

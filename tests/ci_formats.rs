@@ -127,7 +127,7 @@ fn sarif_has_rules_results_locations_and_fingerprints() {
         (region["endLine"].as_i64(), region["endColumn"].as_i64()),
         (Some(2), Some(60))
     );
-    let hashes = concur::render::sarif::line_hashes(TWO);
+    let hashes = concur::report::render::sarif::line_hashes(TWO);
     assert_eq!(
         first["partialFingerprints"]["primaryLocationLineHash"],
         hashes[1]

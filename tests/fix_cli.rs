@@ -147,8 +147,8 @@ fn a_file_changed_on_disk_after_reading_is_not_overwritten() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("a.rs");
     std::fs::write(&path, "// edited by someone else\n").expect("write");
-    let err =
-        concur::fix::write_atomically(&path, MIXED, "fixed").expect_err("file changed since read");
+    let err = concur::report::write::write_atomically(&path, b"fixed", Some(MIXED.as_bytes()))
+        .expect_err("file changed since read");
     assert!(err.to_string().contains("changed on disk"), "{err}");
     assert_eq!(read(dir.path(), "a.rs"), "// edited by someone else\n");
 }
@@ -191,7 +191,7 @@ fn a_killed_fix_run_leaves_every_file_old_or_new() {
             // SIGKILL cannot be caught, so a temp file being written may stay behind: it is
             // hidden and not `.rs`, so no later run lints it, and no source file is torn.
             assert!(
-                name.starts_with(".concur-fix-") && !name.ends_with(".rs"),
+                name.starts_with(".concur-") && !name.ends_with(".rs"),
                 "unexpected file left behind: {name}"
             );
             continue;

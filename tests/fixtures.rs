@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use concur::lint::{Options, lint_source};
+use concur::app::driver::{Options, lint_source};
 use concur::source::SourceFile;
 
 /// `(line, rule)` → how many findings are expected there.
@@ -125,12 +125,12 @@ fn every_rule_has_fixtures_with_positive_and_negative_cases() {
     }
 }
 
-fn fixed_text(path: &Path, text: String) -> concur::fix::Fixed {
+fn fixed_text(path: &Path, text: String) -> concur::report::fix::Fixed {
     let options = Options::default();
     let file = SourceFile::new(path.to_path_buf(), text);
     let found = lint_source(&file, &options);
-    let relint = concur::fix::plain_relint(&options);
-    concur::fix::fix_source(&file, &found, concur::fix::FixMode::Unsafe, &relint)
+    let relint = |file: &SourceFile| lint_source(file, &options);
+    concur::report::fix::fix_source(&file, &found, concur::report::fix::FixMode::Unsafe, &relint)
 }
 
 #[test]
@@ -150,7 +150,7 @@ fn fixable_fixtures_match_their_fixed_files_and_fixing_is_idempotent() {
             "{}: `--fix --unsafe-fixes` output differs from {}:\n{}",
             path.display(),
             fixed_path.display(),
-            concur::fix::unified_diff(&fixed_path, &expected, &fixed.text)
+            concur::report::fix::unified_diff(&fixed_path, &expected, &fixed.text)
         );
         let again = fixed_text(&fixed_path, expected.clone());
         assert_eq!(

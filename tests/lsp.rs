@@ -491,7 +491,7 @@ fn latency_on_a_2000_line_file() {
         "concur lsp latency, 2,000-line file, change to diagnostics ({first} findings): median {:?}, max {:?} (debounce {:?} included)",
         times[times.len() / 2],
         times[times.len() - 1],
-        concur::lsp::DEBOUNCE
+        concur::app::lsp::DEBOUNCE
     );
     assert!(lsp.shutdown().success());
 }
@@ -528,4 +528,32 @@ fn exit_without_shutdown_is_status_1() {
     let mut lsp = Lsp::start();
     lsp.initialize();
     assert_eq!(lsp.exit().code(), Some(1));
+}
+
+#[test]
+fn each_document_gets_the_configuration_of_its_own_path() {
+    // As on the command line: the nearest concur.toml above the file applies (not the one of
+    // the workspace root), and a file its configuration excludes gets no findings.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("quiet")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("quiet/concur.toml"),
+        "[rules]\nblocking_call_in_async = \"allow\"\n",
+    )
+    .expect("write config");
+    std::fs::write(
+        dir.path().join("concur.toml"),
+        "exclude = [\"generated/\"]\n",
+    )
+    .expect("write config");
+    let uri = |rel: &str| format!("file://{}/{rel}", dir.path().display());
+    let mut lsp = Lsp::start();
+    lsp.initialize();
+    lsp.open(&uri("loud.rs"), SLEEPY);
+    assert_eq!(lsp.diagnostics(&uri("loud.rs"), 1).len(), 1);
+    lsp.open(&uri("quiet/a.rs"), SLEEPY);
+    assert_eq!(lsp.diagnostics(&uri("quiet/a.rs"), 1).len(), 0);
+    lsp.open(&uri("generated/b.rs"), SLEEPY);
+    assert_eq!(lsp.diagnostics(&uri("generated/b.rs"), 1).len(), 0);
+    assert!(lsp.shutdown().success());
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::{BLOCKING, concur, stderr, stdout, write_files};
-use concur::lint::{Options, lint_source};
+use concur::app::driver::{Options, lint_source};
 use concur::source::SourceFile;
 
 /// A generous per-file budget: a file that takes longer is a hang, not slowness.
@@ -263,7 +263,7 @@ fn unreadable_and_vanished_files_are_per_file_errors() {
     write_files(dir.path(), &[("ok.rs", BLOCKING), ("secret.rs", BLOCKING)]);
     // A file that vanished between discovery and read.
     let files = vec![dir.path().join("ok.rs"), dir.path().join("gone.rs")];
-    let report = concur::lint::lint_files(&files, &Options::default());
+    let report = concur::app::driver::lint_files(&files, &Options::default());
     assert_eq!(report.diagnostics.len(), 1);
     assert_eq!(report.errors.len(), 1);
     assert!(report.errors[0].to_string().contains("gone.rs"));

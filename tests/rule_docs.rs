@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use concur::lint::{Options, lint_source};
+use concur::app::driver::{Options, lint_source};
 use concur::rules::RULES;
 use concur::source::SourceFile;
 

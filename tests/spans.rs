@@ -1,11 +1,11 @@
-//! `concur::spans` must give exactly the spans `syn::spanned::Spanned` gives, for every
+//! `concur::syntax::spans` must give exactly the spans `syn::spanned::Spanned` gives, for every
 //! expression, statement, `let` and block of the fixtures and of concur's own sources (set
 //! `CONCUR_SPANS_DIR` to check another tree too, e.g. the benchmark corpus).
 
 use std::path::{Path, PathBuf};
 
 use concur::source::SourceFile;
-use concur::spans::{self, Edges};
+use concur::syntax::spans::{self, Edges};
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
@@ -97,7 +97,7 @@ fn cheap_spans_equal_syn_spans() {
             continue;
         };
         let file = SourceFile::new(path, text);
-        if let Ok(ast) = concur::parse::parse(&file) {
+        if let Ok(ast) = concur::syntax::parse::parse(&file) {
             let mut checker = Checker {
                 path,
                 checked: 0,

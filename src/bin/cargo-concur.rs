@@ -8,5 +8,5 @@ fn main() -> std::process::ExitCode {
     if args.get(1).is_some_and(|a| a == "concur") {
         args.remove(1);
     }
-    concur::cli::run_cargo(concur::cli::CargoCli::parse_from(args))
+    concur::app::cli::run_cargo(concur::app::cli::CargoCli::parse_from(args))
 }

@@ -3,5 +3,5 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    concur::cli::run(concur::cli::Cli::parse())
+    concur::app::cli::run(concur::app::cli::Cli::parse())
 }

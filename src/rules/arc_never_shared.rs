@@ -3,13 +3,14 @@
 
 use syn::{Block, Expr, Stmt};
 
-use crate::bindings::{self, Follow, Parent, Use};
-use crate::catalog::Api;
-use crate::context::Context;
+use crate::analysis::bindings::{self, Follow, Parent, Use};
 use crate::diagnostic::Diagnostic;
-use crate::lock_uses::binding_name;
-use crate::macros;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::{self, Api};
+use crate::syntax::macros;
+use crate::syntax::pats::pat_name;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     ArcNeverShared,
@@ -22,55 +23,8 @@ declare_rule!(
 #[derive(Default)]
 pub struct ArcNeverShared;
 
-/// Methods of the standard library's shared-state and collection types that only borrow the
-/// value behind the `Arc`. A method outside this list may be the program's own, and one taking
-/// `self: Arc<Self>` (or `&Arc<Self>`, which can clone it) shares the `Arc`: without types the
-/// rule cannot tell, so it stays silent.
-const BORROWING_METHODS: &[&str] = &[
-    "lock",
-    "try_lock",
-    "read",
-    "try_read",
-    "write",
-    "try_write",
-    "load",
-    "store",
-    "swap",
-    "fetch_add",
-    "fetch_sub",
-    "fetch_and",
-    "fetch_or",
-    "fetch_xor",
-    "fetch_max",
-    "fetch_min",
-    "fetch_update",
-    "compare_exchange",
-    "compare_exchange_weak",
-    "get",
-    "len",
-    "is_empty",
-    "iter",
-    "contains",
-    "contains_key",
-    "keys",
-    "values",
-    "first",
-    "last",
-    "as_str",
-    "as_slice",
-    "as_bytes",
-    "as_path",
-    "as_ref",
-    "to_vec",
-    "to_string",
-    "starts_with",
-    "ends_with",
-    "wait",
-    "notify_one",
-    "notify_all",
-];
-
-/// Whether a use of the `Arc` only borrows the value behind it, in the same thread.
+/// Whether a use of the `Arc` only borrows the value behind it, in the same thread (a use in a
+/// worker's closure, even borrowed, is left alone: that is what the `Arc` may be for).
 fn only_borrows(found: &Use<'_>) -> bool {
     if found.in_move_closure || found.in_spawned {
         return false;
@@ -81,10 +35,10 @@ fn only_borrows(found: &Use<'_>) -> bool {
     match &found.parent {
         Parent::Methods(calls) => calls
             .first()
-            .is_some_and(|c| BORROWING_METHODS.contains(&c.method.to_string().as_str())),
+            .is_some_and(|c| catalog::BORROWING_METHODS.contains(&c.method.to_string().as_str())),
         Parent::Macro(names) => names
             .first()
-            .is_some_and(|m| BORROWING_METHODS.contains(&m.as_str())),
+            .is_some_and(|m| catalog::BORROWING_METHODS.contains(&m.as_str())),
         Parent::Arg(_) | Parent::Other => false,
     }
 }
@@ -107,7 +61,7 @@ impl Rule for ArcNeverShared {
             let Some(init) = local.init.as_ref().filter(|init| init.diverge.is_none()) else {
                 continue;
             };
-            let (Some(name), Some(call)) = (binding_name(local), arc_new(cx, &init.expr)) else {
+            let (Some(name), Some(call)) = (pat_name(&local.pat), arc_new(cx, &init.expr)) else {
                 continue;
             };
             let rest = &block.stmts[i + 1..];

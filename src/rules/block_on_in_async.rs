@@ -2,10 +2,11 @@
 
 use syn::Expr;
 
-use crate::catalog::Api;
-use crate::context::{Context, callee_span};
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::Api;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     BlockOnInAsync,
@@ -24,17 +25,12 @@ impl Rule for BlockOnInAsync {
             return;
         }
         out.push(
-            Diagnostic::new(
-                INFO.name,
-                cx.file.path.clone(),
-                cx.span(callee_span(expr)),
-                "`block_on` called inside async code",
-            )
-            .with_primary_label("this parks the executor thread until the future completes")
-            .with_help(
-                "`.await` the future instead; if this code must stay synchronous, call it from \
+            cx.call_diagnostic(INFO.name, expr, "`block_on` called inside async code")
+                .with_primary_label("this parks the executor thread until the future completes")
+                .with_help(
+                    "`.await` the future instead; if this code must stay synchronous, call it from \
                  `tokio::task::spawn_blocking` or a plain thread",
-            ),
+                ),
         );
     }
 }

@@ -3,10 +3,11 @@
 use syn::Expr;
 use syn::spanned::Spanned;
 
-use crate::catalog::Blocking;
-use crate::context::Context;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::{self, Blocking};
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     BlockingCallInAsync,
@@ -66,26 +67,6 @@ impl Rule for BlockingCallInAsync {
     }
 }
 
-/// `std::fs` functions whose tokio counterpart has the same arguments and output.
-const TOKIO_FS: &[&str] = &[
-    "read",
-    "read_to_string",
-    "write",
-    "copy",
-    "rename",
-    "remove_file",
-    "remove_dir",
-    "remove_dir_all",
-    "create_dir",
-    "create_dir_all",
-    "metadata",
-    "symlink_metadata",
-    "read_link",
-    "canonicalize",
-    "hard_link",
-    "set_permissions",
-];
-
 /// `std::thread::sleep(d)` → `tokio::time::sleep(d).await`, `std::fs::X(..)` →
 /// `tokio::fs::X(..).await`: only in a file that already uses tokio, and never inside a closure
 /// that is not async (an `.await` there would not compile).
@@ -98,7 +79,9 @@ fn async_equivalent(cx: &Context<'_>, expr: &Expr) -> Option<Suggestion> {
     let path: Vec<&str> = path.iter().map(String::as_str).collect();
     let replacement = match path.as_slice() {
         ["std", "thread", "sleep"] => "tokio::time::sleep".to_string(),
-        ["std", "fs", name] if TOKIO_FS.contains(name) => format!("tokio::fs::{name}"),
+        ["std", "fs", name] if catalog::TOKIO_FS_FUNCTIONS.contains(name) => {
+            format!("tokio::fs::{name}")
+        }
         _ => return None,
     };
     let end = cx.span(call.span()).end;

@@ -2,10 +2,11 @@
 
 use syn::Expr;
 
-use crate::catalog::Blocking;
-use crate::context::{Context, Exec, callee_span};
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::Blocking;
+use crate::walk::context::{Context, Exec};
+use crate::walk::rule::Rule;
 
 declare_rule!(
     BlockingInRayon,
@@ -35,17 +36,12 @@ impl Rule for BlockingInRayon {
             Blocking::Wait => "blocking wait on a rayon worker thread",
         };
         out.push(
-            Diagnostic::new(
-                INFO.name,
-                cx.file.path.clone(),
-                cx.span(callee_span(expr)),
-                what,
-            )
-            .with_primary_label("the worker sits idle here while CPU work queues up behind it")
-            .with_help(
-                "do the blocking part on a dedicated thread pool or with async I/O, and keep \
+            cx.call_diagnostic(INFO.name, expr, what)
+                .with_primary_label("the worker sits idle here while CPU work queues up behind it")
+                .with_help(
+                    "do the blocking part on a dedicated thread pool or with async I/O, and keep \
                      rayon for CPU work (read the inputs first, then `par_iter` over them)",
-            ),
+                ),
         );
     }
 }

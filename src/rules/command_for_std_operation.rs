@@ -6,10 +6,12 @@ use std::collections::HashSet;
 use syn::spanned::Spanned;
 use syn::{Block, Expr, ExprMethodCall, Stmt};
 
-use crate::context::{Context, unwrapped};
+use crate::analysis::commands::{Arg, CommandUse, command_ctor, str_literal};
 use crate::diagnostic::{Applicability, Diagnostic, Suggestion};
-use crate::process::{Arg, CommandFinder, CommandUse, command_ctor, str_literal};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::syntax::exprs::unwrapped;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     CommandForStdOperation,
@@ -21,7 +23,6 @@ declare_rule!(
 /// See `rules/command_for_std_operation.md`.
 #[derive(Default)]
 pub struct CommandForStdOperation {
-    commands: CommandFinder,
     /// Where the `Command::new` of each plain statement chain starts (byte offset): a command
     /// built only with `.arg`/`.args` and run by `.status()`/`.output()` (then `?`, `.unwrap()`
     /// or `.expect(..)`) whose result is dropped, so a std call returning another
@@ -198,22 +199,17 @@ impl CommandForStdOperation {
 }
 
 impl Rule for CommandForStdOperation {
-    fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
+    fn check_block(&mut self, cx: &Context<'_>, block: &Block, _out: &mut Vec<Diagnostic>) {
         for stmt in &block.stmts {
             if let Some(ctor) = statement_command(cx, stmt) {
                 self.statements.insert(cx.span(ctor.span()).start.byte);
             }
         }
-        for command in self.commands.in_block(cx, block) {
-            if !command.escapes {
-                self.check(cx, &command, out);
-            }
-        }
     }
 
-    fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
-        if let Some(command) = self.commands.at_expr(cx, expr) {
-            self.check(cx, &command, out);
+    fn check_command(&mut self, cx: &Context, command: &CommandUse, out: &mut Vec<Diagnostic>) {
+        if !command.escapes {
+            self.check(cx, command, out);
         }
     }
 }

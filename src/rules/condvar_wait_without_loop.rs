@@ -3,9 +3,13 @@
 use syn::spanned::Spanned;
 use syn::{Block, Expr, Pat, Stmt};
 
-use crate::context::{Context, lock_acquisition, path_ident, unwrapped};
+use crate::analysis::locks::lock_acquisition;
 use crate::diagnostic::{Diagnostic, Span};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog;
+use crate::syntax::exprs::{path_ident, unwrapped};
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     CondvarWaitWithoutLoop,
@@ -22,9 +26,6 @@ pub struct CondvarWaitWithoutLoop {
     sleeps: Vec<Span>,
 }
 
-/// Waits that return after a timeout even without a notification.
-const TIMED: &[&str] = &["wait_timeout", "wait_timeout_ms", "wait_for", "wait_until"];
-
 /// The timed wait a statement runs while discarding its result: `cv.wait_for(&mut g, d);`,
 /// `let _ = ..`, `let (_g, _timed_out) = cv.wait_timeout(g, d).unwrap();`.
 fn discarded_timed_wait(stmt: &Stmt) -> Option<&Expr> {
@@ -37,7 +38,7 @@ fn discarded_timed_wait(stmt: &Stmt) -> Option<&Expr> {
     let Expr::MethodCall(call) = wait else {
         return None;
     };
-    TIMED
+    catalog::TIMED_WAIT_METHODS
         .contains(&call.method.to_string().as_str())
         .then_some(wait)
 }
@@ -51,16 +52,6 @@ fn discards_result(pat: &Pat) -> bool {
     }
 }
 
-/// Condition-variable waits that can return without a notification (`wait_while` and
-/// `wait_timeout_while` re-check for the caller and are fine).
-const WAITS: &[&str] = &[
-    "wait",
-    "wait_timeout",
-    "wait_timeout_ms",
-    "wait_for",
-    "wait_until",
-];
-
 impl Rule for CondvarWaitWithoutLoop {
     fn check_block(&mut self, cx: &Context<'_>, block: &Block, _out: &mut Vec<Diagnostic>) {
         let sleeps = block.stmts.iter().filter_map(discarded_timed_wait);
@@ -71,7 +62,7 @@ impl Rule for CondvarWaitWithoutLoop {
         let Expr::MethodCall(call) = expr else { return };
         let method = call.method.to_string();
         // Tests of synchronization primitives wait once on purpose.
-        if !WAITS.contains(&method.as_str())
+        if !catalog::CONDVAR_WAIT_METHODS.contains(&method.as_str())
             || !(1..=2).contains(&call.args.len())
             || cx.in_test_code()
         {
@@ -93,10 +84,7 @@ impl Rule for CondvarWaitWithoutLoop {
             cx.span(call.paren_token.span.close()),
         );
         out.push(
-            Diagnostic::new(
-                INFO.name,
-                cx.file.path.clone(),
-                span,
+            cx.diagnostic_at(INFO.name, span,
                 format!("`{method}` on a condition variable is not in a loop re-checking the condition"),
             )
             .with_primary_label("a spurious wakeup returns here with the condition still false")

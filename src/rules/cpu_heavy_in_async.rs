@@ -1,16 +1,17 @@
 //! `cpu_heavy_in_async`: CPU-bound work run directly on the async executor.
 
 use syn::spanned::Spanned;
-use syn::visit::{self, Visit};
-use syn::{Block, Expr, ExprForLoop};
+use syn::{Block, Expr};
 
-use crate::bindings::pat_names;
-use crate::catalog::{self, Api};
-use crate::context::{
-    Context, TripCount, awaits_inline, callee_span, chain_root, path_ident, strip,
-};
+use crate::analysis::loops::TripCount;
 use crate::diagnostic::{Diagnostic, Span};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::{self, Api};
+use crate::syntax::exprs::{chain_root, path_ident, strip};
+use crate::syntax::find::{Search, awaits_inline};
+use crate::syntax::pats::pat_names;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     CpuHeavyInAsync,
@@ -26,9 +27,6 @@ pub struct CpuHeavyInAsync {
     reported: Vec<Span>,
 }
 
-/// A literal trip count at least this big is CPU-bound work whatever the body does.
-const BIG_TRIP_COUNT: u128 = 100_000;
-
 const HELP: &str = "move the computation off the executor: `tokio::task::spawn_blocking(move || ..)\
                     .await`, or `rayon` with a oneshot channel to send the result back";
 
@@ -40,7 +38,7 @@ fn heavy_loop(
     body: Option<(&Block, &[String])>,
 ) -> Option<String> {
     match trips {
-        TripCount::Constant(n) if n >= BIG_TRIP_COUNT => Some(format!(
+        TripCount::Constant(n) if n >= cx.settings().heavy_loop_bound() => Some(format!(
             "a loop of {n} iterations runs on the async executor without yielding"
         )),
         TripCount::PerItem
@@ -59,29 +57,14 @@ fn heavy_loop(
 /// a part of the outer loop's item (`for (k, refs) in groups { for r in &refs {} }` visits
 /// each element once: linear work, like one loop).
 fn has_inner_per_item_loop(cx: &Context<'_>, body: &Block, outer: &[String]) -> bool {
-    struct Finder<'c, 'f, 'o> {
-        cx: &'c Context<'f>,
-        outer: &'o [String],
-        found: bool,
-    }
-    impl Visit<'_> for Finder<'_, '_, '_> {
-        fn visit_expr_for_loop(&mut self, inner: &ExprForLoop) {
-            let over_item = path_ident(chain_root(strip(&inner.expr)))
-                .is_some_and(|root| self.outer.contains(&root));
-            self.found |= !over_item && self.cx.trip_count(&inner.expr) == TripCount::PerItem;
-            visit::visit_expr_for_loop(self, inner);
-        }
-        fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
-        fn visit_expr_async(&mut self, _: &syn::ExprAsync) {}
-        fn visit_item(&mut self, _: &syn::Item) {}
-    }
-    let mut finder = Finder {
-        cx,
-        outer,
-        found: false,
-    };
-    finder.visit_block(body);
-    finder.found
+    Search::INLINE.any(body, |e| {
+        let Expr::ForLoop(inner) = e else {
+            return false;
+        };
+        let over_item =
+            path_ident(chain_root(strip(&inner.expr))).is_some_and(|root| outer.contains(&root));
+        !over_item && cx.trip_count(&inner.expr) == TripCount::PerItem
+    })
 }
 
 /// Whether a closure only builds a future (`|i| async move { .. }`): mapping a range to
@@ -105,14 +88,9 @@ impl Rule for CpuHeavyInAsync {
         }
         if cx.api(expr) == Some(Api::CpuHeavy) {
             out.push(
-                Diagnostic::new(
-                    INFO.name,
-                    cx.file.path.clone(),
-                    cx.span(callee_span(expr)),
-                    "CPU-heavy call runs on the async executor",
-                )
-                .with_primary_label("no other task on this thread runs until it returns")
-                .with_help(HELP),
+                cx.call_diagnostic(INFO.name, expr, "CPU-heavy call runs on the async executor")
+                    .with_primary_label("no other task on this thread runs until it returns")
+                    .with_help(HELP),
             );
             return;
         }
@@ -154,7 +132,7 @@ impl Rule for CpuHeavyInAsync {
         }
         self.reported.push(cx.span(expr.span()));
         out.push(
-            Diagnostic::new(INFO.name, cx.file.path.clone(), header, message)
+            cx.diagnostic_at(INFO.name, header, message)
                 .with_primary_label("no other task on this thread runs until the loop ends")
                 .with_help(HELP),
         );

@@ -2,12 +2,14 @@
 
 use syn::{Expr, Pat, Stmt};
 
-use syn::visit::Visit;
-
-use crate::catalog::{self, Api};
-use crate::context::{Context, callee_span, chain_root, sends_on_channel, unwrapped};
+use crate::analysis::channels::sends_on_channel;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::{self, Api};
+use crate::syntax::exprs::{chain_root, unwrapped};
+use crate::syntax::find::Search;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     DetachedThread,
@@ -102,17 +104,7 @@ fn is_service_thread(cx: &Context<'_>, spawn: &Expr) -> bool {
 
 /// Whether a loop body contains a `break` (outside closures and async blocks).
 fn breaks_out(body: &syn::Block) -> bool {
-    struct BreakFinder(bool);
-    impl Visit<'_> for BreakFinder {
-        fn visit_expr_break(&mut self, _: &syn::ExprBreak) {
-            self.0 = true;
-        }
-        fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
-        fn visit_expr_async(&mut self, _: &syn::ExprAsync) {}
-    }
-    let mut finder = BreakFinder(false);
-    finder.visit_block(body);
-    finder.0
+    Search::INLINE.any(body, |e| matches!(e, Expr::Break(_)))
 }
 
 impl Rule for DetachedThread {
@@ -124,10 +116,9 @@ impl Rule for DetachedThread {
             return;
         };
         out.push(
-            Diagnostic::new(
+            cx.call_diagnostic(
                 INFO.name,
-                cx.file.path.clone(),
-                cx.span(callee_span(spawn)),
+                spawn,
                 "the thread's `JoinHandle` is dropped at once, detaching it",
             )
             .with_primary_label(

@@ -3,11 +3,13 @@
 use syn::spanned::Spanned;
 use syn::{Expr, Local};
 
-use crate::catalog::LockFlavor;
-use crate::context::{Context, LockMode};
+use crate::analysis::locks::LockMode;
+use crate::analysis::locks::{conflicts, guard_id, is_lock_guard, taking};
 use crate::diagnostic::{Diagnostic, Span};
-use crate::locks::{conflicts, guard_id, is_lock_guard, taking};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::LockFlavor;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     DoubleLock,
@@ -76,10 +78,7 @@ impl Rule for DoubleLock {
             return;
         }
         out.push(
-            Diagnostic::new(
-                INFO.name,
-                cx.file.path.clone(),
-                span,
+            cx.diagnostic_at(INFO.name, span,
                 format!(
                     "`{}` is {} again while guard `{}` still holds it",
                     id.path,

@@ -1,13 +1,14 @@
 //! `drain_before_join`: results drained from a channel with non-blocking receives before the
 //! workers that send them are joined.
 
-use syn::{Block, Stmt};
+use syn::Stmt;
 
-use crate::bindings::{self, Follow, pos};
-use crate::channels::{Channel, ReceiveKind, channels, first_join, receive_loop};
-use crate::context::Context;
+use crate::analysis::bindings::{self, Follow, pos};
+use crate::analysis::channels::{Channel, ReceiveKind, first_join};
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     DrainBeforeJoin,
@@ -20,20 +21,15 @@ declare_rule!(
 #[derive(Default)]
 pub struct DrainBeforeJoin;
 
-impl DrainBeforeJoin {
-    fn check(&self, cx: &Context<'_>, channel: &Channel<'_>, out: &mut Vec<Diagnostic>) {
-        let (Some(sender), Some(receiver)) = (&channel.sender, &channel.receiver) else {
+impl Rule for DrainBeforeJoin {
+    fn check_channel(&mut self, cx: &Context, channel: &Channel, out: &mut Vec<Diagnostic>) {
+        let Some((sender, receiver)) = channel.halves() else {
             return;
         };
         let producers = bindings::uses(cx, sender, channel.rest, Follow { aliases: true });
-        for found in bindings::uses(cx, receiver, channel.rest, Follow::default()) {
-            if found.in_closure || found.in_loop.is_some() && found.loop_head.is_none() {
-                continue;
-            }
-            let Some(drain) = receive_loop(&found) else {
-                continue;
-            };
-            if drain.kind != ReceiveKind::Drain {
+        for (found, drain) in channel.receive_loops(cx) {
+            let in_polling_loop = found.in_loop.is_some() && found.loop_head.is_none();
+            if in_polling_loop || drain.kind != ReceiveKind::Drain {
                 continue;
             }
             // The drain must be a statement of this block, not inside a polling loop.
@@ -52,9 +48,8 @@ impl DrainBeforeJoin {
                 continue;
             };
             out.push(
-                Diagnostic::new(
+                cx.diagnostic_at(
                     INFO.name,
-                    cx.file.path.clone(),
                     drain.span(cx),
                     format!("`{receiver}` is drained before the workers sending to it are joined"),
                 )
@@ -68,14 +63,6 @@ impl DrainBeforeJoin {
                 )),
             );
             return;
-        }
-    }
-}
-
-impl Rule for DrainBeforeJoin {
-    fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
-        for channel in channels(cx, block) {
-            self.check(cx, &channel, out);
         }
     }
 }

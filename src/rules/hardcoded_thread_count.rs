@@ -4,10 +4,12 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, Item, Meta, Token};
 
-use crate::catalog::Api;
-use crate::context::{Context, callee_span, int_literal};
 use crate::diagnostic::{Applicability, Diagnostic, Span};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::Api;
+use crate::syntax::exprs::{callee_span, int_literal};
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     HardcodedThreadCount,
@@ -33,9 +35,8 @@ fn literal_count(expr: &Expr) -> Option<u128> {
 }
 
 fn report(cx: &Context<'_>, span: Span, count: u128) -> Diagnostic {
-    Diagnostic::new(
+    cx.diagnostic_at(
         INFO.name,
-        cx.file.path.clone(),
         span,
         format!("thread count hardcoded to {count}"),
     )
@@ -69,7 +70,8 @@ impl Rule for HardcodedThreadCount {
     fn check_item(&mut self, cx: &Context<'_>, item: &Item, out: &mut Vec<Diagnostic>) {
         let Item::Fn(func) = item else { return };
         for attr in &func.attrs {
-            if crate::catalog::lookup(&cx.resolve(attr.path())) != Some(Api::RuntimeMain) {
+            if crate::semantic::catalog::lookup(&cx.resolve(attr.path())) != Some(Api::RuntimeMain)
+            {
                 continue;
             }
             let Ok(args) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)

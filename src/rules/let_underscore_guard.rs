@@ -3,9 +3,12 @@
 use syn::spanned::Spanned;
 use syn::{Block, Local, Pat, Stmt};
 
-use crate::context::{Context, LockMode, lock_acquisition, place_key};
+use crate::analysis::locks::{LockMode, lock_acquisition};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::syntax::exprs::place_key;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     LetUnderscoreGuard,
@@ -75,10 +78,7 @@ fn check(cx: &Context<'_>, local: &Local, rest: &str, out: &mut Vec<Diagnostic>)
         cx.span(acq.call.paren_token.span.close()),
     );
     out.push(
-            Diagnostic::new(
-                INFO.name,
-                cx.file.path.clone(),
-                taken,
+            cx.diagnostic_at(INFO.name, taken,
                 format!("the guard of {what} is dropped at once by `let _ =`"),
             )
             .with_primary_label("the lock is released at the end of this statement: the critical section is empty")

@@ -4,10 +4,12 @@ use std::collections::HashSet;
 
 use syn::Expr;
 
-use crate::catalog::LockFlavor;
-use crate::context::{Context, Guard, LockMode};
+use crate::analysis::locks::{Guard, LockMode};
 use crate::diagnostic::{Diagnostic, Span};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::LockFlavor;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     LockAcrossAwait,
@@ -50,10 +52,7 @@ impl Rule for LockAcrossAwait {
                 continue;
             }
             out.push(
-                Diagnostic::new(
-                    INFO.name,
-                    cx.file.path.clone(),
-                    await_span,
+                cx.diagnostic_at(INFO.name, await_span,
                     format!("{} `{}` is held across an `.await`", guard_kind(guard), guard.name),
                 )
                 .with_primary_label("the task may be suspended here with the lock held")

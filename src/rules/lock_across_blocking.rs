@@ -2,11 +2,12 @@
 
 use syn::Expr;
 
-use crate::catalog::Blocking;
-use crate::context::{Context, callee_span};
+use crate::analysis::locks::is_lock_guard;
 use crate::diagnostic::Diagnostic;
-use crate::locks::is_lock_guard;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::Blocking;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     LockAcrossBlocking,
@@ -54,10 +55,7 @@ impl Rule for LockAcrossBlocking {
             .as_deref()
             .map_or_else(|| "a lock".to_string(), |l| format!("`{l}`"));
         out.push(
-            Diagnostic::new(
-                INFO.name,
-                cx.file.path.clone(),
-                cx.span(callee_span(expr)),
+            cx.call_diagnostic(INFO.name, expr,
                 format!("{lock} stays locked across {}", what(kind)),
             )
             .with_primary_label("every thread that needs the lock waits for this call too")

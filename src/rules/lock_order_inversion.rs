@@ -3,10 +3,12 @@
 use syn::Expr;
 use syn::spanned::Spanned;
 
-use crate::context::{Context, LockMode};
+use crate::analysis::locks::LockMode;
+use crate::analysis::locks::{LockId, conflicts, guard_id, is_lock_guard, taking};
 use crate::diagnostic::{Diagnostic, Span};
-use crate::locks::{LockId, conflicts, guard_id, is_lock_guard, taking};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     LockOrderInversion,
@@ -91,10 +93,7 @@ impl Rule for LockOrderInversion {
             reported[j] = true;
             for (this, that) in [(edge, other), (other, edge)] {
                 out.push(
-                    Diagnostic::new(
-                        INFO.name,
-                        cx.file.path.clone(),
-                        this.taken_at,
+                    cx.diagnostic_at(INFO.name, this.taken_at,
                         format!(
                             "`{}` is locked while `{}` is held, but elsewhere in the opposite order",
                             this.taken.path, this.held.path

@@ -2,17 +2,21 @@
 //! their work, so the "parallel" workers run one at a time.
 
 use syn::spanned::Spanned;
-use syn::visit::{self, Visit};
 use syn::{Expr, ExprClosure, Local, Stmt};
 
-use crate::bindings::{pat_name, pat_names};
-use crate::catalog::{self, Api, LockFlavor};
-use crate::context::{ClosureRole, Context, LockMode, path_ident, unwrapped};
+use crate::analysis::facts::ClosureRole;
+use crate::analysis::lock_uses::lock_constructor;
+use crate::analysis::locks::LockMode;
+use crate::analysis::locks::{LockId, LockOwner, Taking, clone_source, taking};
 use crate::diagnostic::{Diagnostic, Span};
-use crate::lock_uses::{binding_name, lock_constructor};
-use crate::locks::{LockId, LockOwner, Taking, clone_source, taking};
-use crate::macros;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::{self, Api, LockFlavor};
+use crate::syntax::exprs::{path_ident, unwrapped};
+use crate::syntax::find::{Node, Search};
+use crate::syntax::macros;
+use crate::syntax::pats::{pat_name, pat_names};
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     LockSerializesWorkers,
@@ -29,21 +33,6 @@ pub struct LockSerializesWorkers {
     declared: Vec<(LockId, usize)>,
 }
 
-/// Methods cheap enough that a statement made only of them is not "work".
-const CHEAP_METHODS: &[&str] = &[
-    "clone",
-    "to_owned",
-    "to_string",
-    "into",
-    "unwrap",
-    "expect",
-    "len",
-    "is_empty",
-    "as_ref",
-    "as_str",
-    "borrow",
-];
-
 /// A worker body that takes a lock first and then works while holding it.
 struct HeldWork<'e> {
     taking: Taking<'e>,
@@ -55,7 +44,7 @@ struct HeldWork<'e> {
 
 impl Rule for LockSerializesWorkers {
     fn check_local(&mut self, cx: &Context<'_>, local: &Local, _out: &mut Vec<Diagnostic>) {
-        let (Some(name), Some(init)) = (binding_name(local), &local.init) else {
+        let (Some(name), Some(init)) = (pat_name(&local.pat), &local.init) else {
             return;
         };
         if let Some((ctor, _)) = lock_constructor(cx, &init.expr)
@@ -136,15 +125,14 @@ impl Rule for LockSerializesWorkers {
             ),
         };
         out.push(
-            Diagnostic::new(
+            cx.diagnostic_at(
                 INFO.name,
-                cx.file.path.clone(),
                 taken,
                 format!("every worker holds `{key}` through all of its work"),
             )
             .with_primary_label(label)
             .with_label(
-                cx.span(crate::context::callee_span(expr)),
+                cx.span(crate::syntax::exprs::callee_span(expr)),
                 "the workers start here",
             )
             .with_label(held.work, "this work runs while the lock is held")
@@ -191,7 +179,7 @@ fn held_work<'e>(cx: &Context<'_>, closure: &'e ExprClosure) -> Option<HeldWork<
         let work = stmts[index + 1..]
             .iter()
             .take_while(|stmt| !releases(stmt, &names[0]))
-            .find(|stmt| does_work(&names, |v| v.visit_stmt(stmt)))?;
+            .find(|stmt| does_work(&names, *stmt))?;
         return Some(HeldWork {
             taking,
             work: work_span(cx, work),
@@ -239,7 +227,7 @@ fn temporary_guard<'e>(
         Expr::Match(m) => m
             .arms
             .iter()
-            .find(|arm| does_work(&[], |v| v.visit_expr(&arm.body)))
+            .find(|arm| does_work(&[], &*arm.body))
             .map(|arm| cx.span(arm.body.span()))?,
         _ => return None,
     };
@@ -270,7 +258,7 @@ fn header_taking<'e>(cx: &Context<'_>, mut expr: &'e Expr) -> Option<Taking<'e>>
 fn block_work(cx: &Context<'_>, body: &syn::Block) -> Option<Span> {
     body.stmts
         .iter()
-        .find(|stmt| does_work(&[], |v| v.visit_stmt(stmt)))
+        .find(|stmt| does_work(&[], *stmt))
         .map(|stmt| work_span(cx, stmt))
 }
 
@@ -282,23 +270,14 @@ fn is_preamble(cx: &Context<'_>, init: &Expr) -> bool {
 /// Whether a statement ends the guard `name`: `drop(name)` or the guard passed by value to any
 /// call (`cvar.wait(guard)` releases it while waiting).
 fn releases(stmt: &Stmt, name: &str) -> bool {
-    struct Release<'n> {
-        name: &'n str,
-        found: bool,
-    }
-    impl<'ast> Visit<'ast> for Release<'_> {
-        fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
-            self.found |= call.args.iter().any(|a| path_ident_is(a, self.name));
-            visit::visit_expr_call(self, call);
-        }
-        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-            self.found |= call.args.iter().any(|a| path_ident_is(a, self.name));
-            visit::visit_expr_method_call(self, call);
-        }
-    }
-    let mut release = Release { name, found: false };
-    release.visit_stmt(stmt);
-    release.found
+    Search::NESTED.without_macros().any(stmt, |expr| {
+        let args = match expr {
+            Expr::Call(call) => &call.args,
+            Expr::MethodCall(call) => &call.args,
+            _ => return false,
+        };
+        args.iter().any(|a| path_ident_is(a, name))
+    })
 }
 
 fn path_ident_is(expr: &Expr, name: &str) -> bool {
@@ -309,34 +288,17 @@ fn path_ident_is(expr: &Expr, name: &str) -> bool {
 /// conversion nor a constructor and does not use the guard (`heavy(x)` in
 /// `out.push(heavy(x))` counts, `out.push(x)` does not). Macros (logging, formatting) are not
 /// counted.
-fn does_work<'ast>(guard: &[String], visit_node: impl FnOnce(&mut dyn Visit<'ast>)) -> bool {
-    struct Work<'g> {
-        guard: &'g [String],
-        found: bool,
-    }
-    impl<'ast> Visit<'ast> for Work<'_> {
-        fn visit_expr(&mut self, expr: &'ast Expr) {
-            let costly = match expr {
-                Expr::Call(call) => !is_constructor(&call.func),
-                Expr::MethodCall(call) => {
-                    !CHEAP_METHODS.contains(&call.method.to_string().as_str())
-                }
-                _ => false,
-            };
-            if costly && !macros::node_mentions(self.guard, |v| v.visit_expr(expr)) {
-                self.found = true;
-            } else if !self.found {
-                visit::visit_expr(self, expr);
+fn does_work<'a>(guard: &[String], node: impl Into<Node<'a>>) -> bool {
+    Search::NESTED.without_macros().any(node, |expr| {
+        let costly = match expr {
+            Expr::Call(call) => !is_constructor(&call.func),
+            Expr::MethodCall(call) => {
+                !catalog::CHEAP_METHODS.contains(&call.method.to_string().as_str())
             }
-        }
-        fn visit_macro(&mut self, _mac: &'ast syn::Macro) {}
-    }
-    let mut work = Work {
-        guard,
-        found: false,
-    };
-    visit_node(&mut work);
-    work.found
+            _ => false,
+        };
+        costly && !macros::node_mentions(guard, |v| v.visit_expr(expr))
+    })
 }
 
 /// Whether a callee builds a value: a tuple struct or variant (`Some`, `Ok`, `Point`) or a

@@ -1,13 +1,12 @@
 //! The rule table and the interface every rule implements.
 //!
 //! A rule is one file in this folder. It subscribes to the nodes it cares about by overriding
-//! [`Rule`] methods; the walk in [`crate::context`] calls every enabled rule on every node,
-//! once. One line in [`RULES`] registers a rule.
+//! [`Rule`] methods; the walk ([`crate::walk`]) calls every enabled rule on every node, once.
+//! One line in [`RULES`] registers a rule. Rules read shared facts ([`crate::analysis`]) and
+//! the catalog ([`crate::semantic`]); they import nothing above this layer.
 
-use syn::{Block, Expr, Item, Local, Stmt};
-
-use crate::context::Context;
-use crate::diagnostic::{Diagnostic, Level};
+use crate::diagnostic::Level;
+use crate::walk::rule::Rule;
 
 mod arc_never_shared;
 mod block_on_in_async;
@@ -67,24 +66,6 @@ pub struct RuleInfo {
     pub new: fn() -> Box<dyn Rule>,
 }
 
-/// A lint rule: callbacks the walk calls with the current context. Each pushes findings into
-/// `out`. Every method defaults to doing nothing.
-pub trait Rule {
-    /// Called for every expression, before its children are visited.
-    fn check_expr(&mut self, _cx: &Context<'_>, _expr: &Expr, _out: &mut Vec<Diagnostic>) {}
-    /// Called for every `let`, before its initializer is visited.
-    fn check_local(&mut self, _cx: &Context<'_>, _local: &Local, _out: &mut Vec<Diagnostic>) {}
-    /// Called for every statement, before it is visited (earlier statements of its block have
-    /// been walked, so their bindings are known).
-    fn check_stmt(&mut self, _cx: &Context<'_>, _stmt: &Stmt, _out: &mut Vec<Diagnostic>) {}
-    /// Called for every item (`fn`, `mod`, `struct`, ...), before it is visited.
-    fn check_item(&mut self, _cx: &Context<'_>, _item: &Item, _out: &mut Vec<Diagnostic>) {}
-    /// Called for every block, before its statements are visited.
-    fn check_block(&mut self, _cx: &Context<'_>, _block: &Block, _out: &mut Vec<Diagnostic>) {}
-    /// Called once after the whole file was walked.
-    fn finish(&mut self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
-}
-
 /// Every rule concur has, in the order `concur rules` lists them.
 pub static RULES: &[RuleInfo] = &[
     blocking_call_in_async::INFO,
@@ -130,6 +111,14 @@ pub fn similar_names(name: &str) -> Vec<&'static str> {
         .collect();
     scored.sort();
     scored.into_iter().take(3).map(|(_, n)| n).collect()
+}
+
+/// The help for an unknown rule name: the closest rule, and where to find them all.
+pub fn unknown_rule_help(name: &str) -> String {
+    match similar_names(name).first() {
+        Some(closest) => format!("did you mean `{closest}`? `concur rules` lists every rule"),
+        None => "`concur rules` lists every rule".to_string(),
+    }
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

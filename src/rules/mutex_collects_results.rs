@@ -2,12 +2,15 @@
 //! is read once they are done: returning the results from each worker needs no lock.
 
 use syn::spanned::Spanned;
-use syn::{Block, Expr, Stmt};
+use syn::{Block, Expr};
 
-use crate::context::Context;
+use crate::analysis::lock_uses::{Access, local_locks};
 use crate::diagnostic::Diagnostic;
-use crate::lock_uses::{Access, binding_name, local_lock_uses, lock_constructor};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog;
+use crate::syntax::exprs::path_segments;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     MutexCollectsResults,
@@ -20,23 +23,14 @@ declare_rule!(
 #[derive(Default)]
 pub struct MutexCollectsResults;
 
-/// Methods that only add to a collection.
-const ADDS: &[&str] = &["push", "push_back", "insert", "extend"];
-
 impl Rule for MutexCollectsResults {
     fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
-        for (i, stmt) in block.stmts.iter().enumerate() {
-            let Stmt::Local(local) = stmt else { continue };
-            let (Some(name), Some(init)) = (binding_name(local), &local.init) else {
+        for lock in local_locks(cx, block) {
+            let Some(kind) = empty_collection(&lock.ctor.args[0]) else {
                 continue;
             };
-            let Some((ctor, _)) = lock_constructor(cx, &init.expr) else {
-                continue;
-            };
-            let Some(kind) = empty_collection(&ctor.args[0]) else {
-                continue;
-            };
-            let uses = local_lock_uses(cx, &name, &block.stmts[i + 1..]);
+            let uses = lock.uses(cx);
+            let name = &lock.name;
             if uses.escapes || !uses.shared_with_worker {
                 continue;
             }
@@ -44,7 +38,7 @@ impl Rule for MutexCollectsResults {
                 .uses
                 .iter()
                 .filter(|u| u.in_worker)
-                .all(|u| matches!(&u.access, Access::Method(m) if ADDS.contains(&m.as_str())));
+                .all(|u| matches!(&u.access, Access::Method(m) if catalog::COLLECTION_ADD_METHODS.contains(&m.as_str())));
             let pushed = uses.uses.iter().any(|u| u.in_worker);
             let read_after = uses.uses.iter().any(|u| !u.in_worker);
             if !(adds_in_workers && pushed && read_after) {
@@ -56,10 +50,7 @@ impl Rule for MutexCollectsResults {
                 "return each worker's entries from its closure and merge them after joining (or collect a parallel iterator into the map, or send them on a channel)"
             };
             out.push(
-                Diagnostic::new(
-                    INFO.name,
-                    cx.file.path.clone(),
-                    cx.span(ctor.span()),
+                cx.diagnostic_at(INFO.name, cx.span(lock.ctor.span()),
                     format!("workers only add to the shared `{kind}` `{name}`, which is read after they finish"),
                 )
                 .with_primary_label("every worker takes this lock just to hand back its results")
@@ -77,26 +68,14 @@ fn empty_collection(expr: &Expr) -> Option<&'static str> {
             Some("Vec")
         }
         Expr::Call(call) if call.args.len() <= 1 => {
-            let Expr::Path(path) = &*call.func else {
-                return None;
-            };
-            let segs: Vec<String> = path
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+            let segs = path_segments(&call.func)?;
             let [.., ty, ctor] = segs.as_slice() else {
                 return None;
             };
             if !matches!(ctor.as_str(), "new" | "with_capacity") {
                 return None;
             }
-            [
-                "Vec", "VecDeque", "HashMap", "BTreeMap", "HashSet", "BTreeSet",
-            ]
-            .into_iter()
-            .find(|k| k == ty)
+            catalog::COLLECTION_TYPES.iter().copied().find(|k| k == ty)
         }
         _ => None,
     }

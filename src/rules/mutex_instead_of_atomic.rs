@@ -2,12 +2,14 @@
 //! load, store or arithmetic update: an atomic does the same without a lock.
 
 use syn::spanned::Spanned;
-use syn::{Block, Expr, Lit, Stmt, UnOp};
+use syn::{Block, Expr, Lit, UnOp};
 
-use crate::context::{Context, LockMode};
+use crate::analysis::lock_uses::{Access, local_locks};
+use crate::analysis::locks::LockMode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Suggestion};
-use crate::lock_uses::{Access, binding_name, local_lock_uses, lock_constructor};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     MutexInsteadOfAtomic,
@@ -22,19 +24,13 @@ pub struct MutexInsteadOfAtomic;
 
 impl Rule for MutexInsteadOfAtomic {
     fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
-        for (i, stmt) in block.stmts.iter().enumerate() {
-            let Stmt::Local(local) = stmt else { continue };
-            let (Some(name), Some(init)) = (binding_name(local), &local.init) else {
+        for lock in local_locks(cx, block) {
+            let Some(atomic) = atomic_for(&lock.ctor.args[0], lock.local) else {
                 continue;
             };
-            let Some((ctor, in_arc)) = lock_constructor(cx, &init.expr) else {
-                continue;
-            };
-            let Some(atomic) = atomic_for(&ctor.args[0], local) else {
-                continue;
-            };
-            let uses = local_lock_uses(cx, &name, &block.stmts[i + 1..]);
-            if uses.escapes || !(in_arc || uses.shared_with_worker) {
+            let uses = lock.uses(cx);
+            let name = &lock.name;
+            if uses.escapes || !(lock.in_arc || uses.shared_with_worker) {
                 continue;
             }
             let mut ops: Vec<&'static str> = Vec::new();
@@ -66,18 +62,15 @@ impl Rule for MutexInsteadOfAtomic {
             if !all_single || !writes {
                 continue;
             }
-            let lock = lock_type_name(&ctor.func);
+            let lock_type = lock_type_name(&lock.ctor.func);
             let op_list = ops
                 .iter()
                 .map(|op| format!("`{op}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
             out.push(
-                Diagnostic::new(
-                    INFO.name,
-                    cx.file.path.clone(),
-                    cx.span(ctor.span()),
-                    format!("`{lock}` around a plain value that is only loaded, stored and updated: `{atomic}` needs no lock"),
+                cx.diagnostic_at(INFO.name, cx.span(lock.ctor.span()),
+                    format!("`{lock_type}` around a plain value that is only loaded, stored and updated: `{atomic}` needs no lock"),
                 )
                 .with_primary_label(format!("every use of `{name}` is a single operation on the value"))
                 .with_help(format!(
@@ -86,7 +79,7 @@ impl Rule for MutexInsteadOfAtomic {
                 .with_suggestion(Suggestion {
                     message: format!("make `{name}` an `{atomic}`; rewrite each use with {op_list}"),
                     edits: vec![Edit {
-                        span: cx.span(ctor.func.span()),
+                        span: cx.span(lock.ctor.func.span()),
                         replacement: format!("{atomic}::new"),
                     }],
                     applicability: Applicability::HasPlaceholders,

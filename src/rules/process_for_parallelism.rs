@@ -1,12 +1,13 @@
 //! `process_for_parallelism`: copies of the running binary spawned as workers to spread CPU
 //! work, where threads would share memory.
 
-use syn::{Block, Expr};
-
-use crate::context::{Context, LoopKind, TripCount};
+use crate::analysis::commands::{CommandUse, mentions_isolation};
+use crate::analysis::loops::TripCount;
 use crate::diagnostic::Diagnostic;
-use crate::process::{CommandFinder, CommandUse, mentions_isolation};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog;
+use crate::walk::context::{Context, LoopKind};
+use crate::walk::rule::Rule;
 
 declare_rule!(
     ProcessForParallelism,
@@ -17,26 +18,14 @@ declare_rule!(
 
 /// See `rules/process_for_parallelism.md`.
 #[derive(Default)]
-pub struct ProcessForParallelism {
-    commands: CommandFinder,
-}
+pub struct ProcessForParallelism;
 
-/// Builder calls that make a child an isolation boundary rather than a worker.
-const ISOLATION: &[&str] = &[
-    "env_clear",
-    "uid",
-    "gid",
-    "pre_exec",
-    "process_group",
-    "chroot",
-];
-
-impl ProcessForParallelism {
-    fn check(&self, cx: &Context<'_>, command: &CommandUse<'_>, out: &mut Vec<Diagnostic>) {
+impl Rule for ProcessForParallelism {
+    fn check_command(&mut self, cx: &Context, command: &CommandUse, out: &mut Vec<Diagnostic>) {
         let Some(program) = command.program_expr() else {
             return;
         };
-        if !self.commands.is_current_exe(cx, program) || !command.calls("spawn") {
+        if !cx.commands().is_current_exe(cx, program) || !command.calls("spawn") {
             return;
         }
         let Some(repeat) = cx.loops().find(|l| {
@@ -45,7 +34,9 @@ impl ProcessForParallelism {
         }) else {
             return;
         };
-        if ISOLATION.iter().any(|m| command.calls(m)) || mentions_isolation(cx, command.ctor) {
+        if catalog::ISOLATION_METHODS.iter().any(|m| command.calls(m))
+            || mentions_isolation(cx, command.ctor)
+        {
             return;
         }
         out.push(
@@ -62,19 +53,5 @@ impl ProcessForParallelism {
                  for isolation (untrusted input, crash containment), say so in a comment",
             ),
         );
-    }
-}
-
-impl Rule for ProcessForParallelism {
-    fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
-        for command in self.commands.in_block(cx, block) {
-            self.check(cx, &command, out);
-        }
-    }
-
-    fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
-        if let Some(command) = self.commands.at_expr(cx, expr) {
-            self.check(cx, &command, out);
-        }
     }
 }

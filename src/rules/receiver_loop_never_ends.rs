@@ -1,14 +1,14 @@
 //! `receiver_loop_never_ends`: a blocking receive loop whose channel still has a live sender in
 //! the receiving function, so the loop never sees the channel close.
 
-use syn::Block;
 use syn::spanned::Spanned;
 
-use crate::bindings::{self, Follow};
-use crate::channels::{Channel, ReceiveKind, channels, receive_loop};
-use crate::context::Context;
+use crate::analysis::bindings::{self, Follow};
+use crate::analysis::channels::{Channel, ReceiveKind};
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     ReceiverLoopNeverEnds,
@@ -21,19 +21,13 @@ declare_rule!(
 #[derive(Default)]
 pub struct ReceiverLoopNeverEnds;
 
-impl ReceiverLoopNeverEnds {
-    fn check(&self, cx: &Context<'_>, channel: &Channel<'_>, out: &mut Vec<Diagnostic>) {
-        let (Some(sender), Some(receiver)) = (&channel.sender, &channel.receiver) else {
+impl Rule for ReceiverLoopNeverEnds {
+    fn check_channel(&mut self, cx: &Context, channel: &Channel, out: &mut Vec<Diagnostic>) {
+        let Some((sender, receiver)) = channel.halves() else {
             return;
         };
         let sender_uses = bindings::uses(cx, sender, channel.rest, Follow::default());
-        for found in bindings::uses(cx, receiver, channel.rest, Follow::default()) {
-            if found.in_closure {
-                continue;
-            }
-            let Some(receive) = receive_loop(&found) else {
-                continue;
-            };
+        for (_, receive) in channel.receive_loops(cx) {
             if receive.kind != ReceiveKind::Blocking || receive.can_exit() {
                 continue;
             }
@@ -53,10 +47,7 @@ impl ReceiverLoopNeverEnds {
                 continue;
             }
             out.push(
-                Diagnostic::new(
-                    INFO.name,
-                    cx.file.path.clone(),
-                    receive.span(cx),
+                cx.diagnostic_at(INFO.name, receive.span(cx),
                     format!("this loop over `{receiver}` never ends: `{sender}` is still alive here"),
                 )
                 .with_primary_label("waits for the channel to close, which needs every sender dropped")
@@ -68,14 +59,6 @@ impl ReceiverLoopNeverEnds {
                 )),
             );
             return;
-        }
-    }
-}
-
-impl Rule for ReceiverLoopNeverEnds {
-    fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
-        for channel in channels(cx, block) {
-            self.check(cx, &channel, out);
         }
     }
 }

@@ -1,12 +1,14 @@
 //! `shell_command_injection`: a shell given a command string built at run time.
 
-use syn::{Block, Expr};
+use syn::Expr;
 
-use crate::bindings::pos;
-use crate::context::{Context, path_ident, strip};
+use crate::analysis::bindings::pos;
+use crate::analysis::commands::{CommandUse, LocalKind, str_literal};
 use crate::diagnostic::Diagnostic;
-use crate::process::{CommandFinder, CommandUse, LocalKind, str_literal};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::syntax::exprs::{path_ident, strip};
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     ShellCommandInjection,
@@ -17,9 +19,7 @@ declare_rule!(
 
 /// See `rules/shell_command_injection.md`.
 #[derive(Default)]
-pub struct ShellCommandInjection {
-    commands: CommandFinder,
-}
+pub struct ShellCommandInjection;
 
 /// Whether a name is a constant item (`SCRIPT`, `CMD_1`).
 fn is_const_name(name: &str) -> bool {
@@ -32,7 +32,7 @@ fn is_const_name(name: &str) -> bool {
 impl ShellCommandInjection {
     /// Whether a command string is built at run time from values concur cannot see are fixed:
     /// `format!` with arguments, concatenation, a variable that is not a literal.
-    fn is_built(&self, script: &Expr) -> bool {
+    fn is_built(cx: &Context<'_>, script: &Expr) -> bool {
         if str_literal(script).is_some() {
             return false;
         }
@@ -42,13 +42,13 @@ impl ShellCommandInjection {
                 if !matches!(name.as_deref(), Some("format" | "format_args")) {
                     return false;
                 }
-                let args = crate::macros::parse_args(&mac.mac);
+                let args = crate::syntax::macros::parse_args(&mac.mac);
                 let Some((template, values)) = args.split_first() else {
                     return false;
                 };
                 values
                     .iter()
-                    .any(|v| self.is_built(v) && !is_fixed_value(v))
+                    .any(|v| Self::is_built(cx, v) && !is_fixed_value(v))
                     || str_literal(template).is_some_and(|t| has_inline_capture(&t))
             }
             Expr::Binary(binary) => matches!(binary.op, syn::BinOp::Add(_)),
@@ -57,11 +57,11 @@ impl ShellCommandInjection {
                     return false;
                 };
                 !is_const_name(&name)
-                    && self.commands.local(&name, pos(script)) != Some(LocalKind::Literal)
+                    && cx.commands().local(&name, pos(script)) != Some(LocalKind::Literal)
             }
             Expr::MethodCall(call) => match call.method.to_string().as_str() {
                 "as_str" | "as_ref" | "to_string" | "to_owned" | "clone" | "into" | "as_os_str" => {
-                    self.is_built(&call.receiver)
+                    Self::is_built(cx, &call.receiver)
                 }
                 _ => true,
             },
@@ -69,12 +69,14 @@ impl ShellCommandInjection {
             _ => false,
         }
     }
+}
 
-    fn check(&self, cx: &Context<'_>, command: &CommandUse<'_>, out: &mut Vec<Diagnostic>) {
+impl Rule for ShellCommandInjection {
+    fn check_command(&mut self, cx: &Context, command: &CommandUse, out: &mut Vec<Diagnostic>) {
         let Some((shell, script)) = command.shell_script() else {
             return;
         };
-        if !self.is_built(script) {
+        if !Self::is_built(cx, script) {
             return;
         }
         out.push(
@@ -119,20 +121,6 @@ fn has_inline_capture(template: &str) -> bool {
         rest = after.to_string();
     }
     false
-}
-
-impl Rule for ShellCommandInjection {
-    fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
-        for command in self.commands.in_block(cx, block) {
-            self.check(cx, &command, out);
-        }
-    }
-
-    fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
-        if let Some(command) = self.commands.at_expr(cx, expr) {
-            self.check(cx, &command, out);
-        }
-    }
 }
 
 #[cfg(test)]

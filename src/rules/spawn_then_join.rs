@@ -5,10 +5,12 @@ use std::collections::HashSet;
 use syn::spanned::Spanned;
 use syn::{Block, Expr, ExprMethodCall, Stmt};
 
-use crate::catalog::Api;
-use crate::context::{Context, callee_span, path_ident, strip, unwrapped};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::Api;
+use crate::syntax::exprs::{callee_span, path_ident, strip, unwrapped};
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     SpawnThenJoin,
@@ -39,15 +41,11 @@ impl SpawnThenJoin {
         if !self.reported.insert(span.start.byte) {
             return None;
         }
-        let diag = Diagnostic::new(
-            INFO.name,
-            cx.file.path.clone(),
-            span,
-            "thread spawned and immediately joined",
-        )
-        .with_primary_label("the spawning thread only waits for this one")
-        .with_label(cx.span(join.span()), "joined here, with no work in between")
-        .with_help(HELP);
+        let diag = cx
+            .diagnostic_at(INFO.name, span, "thread spawned and immediately joined")
+            .with_primary_label("the spawning thread only waits for this one")
+            .with_label(cx.span(join.span()), "joined here, with no work in between")
+            .with_help(HELP);
         Some(match fix {
             Some(fix) => diag.with_suggestion(fix),
             None => diag,
@@ -185,10 +183,7 @@ impl Rule for SpawnThenJoin {
                     .is_some_and(|r| matches!(handle, syn::Pat::Ident(p) if p.ident == r));
                 if is_handle && spawn.method == "spawn" {
                     out.push(
-                        Diagnostic::new(
-                            INFO.name,
-                            cx.file.path.clone(),
-                            cx.span(spawn.method.span()),
+                        cx.diagnostic_at(INFO.name, cx.span(spawn.method.span()),
                             "the only thread of this scope is joined when the scope ends, with no work in between",
                         )
                         .with_label(cx.span(call.func.span()), "the scope waits for it here")

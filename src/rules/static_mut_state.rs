@@ -3,9 +3,11 @@
 use syn::Expr;
 use syn::spanned::Spanned;
 
-use crate::context::{Context, Exec, path_ident};
 use crate::diagnostic::{Diagnostic, Span};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::syntax::exprs::path_ident;
+use crate::walk::context::{Context, Exec};
+use crate::walk::rule::Rule;
 
 declare_rule!(
     StaticMutState,
@@ -31,9 +33,8 @@ fn on_other_thread(exec: Exec) -> bool {
 }
 
 fn report(cx: &Context<'_>, name: &str, access: Span) -> Diagnostic {
-    Diagnostic::new(
+    cx.diagnostic_at(
         INFO.name,
-        cx.file.path.clone(),
         access,
         format!("`static mut {name}` is accessed from a spawned thread"),
     )

@@ -2,10 +2,13 @@
 
 use syn::Expr;
 
-use crate::catalog::Api;
-use crate::context::{Context, TripCount, callee_span};
+use crate::analysis::loops::TripCount;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog::Api;
+use crate::syntax::exprs::callee_span;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     ThreadPerItem,
@@ -29,10 +32,7 @@ impl Rule for ThreadPerItem {
         };
         let span = cx.span(callee_span(expr));
         out.push(
-            crate::diagnostic::Diagnostic::new(
-                INFO.name,
-                cx.file.path.clone(),
-                span,
+            cx.diagnostic_at(INFO.name, span,
                 "a new OS thread is spawned for every item",
             )
             .with_primary_label("one thread per item: the thread count grows with the input")

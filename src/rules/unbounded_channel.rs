@@ -1,13 +1,16 @@
 //! `unbounded_channel`: an unbounded channel fed from a loop over input of unknown size, with
 //! the consumer on another thread or task.
 
-use syn::{Block, Expr};
+use syn::Expr;
 
-use crate::bindings::{self, Follow, LoopSize};
-use crate::channels::{Channel, channels, loops_over_receiver};
-use crate::context::Context;
+use crate::analysis::bindings::{self, Follow};
+use crate::analysis::channels::{Channel, loops_over_receiver};
+use crate::analysis::loops::LoopSize;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Suggestion};
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     UnboundedChannel,
@@ -19,9 +22,6 @@ declare_rule!(
 /// See `rules/unbounded_channel.md`.
 #[derive(Default)]
 pub struct UnboundedChannel;
-
-/// Sending methods of the unbounded channels.
-const SENDS: &[&str] = &["send", "unbounded_send", "send_blocking", "try_send"];
 
 /// The bounded constructor to suggest, from the unbounded one's canonical path.
 fn bounded_instead(path: &[String]) -> String {
@@ -84,15 +84,9 @@ fn bounded_fix(cx: &Context<'_>, ctor: &syn::ExprCall, path: &[String]) -> Optio
     })
 }
 
-impl UnboundedChannel {
-    fn check(
-        &self,
-        cx: &Context<'_>,
-        channel: &Channel<'_>,
-        receivers: &[String],
-        out: &mut Vec<Diagnostic>,
-    ) {
-        let Some(sender) = &channel.sender else {
+impl Rule for UnboundedChannel {
+    fn check_channel(&mut self, cx: &Context, channel: &Channel, out: &mut Vec<Diagnostic>) {
+        let Some(sender) = channel.sender.as_ref().filter(|_| !channel.bounded) else {
             return;
         };
         let follow = Follow { aliases: true };
@@ -103,9 +97,11 @@ impl UnboundedChannel {
                 matches!(l.size, LoopSize::PerItem | LoopSize::Stream)
                     && !l
                         .over
-                        .is_some_and(|over| loops_over_receiver(over, receivers))
+                        .is_some_and(|over| loops_over_receiver(over, &channel.block_receivers))
             })?;
-            SENDS.contains(&method.as_str()).then_some((u, input))
+            catalog::SEND_METHODS
+                .contains(&method.as_str())
+                .then_some((u, input))
         }) else {
             return;
         };
@@ -134,17 +130,5 @@ impl UnboundedChannel {
             Some(fix) => diagnostic.with_suggestion(fix),
             None => diagnostic,
         });
-    }
-}
-
-impl Rule for UnboundedChannel {
-    fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
-        let found = channels(cx, block);
-        let receivers: Vec<String> = found.iter().filter_map(|c| c.receiver.clone()).collect();
-        for channel in &found {
-            if !channel.bounded {
-                self.check(cx, channel, &receivers, out);
-            }
-        }
     }
 }

@@ -2,11 +2,14 @@
 
 use syn::{Block, Expr, Pat, Stmt};
 
-use crate::bindings::{self, Follow, Parent, pat_name};
-use crate::context::{Context, unwrapped};
+use crate::analysis::bindings::{self, Follow, Parent};
 use crate::diagnostic::Diagnostic;
-use crate::process::CommandFinder;
-use crate::rules::{Rule, declare_rule};
+use crate::rules::declare_rule;
+use crate::semantic::catalog;
+use crate::syntax::exprs::unwrapped;
+use crate::syntax::pats::pat_name;
+use crate::walk::context::Context;
+use crate::walk::rule::Rule;
 
 declare_rule!(
     UnwaitedChild,
@@ -17,12 +20,7 @@ declare_rule!(
 
 /// See `rules/unwaited_child.md`.
 #[derive(Default)]
-pub struct UnwaitedChild {
-    commands: CommandFinder,
-}
-
-/// Calls that reap a child.
-const WAITS: &[&str] = &["wait", "wait_with_output", "try_wait"];
+pub struct UnwaitedChild;
 
 const HELP: &str = "wait for it (`child.wait()?`, or `try_wait` in a loop), or return or store the \
                     `Child` so its owner can; dropping a `Child` neither waits for nor kills it";
@@ -41,7 +39,10 @@ impl UnwaitedChild {
             .iter()
             .any(|u| match &u.parent {
                 Parent::Methods(_) | Parent::Macro(_) => {
-                    u.in_move_closure || u.methods().iter().any(|m| WAITS.contains(&m.as_str()))
+                    u.in_move_closure
+                        || u.methods()
+                            .iter()
+                            .any(|m| catalog::CHILD_WAIT_METHODS.contains(&m.as_str()))
                 }
                 Parent::Arg(_) | Parent::Other => true,
             })
@@ -50,10 +51,9 @@ impl UnwaitedChild {
 
 impl Rule for UnwaitedChild {
     fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
-        self.commands.in_block(cx, block);
         for (index, stmt) in block.stmts.iter().enumerate() {
             match stmt {
-                Stmt::Expr(expr, Some(_)) if self.commands.spawn_call(cx, expr).is_some() => {
+                Stmt::Expr(expr, Some(_)) if cx.commands().spawn_call(cx, expr).is_some() => {
                     out.push(self.report(
                         cx,
                         unwrapped(expr),
@@ -63,7 +63,7 @@ impl Rule for UnwaitedChild {
                 }
                 Stmt::Local(local) => {
                     let Some(init) = &local.init else { continue };
-                    if self.commands.spawn_call(cx, &init.expr).is_none() {
+                    if cx.commands().spawn_call(cx, &init.expr).is_none() {
                         continue;
                     }
                     let spawn = unwrapped(&init.expr);

@@ -1,0 +1,493 @@
+//! What is known at the current point of the walk about the names in scope: the imports, what
+//! each local was bound from, which locals are scope handles or declared locks, and from these,
+//! what a call *is* ([`Facts::api`]) and what it does with a closure it is given
+//! ([`Facts::closure_role`], [`Facts::worker`]).
+//!
+//! The walk keeps one [`Facts`] up to date as it enters items, functions and blocks and passes
+//! `let`s; rules and the other analysis modules only read it.
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
+use proc_macro2::Span as SynSpan;
+use syn::{Expr, ExprCall, ExprMethodCall, Local};
+
+use crate::analysis::locks::{self, LockScope};
+use crate::analysis::loops::TripCount;
+use crate::diagnostic::Span;
+use crate::semantic::catalog::{self, Api, Blocking, LockFlavor};
+use crate::semantic::resolve::{CanonicalPath, Imports};
+use crate::semantic::settings::Settings;
+use crate::source::SourceFile;
+use crate::syntax::exprs::{chain_root, path_ident, strip};
+use crate::syntax::pats::{pat_name, pat_names};
+
+/// What a closure passed to a call is for, decided by the call it is passed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosureRole {
+    /// Called right away on this thread (iterator adapters, `Option::map`, ...).
+    Inline,
+    /// The body of a new OS thread.
+    Thread,
+    /// Handed to a blocking pool.
+    BlockingPool,
+    /// Run on rayon's pool.
+    Rayon,
+    /// The body of a `thread::scope`/`rayon::scope`: runs inline; its parameter is a scope handle.
+    ScopeBody(ScopeKind),
+    /// Anything else.
+    Opaque,
+}
+
+/// The kind of scope a scope handle spawns into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    /// `std::thread::scope` / crossbeam: `s.spawn` starts an OS thread.
+    Thread,
+    /// `rayon::scope`: `s.spawn` runs on rayon's pool.
+    Rayon,
+}
+
+/// Where a call runs the closures and async blocks it is given, when that is not the calling
+/// thread, now: the answer to "is this a spawn?" for every rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Worker {
+    /// A new OS thread (`thread::spawn`, `Builder::spawn`, a thread scope's `s.spawn`).
+    Thread,
+    /// An async task (`tokio::spawn`).
+    Task,
+    /// A pool for blocking work (`spawn_blocking`, `block_in_place`).
+    BlockingPool,
+    /// Rayon's pool (`rayon::spawn`, `rayon::join`, a parallel iterator's closures).
+    Rayon,
+    /// A spawn-like method on a receiver concur does not know (`pool.execute(f)`,
+    /// `handle.spawn(fut)`).
+    Unknown,
+}
+
+/// The facts of the current point of the walk.
+pub struct Facts<'f> {
+    /// The file being linted.
+    pub file: &'f SourceFile,
+    settings: &'f Settings,
+    imports: Imports,
+    /// Which call the value of each local comes from (`let f = File::open(p)?` → `File::open`),
+    /// innermost last; `None` for a local bound from anything else.
+    value_roots: Vec<(String, Option<CanonicalPath>)>,
+    scope_handles: Vec<(String, ScopeKind)>,
+    lock_decls: HashMap<String, LockFlavor>,
+    /// Locals bound from the number of cores or a constant item.
+    pub(super) core_count_locals: Vec<String>,
+    /// Locals bound to a literal collection or a chain over a range (`let w = vec![a, b]`,
+    /// `let workers: Vec<_> = (0..n).map(..).collect()`), with the trip count of a loop over them.
+    pub(super) local_counts: Vec<(String, TripCount)>,
+    uses_tokio: OnceCell<bool>,
+    locks: LockScope,
+}
+
+/// The locals of an enclosing function, put aside while a nested one is walked.
+pub struct SavedLocals {
+    value_roots: Vec<(String, Option<CanonicalPath>)>,
+    core_count_locals: Vec<String>,
+    local_counts: Vec<(String, TripCount)>,
+}
+
+impl<'f> Facts<'f> {
+    /// The facts at the start of `file`, whose items are `items`.
+    pub fn new(file: &'f SourceFile, settings: &'f Settings, items: &[syn::Item]) -> Self {
+        let mut facts = Facts {
+            file,
+            settings,
+            imports: Imports::default(),
+            value_roots: Vec::new(),
+            scope_handles: Vec::new(),
+            lock_decls: HashMap::new(),
+            core_count_locals: Vec::new(),
+            local_counts: Vec::new(),
+            uses_tokio: OnceCell::new(),
+            locks: LockScope::default(),
+        };
+        facts.imports.push_items(items);
+        locks::collect_lock_decls(&facts.imports, items, &mut facts.lock_decls);
+        facts.locks.collect_static_muts(items);
+        facts
+    }
+
+    /// The project's configured options.
+    pub fn settings(&self) -> &Settings {
+        self.settings
+    }
+
+    /// Resolves a syn span to a diagnostic span in this file.
+    pub fn span(&self, span: SynSpan) -> Span {
+        Span::from_syn(self.file, span)
+    }
+
+    /// The source text of a syn span.
+    pub fn text(&self, span: SynSpan) -> &str {
+        let span = self.span(span);
+        self.file
+            .text
+            .get(span.start.byte..span.end.byte)
+            .unwrap_or("")
+    }
+
+    /// Whether the file uses tokio anywhere (a fix may then rely on it being a dependency).
+    pub fn file_uses_tokio(&self) -> bool {
+        *self
+            .uses_tokio
+            .get_or_init(|| self.file.text.contains("tokio"))
+    }
+
+    /// Resolves a path written in code to its canonical form.
+    pub fn resolve(&self, path: &syn::Path) -> CanonicalPath {
+        self.imports.resolve(path)
+    }
+
+    /// The imports in effect here.
+    pub fn imports(&self) -> &Imports {
+        &self.imports
+    }
+
+    /// Lock identity at this point (clone aliases, function, impl).
+    pub fn locks(&self) -> &LockScope {
+        &self.locks
+    }
+
+    /// What the callee of a call expression is, if the catalog knows it.
+    pub fn call_api(&self, func: &Expr) -> Option<Api> {
+        let Expr::Path(path) = func else { return None };
+        let settings = self.settings;
+        let configured = !settings.blocking_functions.is_empty() || !settings.lock_types.is_empty();
+        if !configured && !self.imports.may_name_catalog_path(&path.path) {
+            debug_assert_eq!(
+                catalog::lookup(&self.resolve(&path.path)),
+                None,
+                "catalog::may_lookup is out of date"
+            );
+            return None;
+        }
+        let canonical = self.resolve(&path.path);
+        catalog::lookup(&canonical).or_else(|| self.configured_api(&canonical))
+    }
+
+    /// What the project's configuration says a called path is: a blocking function
+    /// (`options.blocking-functions`) or a lock type's constructor (`options.lock-types`,
+    /// taken as std-like blocking locks).
+    fn configured_api(&self, path: &CanonicalPath) -> Option<Api> {
+        let settings = self.settings;
+        if settings.blocking_functions.is_empty() && settings.lock_types.is_empty() {
+            return None;
+        }
+        let joined = path.join("::");
+        if settings.blocking_functions.contains(&joined) {
+            return Some(Api::Blocking(Blocking::Wait));
+        }
+        let owner = joined.rsplit_once("::").map(|(owner, _)| owner)?;
+        settings
+            .lock_types
+            .iter()
+            .any(|t| t == owner)
+            .then_some(Api::LockType(LockFlavor::Std))
+    }
+
+    /// The canonical path of a call's callee, when it is a path.
+    pub fn call_path(&self, func: &Expr) -> Option<CanonicalPath> {
+        let Expr::Path(path) = func else { return None };
+        Some(self.resolve(&path.path))
+    }
+
+    /// What a method call is: by its chain's root call (`Builder::new().spawn(..)`), by a scope
+    /// handle receiver (`s.spawn(..)` inside `thread::scope`), or by an unambiguous name.
+    pub fn method_api(&self, call: &ExprMethodCall) -> Option<Api> {
+        let method = call.method.to_string();
+        debug_assert!(
+            catalog::may_lookup_method(&method)
+                || self
+                    .chain_root_path(&call.receiver)
+                    .is_none_or(|root| catalog::lookup_method(&root, &method).is_none()),
+            "catalog::may_lookup_method is out of date"
+        );
+        if catalog::may_lookup_method(&method)
+            && let Some(root) = self.chain_root_path(&call.receiver)
+            && let Some(api) = catalog::lookup_method(&root, &method)
+        {
+            return Some(api);
+        }
+        if matches!(method.as_str(), "spawn" | "spawn_fifo")
+            && let Some(kind) = path_ident(&call.receiver).and_then(|id| self.scope_handle(&id))
+        {
+            return Some(match kind {
+                ScopeKind::Thread => Api::ThreadSpawn,
+                ScopeKind::Rayon => Api::RayonSpawn,
+            });
+        }
+        catalog::lookup_method_name(&method)
+    }
+
+    /// What an expression is when it is a call or method call the catalog knows.
+    pub fn api(&self, expr: &Expr) -> Option<Api> {
+        match expr {
+            Expr::Call(call) => self.call_api(&call.func),
+            Expr::MethodCall(call) => self.method_api(call),
+            _ => None,
+        }
+    }
+
+    /// The canonical path of the call a method chain starts from, if it starts from a call or
+    /// from a local bound to one (`let f = File::open(p)?; f.read(..)` starts from `File::open`).
+    pub fn chain_root_path(&self, receiver: &Expr) -> Option<CanonicalPath> {
+        match chain_root(receiver) {
+            Expr::Call(call) => self.call_path(&call.func),
+            root => self.value_root(&path_ident(root)?),
+        }
+    }
+
+    fn value_root(&self, name: &str) -> Option<CanonicalPath> {
+        let (_, root) = self.value_roots.iter().rev().find(|(n, _)| n == name)?;
+        root.clone()
+    }
+
+    /// The kind of blocking `expr` does, if it is a blocking call the catalog knows. A method
+    /// whose chain starts from a blocking call (`File::open(p)?.read_to_end(..)`, or `f.read(..)`
+    /// after `let f = File::open(p)?`) answers `None`: the root call is the one to report.
+    pub fn blocking_call(&self, expr: &Expr) -> Option<Blocking> {
+        let Some(Api::Blocking(kind)) = self.api(expr) else {
+            return None;
+        };
+        if let Expr::MethodCall(call) = expr
+            && let Some(root) = self.chain_root_path(&call.receiver)
+            && matches!(catalog::lookup(&root), Some(Api::Blocking(_)))
+        {
+            return None;
+        }
+        Some(kind)
+    }
+
+    /// Whether `expr` is a standard stream handle: `io::stdin()`, `stdout()`, `stderr()`, or a
+    /// local bound to one.
+    pub fn is_stdio_handle(&self, expr: &Expr) -> bool {
+        let path = match strip(expr) {
+            Expr::Call(call) => self.call_path(&call.func),
+            other => path_ident(other).and_then(|name| self.value_root(&name)),
+        };
+        path.is_some_and(|p| catalog::lookup(&p) == Some(Api::StdioHandle))
+    }
+
+    fn scope_handle(&self, name: &str) -> Option<ScopeKind> {
+        self.scope_handles
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, k)| *k)
+    }
+
+    /// The declared flavor of a lock, looked up by the last segment of its path
+    /// (`self.accounts` → field `accounts`, `m` → local or static `m`).
+    pub fn lock_flavor(&self, lock: &str) -> Option<LockFlavor> {
+        let last = lock.rsplit('.').next().unwrap_or(lock);
+        self.lock_decls.get(last).copied()
+    }
+
+    /// The role a call or method call gives the closures passed to it: `thread::spawn(f)`
+    /// runs `f` on a new thread, `items.par_iter().for_each(f)` on rayon's pool,
+    /// `v.iter().map(f)` inline. `None` for anything but a call.
+    pub fn closure_role(&self, expr: &Expr) -> Option<ClosureRole> {
+        match expr {
+            Expr::Call(call) => Some(role_for_api(self.call_api(&call.func))),
+            Expr::MethodCall(call) => Some(self.method_closure_role(call)),
+            _ => None,
+        }
+    }
+
+    /// The role a method call gives the closures passed to it ([`Facts::closure_role`]).
+    pub fn method_closure_role(&self, call: &ExprMethodCall) -> ClosureRole {
+        let method = call.method.to_string();
+        match self.method_api(call) {
+            Some(api @ (Api::ThreadSpawn | Api::BlockingHandoff | Api::RayonSpawn)) => {
+                return role_for_api(Some(api));
+            }
+            Some(_) => return ClosureRole::Opaque,
+            None => {}
+        }
+        let inline = catalog::INLINE_CLOSURE_METHODS.contains(&method.as_str());
+        if method == "install" || (inline && in_rayon_chain(&call.receiver)) {
+            return ClosureRole::Rayon;
+        }
+        if inline {
+            ClosureRole::Inline
+        } else {
+            ClosureRole::Opaque
+        }
+    }
+
+    /// Where a call runs the closures and async blocks it is given, when it hands them to
+    /// another thread, task or pool; `None` when it runs them here (or is no call).
+    pub fn worker(&self, expr: &Expr) -> Option<Worker> {
+        match expr {
+            Expr::Call(call) => self.call_worker(call),
+            Expr::MethodCall(call) => self.method_worker(call),
+            _ => None,
+        }
+    }
+
+    /// [`Facts::worker`] for a call: `thread::spawn(f)`, `tokio::spawn(fut)`, `rayon::join(a, b)`.
+    pub fn call_worker(&self, call: &ExprCall) -> Option<Worker> {
+        api_worker(self.call_api(&call.func)?)
+    }
+
+    /// [`Facts::worker`] for a method call: `Builder::new().spawn(f)`, a scope's `s.spawn(f)`,
+    /// `items.par_iter().for_each(f)`, `pool.execute(f)`.
+    pub fn method_worker(&self, call: &ExprMethodCall) -> Option<Worker> {
+        if let Some(worker) = self.method_api(call).and_then(api_worker) {
+            return Some(worker);
+        }
+        if self.method_closure_role(call) == ClosureRole::Rayon {
+            return Some(Worker::Rayon);
+        }
+        catalog::SPAWN_METHODS
+            .contains(&call.method.to_string().as_str())
+            .then_some(Worker::Unknown)
+    }
+}
+
+/// The worker a call the catalog knows as `api` hands its closures to.
+fn api_worker(api: Api) -> Option<Worker> {
+    match api {
+        Api::ThreadSpawn => Some(Worker::Thread),
+        Api::TaskSpawn => Some(Worker::Task),
+        Api::BlockingHandoff => Some(Worker::BlockingPool),
+        Api::RayonSpawn | Api::RayonJoin => Some(Worker::Rayon),
+        _ => None,
+    }
+}
+
+// --- keeping the facts up to date: called by the walk only ---
+
+impl Facts<'_> {
+    /// Opens an import scope for the `use` items among `items` (a module's).
+    pub fn enter_items(&mut self, items: &[syn::Item]) {
+        self.imports.push_items(items);
+    }
+
+    /// Opens an import scope for a block's `use` statements; `false` (and nothing to leave)
+    /// when it has none.
+    pub fn enter_block(&mut self, stmts: &[syn::Stmt]) -> bool {
+        let has_imports = Imports::block_has_imports(stmts);
+        if has_imports {
+            self.imports.push_block(stmts);
+        }
+        has_imports
+    }
+
+    /// Closes the innermost import scope.
+    pub fn leave_scope(&mut self) {
+        self.imports.pop();
+    }
+
+    /// Enters a function body: its locals start empty.
+    pub fn enter_fn(&mut self) -> (SavedLocals, Vec<(String, String)>) {
+        let saved = SavedLocals {
+            value_roots: std::mem::take(&mut self.value_roots),
+            core_count_locals: std::mem::take(&mut self.core_count_locals),
+            local_counts: std::mem::take(&mut self.local_counts),
+        };
+        (saved, self.locks.enter_fn())
+    }
+
+    /// Leaves a function body entered with [`Facts::enter_fn`].
+    pub fn exit_fn(&mut self, (saved, aliases): (SavedLocals, Vec<(String, String)>)) {
+        self.value_roots = saved.value_roots;
+        self.core_count_locals = saved.core_count_locals;
+        self.local_counts = saved.local_counts;
+        self.locks.exit_fn(aliases);
+    }
+
+    /// Records a function's name and the lock types of its parameters.
+    pub fn record_signature(&mut self, sig: &syn::Signature) {
+        self.locks.name_fn(&sig.ident);
+        for input in &sig.inputs {
+            let syn::FnArg::Typed(param) = input else {
+                continue;
+            };
+            let flavor = locks::type_lock_flavor(&self.imports, &param.ty);
+            if let (Some(name), Some(flavor)) = (pat_name(&param.pat), flavor) {
+                self.lock_decls.insert(name, flavor);
+            }
+        }
+    }
+
+    /// Enters an `impl` block for `self_ty`.
+    pub fn enter_impl(&mut self, self_ty: &syn::Type) {
+        self.locks.enter_impl(locks::type_name(self_ty));
+    }
+
+    /// Leaves the innermost `impl` block.
+    pub fn exit_impl(&mut self) {
+        self.locks.exit_impl();
+    }
+
+    /// Makes `name` a scope handle of `kind` (the parameter of a `thread::scope` closure).
+    pub fn push_scope_handle(&mut self, name: String, kind: ScopeKind) {
+        self.scope_handles.push((name, kind));
+    }
+
+    /// Forgets the innermost scope handle.
+    pub fn pop_scope_handle(&mut self) {
+        self.scope_handles.pop();
+    }
+
+    /// Records what a `let` binds: the call each name's value comes from, core-count and
+    /// literal-collection locals, declared locks and clone aliases of locks.
+    pub fn record_let(&mut self, local: &Local) {
+        let root = local
+            .init
+            .as_ref()
+            .and_then(|init| match chain_root(&init.expr) {
+                Expr::Call(call) => self.call_path(&call.func),
+                _ => None,
+            });
+        // Every name bound gets an entry: unknown values shadow known ones of the same name.
+        for name in pat_names(&local.pat) {
+            self.value_roots.push((name, root.clone()));
+        }
+        let (Some(name), Some(init)) = (pat_name(&local.pat), &local.init) else {
+            return;
+        };
+        if self.is_fixed_count(&init.expr) {
+            self.core_count_locals.push(name.clone());
+        }
+        if let Some(count) = self.local_trip_count(&init.expr) {
+            self.local_counts.push((name.clone(), count));
+        }
+        if let Some(flavor) = locks::init_lock_flavor(self, &init.expr) {
+            self.lock_decls.insert(name.clone(), flavor);
+        }
+        if let Some(source) = locks::clone_source(self, &init.expr) {
+            self.locks.add_alias(name, source);
+        }
+    }
+}
+
+/// The role a call whose callee the catalog knows as `api` gives its closure arguments.
+pub fn role_for_api(api: Option<Api>) -> ClosureRole {
+    match api {
+        Some(Api::ThreadSpawn) => ClosureRole::Thread,
+        Some(Api::BlockingHandoff) => ClosureRole::BlockingPool,
+        Some(Api::RayonSpawn | Api::RayonJoin) => ClosureRole::Rayon,
+        Some(Api::ThreadScope) => ClosureRole::ScopeBody(ScopeKind::Thread),
+        Some(Api::RayonScope) => ClosureRole::ScopeBody(ScopeKind::Rayon),
+        _ => ClosureRole::Opaque,
+    }
+}
+
+/// Whether a method chain passes through a rayon parallel iterator (`par_iter()`).
+pub fn in_rayon_chain(mut expr: &Expr) -> bool {
+    while let Expr::MethodCall(call) = expr {
+        if catalog::RAYON_ITER_METHODS.contains(&call.method.to_string().as_str()) {
+            return true;
+        }
+        expr = &call.receiver;
+    }
+    false
+}

@@ -1,0 +1,521 @@
+//! The command line both binaries run: argument types, and `run`, which maps a parsed command
+//! to the library and picks the exit code.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use codespan_reporting::term::termcolor::{ColorChoice, NoColor, StandardStream};
+
+use crate::app::config::{self, ConfigError, Overrides, Resolver};
+use crate::app::driver::{Driver, RunSettings};
+use crate::app::workspace::{self, Selection};
+use crate::diagnostic::Level;
+use crate::report::Report;
+use crate::report::baseline::{self, Baseline};
+use crate::report::fix::{self, FixMode};
+use crate::report::packages::Packages;
+use crate::report::render;
+use crate::report::write::write_atomically;
+use crate::rules::{self, FixKind, RULES};
+
+const EXIT_HELP: &str = "Exit status:
+  0  no findings (or only warnings, with --exit-zero)
+  1  findings reported (errors from `deny` rules count even with --exit-zero)
+  2  usage or configuration error, or nothing could be linted";
+
+/// `concur`: lint Rust files and folders for concurrency mistakes.
+#[derive(Debug, Parser)]
+#[command(name = "concur", version, about, after_help = EXIT_HELP, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// A subcommand; without one, concur lints PATHs.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// What to lint and how to report it.
+    #[command(flatten)]
+    pub lint: LintArgs,
+}
+
+/// `cargo concur`: lint the current cargo workspace.
+#[derive(Debug, Parser)]
+#[command(name = "cargo-concur", bin_name = "cargo concur", version, about = "Lint a cargo workspace for concurrency mistakes", after_help = EXIT_HELP)]
+pub struct CargoCli {
+    /// Path to Cargo.toml.
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// Lint only this package (repeatable).
+    #[arg(short = 'p', long = "package", value_name = "NAME")]
+    pub packages: Vec<String>,
+    /// Lint every workspace member (the default for a virtual manifest).
+    #[arg(long)]
+    pub workspace: bool,
+    /// Leave this package out (with --workspace; repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub exclude: Vec<String>,
+    /// How to report.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Subcommands of `concur`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every rule, its default level and whether it can fix what it finds.
+    Rules,
+    /// Print the documentation of a rule.
+    Explain {
+        /// The rule name, e.g. `blocking_call_in_async`.
+        rule: String,
+    },
+    /// Inspect the configuration.
+    Config {
+        /// Print the effective configuration for PATH and where each value came from.
+        #[arg(long)]
+        show: bool,
+        /// The file or folder whose configuration to show.
+        #[arg(value_name = "PATH", default_value = ".")]
+        path: PathBuf,
+        /// Configuration flags, as for a lint run.
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// Run the language server over stdio (for editors).
+    Lsp,
+}
+
+/// Paths and output options of a lint run.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Files or folders to lint (folders are walked for `*.rs`, honouring `.gitignore`).
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// How to report.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Output options shared by both binaries.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report in --format to FILE (atomically); the terminal gets human output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Exit 0 when only warnings are found (findings of `deny` rules still exit 1).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in FILE and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+    /// Configuration flags.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Fix flags.
+    #[command(flatten)]
+    pub fix: FixArgs,
+    /// Cache and timing flags.
+    #[command(flatten)]
+    pub perf: PerfArgs,
+}
+
+/// Autofix flags: apply fixes, or show them as a diff.
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Apply safe (machine-applicable) fixes to the files, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff, also apply unsafe fixes (likely right, but review them).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of what --fix would change, and change nothing (exit 1 if any).
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+}
+
+/// Result cache and timing flags, shared by both binaries.
+#[derive(Debug, Args)]
+pub struct PerfArgs {
+    /// Lint every file, neither reading nor writing the result cache (`.concur_cache/`, or
+    /// `target/concur-cache` for `cargo concur`).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Print to stderr where the time went: per phase and per rule.
+    #[arg(long)]
+    pub stats: bool,
+}
+
+/// Configuration flags: which file, and rule levels that win over it.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Use this configuration file (`concur.toml`, or a `Cargo.toml` with a concur table)
+    /// instead of searching for one.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+    /// Run only these rules (comma-separated or repeated; `all` for every rule).
+    #[arg(long, value_name = "RULE")]
+    pub select: Vec<String>,
+    /// Do not run these rules.
+    #[arg(long, value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Report RULE as a warning (`all` for every rule).
+    #[arg(short = 'W', long = "warn", value_name = "RULE")]
+    pub warn: Vec<String>,
+    /// Report RULE as an error (`all` for every rule).
+    #[arg(short = 'D', long = "deny", value_name = "RULE")]
+    pub deny: Vec<String>,
+    /// Do not run RULE (`all` for every rule).
+    #[arg(short = 'A', long = "allow", value_name = "RULE")]
+    pub allow: Vec<String>,
+}
+
+impl ConfigArgs {
+    fn overrides(&self, jobs: Option<usize>) -> Result<Overrides, ConfigError> {
+        let mut overrides = Overrides::new(
+            &self.select,
+            &self.ignore,
+            &self.allow,
+            &self.warn,
+            &self.deny,
+        )?;
+        overrides.config_file.clone_from(&self.config);
+        overrides.isolated = self.isolated;
+        overrides.jobs = jobs;
+        Ok(overrides)
+    }
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style diagnostics with source snippets.
+    Human,
+    /// One line per finding: `path:line:col: level[rule]: message`.
+    Short,
+    /// cargo `compiler-message` JSON lines (for rust-analyzer and scripts).
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on pull requests).
+    Github,
+}
+
+/// Colour choice for human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// Colour when stdout is a terminal.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Runs `concur` with parsed arguments.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Some(Command::Rules) => print_rules(),
+        Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Config { show, path, config }) => show_config(show, &path, &config),
+        None => lint_and_report(
+            &cli.lint.paths,
+            &Packages::default(),
+            &cli.lint.output,
+            PathBuf::from(crate::app::cache::DEFAULT_DIR),
+        ),
+        Some(Command::Lsp) => crate::app::lsp::run(),
+    }
+}
+
+/// Runs `cargo concur` with parsed arguments.
+pub fn run_cargo(cli: CargoCli) -> ExitCode {
+    let selection = Selection {
+        manifest_path: cli.manifest_path,
+        packages: cli.packages,
+        workspace: cli.workspace,
+        exclude: cli.exclude,
+    };
+    let ws = match workspace::load(&selection) {
+        Ok(ws) => ws,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let cache_dir = ws.target_dir.join(crate::app::cache::TARGET_SUBDIR);
+    lint_and_report(&ws.paths, &ws.packages, &cli.output, cache_dir)
+}
+
+fn show_config(show: bool, path: &Path, args: &ConfigArgs) -> ExitCode {
+    if !show {
+        eprintln!("error: `concur config` needs `--show`");
+        return ExitCode::from(2);
+    }
+    let result = args.overrides(None).and_then(|overrides| {
+        let mut resolver = Resolver::new(overrides);
+        let file = resolver.file_for(path)?;
+        Ok(config::effective(file, resolver.overrides()))
+    });
+    match result {
+        Ok(effective) => {
+            print!("{}", config::show(&effective));
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn lint_and_report(
+    paths: &[PathBuf],
+    packages: &Packages,
+    output: &OutputArgs,
+    cache_dir: PathBuf,
+) -> ExitCode {
+    let overrides = match output.config.overrides(output.jobs) {
+        Ok(overrides) => overrides,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let fixing = output.fix.fix || output.fix.diff;
+    let run = RunSettings {
+        // Fixes need every finding's source text, which cached results do not keep.
+        cache_dir: (!output.perf.no_cache && !fixing).then_some(cache_dir),
+        stats: output.perf.stats.then(Default::default),
+    };
+    let mut driver = Driver::new(overrides, run);
+    let mut report = match driver.lint_paths(paths) {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let code = report_and_exit(&mut report, packages, output, &mut driver);
+    if let Some(stats) = driver.stats() {
+        let jobs = output.jobs.unwrap_or_else(rayon::current_num_threads);
+        let _ = stats.write(jobs, &mut std::io::stderr().lock());
+    }
+    code
+}
+
+/// Applies `--fix`/`--diff`, relinting each fixed file with the configuration that applies to it
+/// (suppressions included), and prints the summary. Returns whether `--diff` found changes.
+fn apply_fixes(report: &mut Report, output: &OutputArgs, driver: &mut Driver) -> bool {
+    let mode = if output.fix.unsafe_fixes {
+        FixMode::Unsafe
+    } else {
+        FixMode::Safe
+    };
+    let driver = std::cell::RefCell::new(driver);
+    let relint = |file: &crate::source::SourceFile| driver.borrow_mut().lint_source(file);
+    let summary = fix::fix_report(report, mode, output.fix.fix, &relint);
+    for problem in &summary.problems {
+        eprintln!("error: {problem}");
+    }
+    if output.fix.diff {
+        print!("{}", summary.diff);
+        eprintln!(
+            "{} would change {} (--diff changes nothing)",
+            render::plural(summary.applied, "fix"),
+            render::plural(summary.files, "file")
+        );
+    } else {
+        let remaining = fix::fixable(&report.diagnostics, FixMode::Unsafe);
+        eprintln!(
+            "fixed {} in {}; {} remain, {} of them fixable{}",
+            render::plural(summary.applied, "finding"),
+            render::plural(summary.files, "file"),
+            render::plural(report.diagnostics.len(), "finding"),
+            remaining,
+            if mode == FixMode::Safe && remaining > 0 {
+                " with --unsafe-fixes"
+            } else {
+                ""
+            }
+        );
+    }
+    summary.files > 0
+}
+
+fn report_and_exit(
+    report: &mut Report,
+    packages: &Packages,
+    output: &OutputArgs,
+    driver: &mut Driver,
+) -> ExitCode {
+    if let Some(path) = &output.write_baseline {
+        let baseline = Baseline::from_report(report, &baseline::dir_of(path));
+        if let Err(err) = baseline.save(path) {
+            eprintln!("error: {err:#}");
+            return ExitCode::from(2);
+        }
+        eprintln!(
+            "wrote {} findings to baseline {}",
+            baseline.findings.len(),
+            path.display()
+        );
+        return ExitCode::SUCCESS;
+    }
+    if let Some(path) = &output.baseline {
+        match Baseline::load(path) {
+            Ok(baseline) => {
+                baseline.filter(report, &baseline::dir_of(path));
+            }
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if output.fix.fix || output.fix.diff {
+        let changes = apply_fixes(report, output, driver);
+        if output.fix.diff {
+            return ExitCode::from(u8::from(changes));
+        }
+    }
+    let stats = driver.stats();
+    let result = crate::app::stats::time(stats, crate::app::stats::Phase::Render, || match &output
+        .output
+    {
+        Some(file) => {
+            let mut buffer = Vec::new();
+            render(report, packages, output.format, &mut buffer)
+                .and_then(|()| Ok(write_atomically(file, &buffer, None)?))
+                .map_err(|err| (format!("writing {}", file.display()), err))
+                .and_then(|()| render_stdout(report, packages, Format::Human, output.color))
+        }
+        None => render_stdout(report, packages, output.format, output.color),
+    });
+    match result {
+        Err((what, err)) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: {what}: {err}");
+            return ExitCode::from(2);
+        }
+        _ => {}
+    }
+    exit_code(report, output.exit_zero)
+}
+
+fn render_stdout(
+    report: &Report,
+    packages: &Packages,
+    format: Format,
+    color: Color,
+) -> Result<(), (String, std::io::Error)> {
+    let result = if format == Format::Human {
+        let choice = match color {
+            Color::Always => ColorChoice::Always,
+            Color::Never => ColorChoice::Never,
+            Color::Auto if std::io::stdout().is_terminal() => ColorChoice::Auto,
+            Color::Auto => ColorChoice::Never,
+        };
+        let stream = StandardStream::stdout(choice);
+        let mut lock = stream.lock();
+        render::human::render(report, &mut lock)
+    } else {
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        render(report, packages, format, &mut lock).and_then(|()| lock.flush())
+    };
+    result.map_err(|err| ("writing output".to_string(), err))
+}
+
+/// Writes `report` in `format` (without colour); path errors go to stderr for the machine
+/// formats that have no place for them.
+fn render(
+    report: &Report,
+    packages: &Packages,
+    format: Format,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    if matches!(format, Format::Json | Format::Sarif) {
+        for err in &report.errors {
+            eprintln!("error: {err}");
+        }
+    }
+    match format {
+        Format::Human => {
+            let mut plain = NoColor::new(out);
+            render::human::render(report, &mut plain)
+        }
+        Format::Short => render::short::render(report, out),
+        Format::Json => render::json::render(report, packages, out),
+        Format::Sarif => render::sarif::render(report, out),
+        Format::Github => render::github::render(report, out),
+    }
+}
+
+/// The documented exit status: 2 when nothing could be linted; 1 on errors (denied rules,
+/// parse errors, unreadable paths) and on warnings unless `exit_zero`; else 0.
+pub fn exit_code(report: &Report, exit_zero: bool) -> ExitCode {
+    let errors =
+        report.diagnostics.iter().any(|d| d.level == Level::Error) || !report.errors.is_empty();
+    if report.files == 0 && !report.errors.is_empty() {
+        ExitCode::from(2)
+    } else if errors || (!exit_zero && !report.diagnostics.is_empty()) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_rules() -> ExitCode {
+    let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    println!("{:width$}  {:7}  {:7}  summary", "rule", "level", "fix");
+    for rule in RULES {
+        let fix = match rule.fix {
+            FixKind::None => "-",
+            FixKind::Safe => "safe",
+            FixKind::Unsafe => "unsafe",
+            FixKind::Display => "display",
+        };
+        println!(
+            "{:width$}  {:7}  {:7}  {}",
+            rule.name,
+            rule.default_level.as_str(),
+            fix,
+            rule.summary
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+fn explain(name: &str) -> ExitCode {
+    if let Some(rule) = rules::find(name) {
+        print!("{}", rule.doc);
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("error: unknown rule `{name}`");
+    let similar = rules::similar_names(name);
+    if !similar.is_empty() {
+        eprintln!(
+            "help: did you mean {}?",
+            similar
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        );
+    }
+    eprintln!("help: `concur rules` lists every rule");
+    ExitCode::from(2)
+}

@@ -1,0 +1,13 @@
+//! The front ends: the command line ([`cli`]), configuration files ([`config`]), cargo
+//! workspaces ([`workspace`]), the language server ([`lsp`]), and the one [`driver`] both the
+//! command line and the language server call to lint, with its result [`cache`], file
+//! [`discover`]y and timing ([`stats`]). Nothing below imports from here.
+
+pub mod cache;
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod driver;
+pub mod lsp;
+pub mod stats;
+pub mod workspace;

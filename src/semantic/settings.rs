@@ -1,0 +1,31 @@
+//! What a project's configuration tells the analysis that the source cannot: its own blocking
+//! functions and lock types, thresholds, and the suppression policy. Parsed from `concur.toml`
+//! by the front end; read by the analysis, the rules and the report.
+
+/// Rule options: project knowledge the rules cannot see in the source.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Settings {
+    /// Extra functions (canonical paths, `my_crate::io::read_all`) that block the thread.
+    pub blocking_functions: Vec<String>,
+    /// Extra lock types (canonical paths) that behave like `std::sync::Mutex`: their
+    /// constructors (`FairMutex::new(..)`) make blocking locks.
+    pub lock_types: Vec<String>,
+    /// Loops with a literal trip count at least this big count as heavy (default
+    /// [`Settings::DEFAULT_HEAVY_LOOP_BOUND`]).
+    pub heavy_loop_bound: Option<u64>,
+    /// Whether a suppression comment must give a reason (`-- why`).
+    pub require_reason: bool,
+}
+
+impl Settings {
+    /// The literal trip count from which a loop is heavy when `heavy-loop-bound` is not set.
+    pub const DEFAULT_HEAVY_LOOP_BOUND: u64 = 100_000;
+
+    /// The literal trip count from which a loop is heavy.
+    pub fn heavy_loop_bound(&self) -> u128 {
+        u128::from(
+            self.heavy_loop_bound
+                .unwrap_or(Self::DEFAULT_HEAVY_LOOP_BOUND),
+        )
+    }
+}

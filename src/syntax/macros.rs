@@ -1,0 +1,214 @@
+//! Macro bodies the walk can see into.
+//!
+//! syn leaves a macro's body as tokens. For macros whose grammar is known (std's format-like
+//! macros, `vec!`, `matches!`, `join!`), the arguments are parsed as expressions so the walk
+//! visits them like any other code; their spans point into the original source.
+
+use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::{Expr, Token};
+
+/// The grammar of a known macro's arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Grammar {
+    /// Comma-separated expressions, each possibly `name = expr` (`format!`, `assert!`, `join!`).
+    Args,
+    /// `vec![elem; n]` or `vec![a, b, c]`.
+    Vec,
+    /// `matches!(expr, pattern)`: only the scrutinee is code.
+    FirstExpr,
+}
+
+fn grammar(name: &str) -> Option<Grammar> {
+    Some(match name {
+        "println" | "eprintln" | "print" | "eprint" | "format" | "format_args" | "write"
+        | "writeln" | "panic" | "assert" | "assert_eq" | "assert_ne" | "debug_assert"
+        | "debug_assert_eq" | "debug_assert_ne" | "unreachable" | "todo" | "unimplemented"
+        | "dbg" | "join" | "try_join" | "info" | "warn" | "error" | "debug" | "trace" => {
+            Grammar::Args
+        }
+        "vec" => Grammar::Vec,
+        "matches" => Grammar::FirstExpr,
+        _ => return None,
+    })
+}
+
+/// Parses the arguments of a known macro as expressions; an unknown macro or one whose
+/// tokens do not fit the grammar yields nothing.
+pub fn parse_args(mac: &syn::Macro) -> Vec<Expr> {
+    let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) else {
+        return Vec::new();
+    };
+    let Some(grammar) = grammar(&name) else {
+        return Vec::new();
+    };
+    let tokens = mac.tokens.clone();
+    let parsed = match grammar {
+        Grammar::Args => Parser::parse2(parse_format_args, tokens),
+        Grammar::Vec => Parser::parse2(parse_vec, tokens),
+        Grammar::FirstExpr => Parser::parse2(parse_first_expr, tokens),
+    };
+    parsed.unwrap_or_default()
+}
+
+/// Whether a macro awaits the futures it is given (`select!`, `join!`, `pending!`): code using
+/// it awaits even where no `.await` is written.
+pub fn awaits_operands(mac: &syn::Macro) -> bool {
+    mac.path.segments.last().is_some_and(|s| {
+        matches!(
+            s.ident.to_string().as_str(),
+            "join" | "try_join" | "select" | "select_biased" | "pending"
+        )
+    })
+}
+
+/// The number of elements of a `vec![a, b, c]` literal (`None` for `vec![x; n]` or other macros).
+pub fn vec_literal_len(mac: &syn::Macro) -> Option<usize> {
+    let is_vec = mac.path.segments.last().is_some_and(|s| s.ident == "vec");
+    if !is_vec {
+        return None;
+    }
+    let repeat = mac
+        .tokens
+        .clone()
+        .into_iter()
+        .any(|t| matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == ';'));
+    if repeat {
+        return None;
+    }
+    Parser::parse2(
+        Punctuated::<Expr, Token![,]>::parse_terminated,
+        mac.tokens.clone(),
+    )
+    .ok()
+    .map(|items| items.len())
+}
+
+fn parse_format_args(input: ParseStream<'_>) -> syn::Result<Vec<Expr>> {
+    let mut exprs = Vec::new();
+    while !input.is_empty() {
+        if input.peek(syn::Ident) && input.peek2(Token![=]) && !input.peek2(Token![==]) {
+            input.parse::<syn::Ident>()?;
+            input.parse::<Token![=]>()?;
+        }
+        exprs.push(input.parse()?);
+        if input.is_empty() {
+            break;
+        }
+        input.parse::<Token![,]>()?;
+    }
+    Ok(exprs)
+}
+
+fn parse_vec(input: ParseStream<'_>) -> syn::Result<Vec<Expr>> {
+    if input.is_empty() {
+        return Ok(Vec::new());
+    }
+    let first: Expr = input.parse()?;
+    if input.peek(Token![;]) {
+        input.parse::<Token![;]>()?;
+        return Ok(vec![first, input.parse()?]);
+    }
+    let mut exprs = vec![first];
+    if input.is_empty() {
+        return Ok(exprs);
+    }
+    input.parse::<Token![,]>()?;
+    exprs.extend(Punctuated::<Expr, Token![,]>::parse_terminated(input)?);
+    Ok(exprs)
+}
+
+fn parse_first_expr(input: ParseStream<'_>) -> syn::Result<Vec<Expr>> {
+    let expr: Expr = input.parse()?;
+    input.parse::<proc_macro2::TokenStream>()?;
+    Ok(vec![expr])
+}
+
+/// Whether `tokens` contain one of `names` as an identifier, at any depth (a macro the walk
+/// cannot parse may still use a local).
+pub fn tokens_mention(tokens: &proc_macro2::TokenStream, names: &[String]) -> bool {
+    tokens.clone().into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => names.iter().any(|n| ident == n),
+        proc_macro2::TokenTree::Group(group) => tokens_mention(&group.stream(), names),
+        _ => false,
+    })
+}
+
+/// Whether the syntax node that `visit_node` walks names one of `names`, in code or in a
+/// macro's tokens: `node_mentions(names, |v| v.visit_expr(expr))`.
+pub fn node_mentions<'ast>(
+    names: &[String],
+    visit_node: impl FnOnce(&mut dyn syn::visit::Visit<'ast>),
+) -> bool {
+    struct Mention<'n> {
+        names: &'n [String],
+        found: bool,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Mention<'_> {
+        fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
+            self.found |= self.names.iter().any(|n| ident == n);
+        }
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            self.found |= tokens_mention(&mac.tokens, self.names);
+        }
+    }
+    let mut mention = Mention {
+        names,
+        found: false,
+    };
+    visit_node(&mut mention);
+    mention.found
+}
+
+/// Whether a macro in `stmts` whose body the walk cannot parse (an unknown macro) names
+/// `name`: a use that a binding's list of uses cannot classify.
+pub fn named_in_opaque_macro(stmts: &[syn::Stmt], name: &str) -> bool {
+    let mut finder = OpaqueMention {
+        names: [name.to_string()],
+        found: false,
+    };
+    for stmt in stmts {
+        syn::visit::Visit::visit_stmt(&mut finder, stmt);
+    }
+    finder.found
+}
+
+struct OpaqueMention {
+    names: [String; 1],
+    found: bool,
+}
+
+impl<'ast> syn::visit::Visit<'ast> for OpaqueMention {
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let args = parse_args(mac);
+        if args.is_empty() {
+            self.found |= tokens_mention(&mac.tokens, &self.names);
+        }
+        for arg in &args {
+            self.visit_expr(arg);
+        }
+    }
+
+    fn visit_item(&mut self, _item: &'ast syn::Item) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(src: &str) -> usize {
+        let mac: syn::Macro = syn::parse_str(src).expect("test macro parses");
+        parse_args(&mac).len()
+    }
+
+    #[test]
+    fn known_macros_yield_their_expressions() {
+        assert_eq!(args(r#"println!("{} {x}", a.b(), x = f())"#), 3);
+        assert_eq!(args("vec![make(); n]"), 2);
+        assert_eq!(args("vec![a, b, c,]"), 3);
+        assert_eq!(args("matches!(x.get(), Some(1) | None)"), 1);
+        assert_eq!(args("assert!(a == b)"), 1);
+        assert_eq!(args("quote!(#a)"), 0);
+        assert_eq!(args("println!(garbage ;;)"), 0);
+    }
+}

@@ -1,0 +1,29 @@
+//! The names a `let`, closure parameter or match arm binds.
+
+use syn::Pat;
+use syn::visit::{self, Visit};
+
+/// The single name a pattern binds (`tx`, `mut tx`, `tx: Sender<u8>`); `None` for `_`,
+/// tuples, structs and `x @ pattern`.
+pub fn pat_name(pat: &Pat) -> Option<String> {
+    match pat {
+        Pat::Ident(p) if p.subpat.is_none() => Some(p.ident.to_string()),
+        Pat::Type(p) => pat_name(&p.pat),
+        _ => None,
+    }
+}
+
+/// Every name a pattern binds (`(tx, rx)` binds `tx` and `rx`; `Some(Job { id, .. })` binds
+/// `id`).
+pub fn pat_names(pat: &Pat) -> Vec<String> {
+    struct Names(Vec<String>);
+    impl Visit<'_> for Names {
+        fn visit_pat_ident(&mut self, p: &syn::PatIdent) {
+            self.0.push(p.ident.to_string());
+            visit::visit_pat_ident(self, p);
+        }
+    }
+    let mut names = Names(Vec::new());
+    names.visit_pat(pat);
+    names.0
+}

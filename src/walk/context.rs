@@ -1,0 +1,267 @@
+//! The context of the current point of the walk, as rules read it: where the code runs (async,
+//! a thread, a pool), the loops around it, the guards alive, whether it is test code, and
+//! through [`Facts`] everything known about the names in scope.
+
+use std::ops::{Deref, DerefMut};
+
+use syn::spanned::Spanned;
+
+use crate::analysis::commands::CommandFinder;
+use crate::analysis::facts::{ClosureRole, Facts};
+use crate::analysis::locks::Guard;
+use crate::analysis::loops::TripCount;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
+use crate::syntax::exprs::callee_span;
+
+/// Where code runs, as far as syntax can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exec {
+    /// On an async executor: an async fn, async block or async closure.
+    Async,
+    /// Ordinary synchronous code on the calling thread.
+    Sync,
+    /// In a closure run on a new OS thread.
+    Thread,
+    /// In a closure handed to a pool meant for blocking work (`spawn_blocking`).
+    BlockingPool,
+    /// In a closure run on rayon's pool.
+    Rayon,
+    /// In a closure whose caller concur does not know: it may run anywhere, later.
+    Unknown,
+}
+
+/// What kind of loop a loop frame is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoopKind {
+    /// `for pat in expr`.
+    For,
+    /// `while cond` / `while let`.
+    While,
+    /// `loop`.
+    Loop,
+    /// A closure an iterator adapter calls once per element (`.for_each(|x| ..)`).
+    PerItemClosure,
+}
+
+/// One enclosing loop.
+#[derive(Debug, Clone, Copy)]
+pub struct LoopInfo {
+    /// The loop's kind.
+    pub kind: LoopKind,
+    /// How often it runs.
+    pub trips: TripCount,
+    /// The loop header (`for x in items`), or the adapter call for a per-item closure.
+    pub header: Span,
+}
+
+/// One level of the walk's stack of bodies and loops.
+#[derive(Debug, Clone)]
+pub(super) enum Frame {
+    Fn { is_async: bool },
+    AsyncBlock,
+    Closure { is_async: bool, role: ClosureRole },
+    Loop(LoopInfo),
+}
+
+impl Frame {
+    fn is_body(&self) -> bool {
+        !matches!(self, Frame::Loop(_))
+    }
+}
+
+/// A guard alive at the current point, with the block and body it was taken in.
+#[derive(Debug, Clone)]
+pub(super) struct LiveGuard {
+    pub(super) guard: Guard,
+    pub(super) block_depth: usize,
+    pub(super) body: usize,
+}
+
+/// The context of the current point of the walk, read by rules.
+pub struct Context<'f> {
+    facts: Facts<'f>,
+    pub(super) frames: Vec<Frame>,
+    pub(super) guards: Vec<LiveGuard>,
+    pub(super) test_depth: usize,
+    /// Whether the file is under a `tests/` or `benches/` folder (computed once: rules ask
+    /// per node).
+    in_tests_dir: bool,
+    pub(super) block_depth: usize,
+    pub(super) commands: CommandFinder,
+}
+
+impl<'f> Deref for Context<'f> {
+    type Target = Facts<'f>;
+
+    fn deref(&self) -> &Facts<'f> {
+        &self.facts
+    }
+}
+
+impl<'f> DerefMut for Context<'f> {
+    fn deref_mut(&mut self) -> &mut Facts<'f> {
+        &mut self.facts
+    }
+}
+
+impl<'f> Context<'f> {
+    pub(super) fn new(facts: Facts<'f>) -> Self {
+        let in_tests_dir = facts
+            .file
+            .path
+            .components()
+            .any(|c| c.as_os_str() == "tests" || c.as_os_str() == "benches");
+        Context {
+            facts,
+            frames: Vec::new(),
+            guards: Vec::new(),
+            test_depth: 0,
+            in_tests_dir,
+            block_depth: 0,
+            commands: CommandFinder::default(),
+        }
+    }
+
+    /// The `Command`s and related locals met so far (`let cmd = Command::new(..)`,
+    /// `let exe = current_exe()?`).
+    pub fn commands(&self) -> &CommandFinder {
+        &self.commands
+    }
+
+    /// Starts a warning for `rule` on `node`.
+    pub fn diagnostic(
+        &self,
+        rule: &'static str,
+        node: &impl Spanned,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.diagnostic_at(rule, self.span(node.span()), message)
+    }
+
+    /// Starts a warning for `rule` at `span` (a span already resolved, such as a loop header
+    /// joined from its parts).
+    pub fn diagnostic_at(
+        &self,
+        rule: &'static str,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::new(rule, self.file.path.clone(), span, message)
+    }
+
+    /// Starts a warning for `rule` on the callee of a call (`thread::spawn` in
+    /// `thread::spawn(f)`, `lock` in `m.lock()`): where rustc points for a call.
+    pub fn call_diagnostic(
+        &self,
+        rule: &'static str,
+        call: &syn::Expr,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.diagnostic_at(rule, self.span(callee_span(call)), message)
+    }
+
+    /// A suggestion with one edit: the source text of `node` replaced by `replacement`.
+    pub fn replace_with(
+        &self,
+        node: &impl Spanned,
+        replacement: impl Into<String>,
+        message: impl Into<String>,
+        applicability: Applicability,
+    ) -> Suggestion {
+        Suggestion {
+            message: message.into(),
+            edits: vec![Edit {
+                span: self.span(node.span()),
+                replacement: replacement.into(),
+            }],
+            applicability,
+        }
+    }
+
+    /// Whether the current code is test code: inside a `#[test]` function (any `*::test`
+    /// attribute), a `#[cfg(test)]` item, or a file under a `tests/` or `benches/` folder
+    /// (benchmarks fix thread counts and spawn helper threads on purpose, like tests).
+    pub fn in_test_code(&self) -> bool {
+        self.test_depth > 0 || self.in_tests_dir
+    }
+
+    /// Where the current code runs.
+    pub fn exec(&self) -> Exec {
+        for frame in self.frames.iter().rev() {
+            match frame {
+                Frame::Loop(_) => {}
+                Frame::Fn { is_async } | Frame::Closure { is_async, .. } if *is_async => {
+                    return Exec::Async;
+                }
+                Frame::Fn { .. } => return Exec::Sync,
+                Frame::AsyncBlock => return Exec::Async,
+                Frame::Closure { role, .. } => match role {
+                    ClosureRole::Inline | ClosureRole::ScopeBody(_) => {}
+                    ClosureRole::Thread => return Exec::Thread,
+                    ClosureRole::BlockingPool => return Exec::BlockingPool,
+                    ClosureRole::Rayon => return Exec::Rayon,
+                    ClosureRole::Opaque => return Exec::Unknown,
+                },
+            }
+        }
+        Exec::Sync
+    }
+
+    /// Whether the current code runs on an async executor.
+    pub fn in_async(&self) -> bool {
+        self.exec() == Exec::Async
+    }
+
+    /// Whether the innermost body is a closure that is not itself async (a fix that adds
+    /// `.await` there would not compile).
+    pub fn in_sync_closure(&self) -> bool {
+        matches!(
+            self.frames.iter().rev().find(|f| f.is_body()),
+            Some(Frame::Closure {
+                is_async: false,
+                ..
+            })
+        )
+    }
+
+    /// The loops around the current point within the current function, innermost first.
+    /// Per-item closures of iterator adapters count as loops.
+    pub fn loops(&self) -> impl Iterator<Item = &LoopInfo> {
+        self.frames
+            .iter()
+            .rev()
+            .take_while(|f| !matches!(f, Frame::Fn { .. } | Frame::AsyncBlock))
+            .take_while(|f| {
+                !matches!(
+                    f,
+                    Frame::Closure {
+                        role: ClosureRole::Thread
+                            | ClosureRole::BlockingPool
+                            | ClosureRole::Rayon
+                            | ClosureRole::Opaque,
+                        ..
+                    }
+                )
+            })
+            .filter_map(|f| match f {
+                Frame::Loop(info) => Some(info),
+                _ => None,
+            })
+    }
+
+    /// Guards alive at this point that were taken in the current function or closure body.
+    pub fn live_guards(&self) -> impl Iterator<Item = &Guard> {
+        let body = self.current_body();
+        self.guards
+            .iter()
+            .filter(move |g| g.body == body)
+            .map(|g| &g.guard)
+    }
+
+    pub(super) fn current_body(&self) -> usize {
+        self.frames
+            .iter()
+            .rposition(Frame::is_body)
+            .map_or(0, |i| i + 1)
+    }
+}

@@ -1,0 +1,378 @@
+//! The walk: visits a file's syntax tree once with `syn::visit`, keeps the [`Context`] up to
+//! date (frames for functions, closures, async blocks and loops; live guards; test code; the
+//! [`Facts`] of the names in scope) and hands each node to every enabled rule.
+
+use syn::visit::{self, Visit};
+use syn::{Block, Expr, ExprClosure, ExprMethodCall, Local};
+
+use crate::analysis::channels::channels;
+use crate::analysis::commands::CommandFinder;
+use crate::analysis::facts::{ClosureRole, Facts, role_for_api};
+use crate::analysis::locks::{Guard, lock_acquisition};
+use crate::analysis::loops::TripCount;
+use crate::diagnostic::{Diagnostic, Span};
+use crate::semantic::catalog::{self, Api, LockFlavor};
+use crate::semantic::settings::Settings;
+use crate::source::SourceFile;
+use crate::syntax::attrs::is_test_item;
+use crate::syntax::exprs::{path_ident, place_key};
+use crate::syntax::macros;
+use crate::syntax::pats::pat_name;
+use crate::syntax::spans;
+use crate::walk::context::{Context, Frame, LiveGuard, LoopInfo, LoopKind};
+use crate::walk::rule::Rule;
+
+/// The walk: visits a file once, maintains the [`Context`] and dispatches nodes to rules.
+pub struct Walker<'f, 'r> {
+    cx: Context<'f>,
+    rules: &'r mut [Box<dyn Rule>],
+    out: Vec<Diagnostic>,
+    pending_role: Option<ClosureRole>,
+}
+
+impl<'f, 'r> Walker<'f, 'r> {
+    /// Walks `ast`, running `rules`, and returns their findings.
+    pub fn run(
+        file: &'f SourceFile,
+        ast: &syn::File,
+        rules: &'r mut [Box<dyn Rule>],
+        settings: &'f Settings,
+    ) -> Vec<Diagnostic> {
+        let mut walker = Walker {
+            cx: Context::new(Facts::new(file, settings, &ast.items)),
+            rules,
+            out: Vec::new(),
+            pending_role: None,
+        };
+        walker.visit_file(ast);
+        for rule in walker.rules.iter_mut() {
+            rule.finish(&walker.cx, &mut walker.out);
+        }
+        walker.out
+    }
+
+    fn with_frame(&mut self, frame: Frame, f: impl FnOnce(&mut Self)) {
+        let depth = self.cx.frames.len();
+        self.cx.frames.push(frame);
+        f(self);
+        self.cx.frames.pop();
+        debug_assert_eq!(self.cx.frames.len(), depth, "frame stack out of balance");
+    }
+
+    fn in_test_if(&mut self, is_test: bool, f: impl FnOnce(&mut Self)) {
+        self.cx.test_depth += usize::from(is_test);
+        f(self);
+        self.cx.test_depth -= usize::from(is_test);
+    }
+
+    fn visit_fn(&mut self, is_async: bool, f: impl FnOnce(&mut Self)) {
+        let saved = self.cx.enter_fn();
+        self.with_frame(Frame::Fn { is_async }, f);
+        self.cx.exit_fn(saved);
+    }
+
+    /// Visits a closure argument with the role its callee gives it.
+    fn visit_arg(&mut self, arg: &Expr, role: ClosureRole) {
+        if matches!(arg, Expr::Closure(_)) {
+            self.pending_role = Some(role);
+        }
+        self.visit_expr(arg);
+        self.pending_role = None;
+    }
+
+    fn dispatch_expr(&mut self, expr: &Expr) {
+        for rule in self.rules.iter_mut() {
+            rule.check_expr(&self.cx, expr, &mut self.out);
+        }
+        if let Some(command) = self.with_commands(|finder, facts| finder.at_expr(facts, expr)) {
+            for rule in self.rules.iter_mut() {
+                rule.check_command(&self.cx, &command, &mut self.out);
+            }
+        }
+    }
+
+    /// Runs `f` with the walk's command finder and the facts of this point.
+    fn with_commands<T>(&mut self, f: impl FnOnce(&mut CommandFinder, &Facts<'_>) -> T) -> T {
+        let mut finder = std::mem::take(&mut self.cx.commands);
+        let found = f(&mut finder, &self.cx);
+        self.cx.commands = finder;
+        found
+    }
+
+    /// A guard passed by value (`consume(guard)`, `self.grow(inner)`) is moved away: whoever
+    /// received it decides when it drops, so it is no longer alive here.
+    fn end_moved_guards<'a>(&mut self, args: impl IntoIterator<Item = &'a Expr>) {
+        for arg in args {
+            if let Expr::Path(path) = arg
+                && let Some(name) = path.path.get_ident()
+            {
+                self.drop_guard(&name.to_string());
+            }
+        }
+    }
+
+    fn drop_guard(&mut self, name: &str) {
+        if let Some(i) = self.cx.guards.iter().rposition(|g| g.guard.name == name) {
+            self.cx.guards.remove(i);
+        }
+    }
+
+    fn visit_closure(&mut self, closure: &ExprClosure, role: ClosureRole) {
+        let frame = Frame::Closure {
+            is_async: closure.asyncness.is_some(),
+            role,
+        };
+        let handle = match (role, closure.inputs.first().and_then(pat_name)) {
+            (ClosureRole::ScopeBody(kind), Some(name)) => Some((name, kind)),
+            _ => None,
+        };
+        let pushed = handle.is_some();
+        if let Some((name, kind)) = handle {
+            self.cx.push_scope_handle(name, kind);
+        }
+        self.with_frame(frame, |w| visit::visit_expr_closure(w, closure));
+        if pushed {
+            self.cx.pop_scope_handle();
+        }
+    }
+
+    /// Records the guard a `let` binds, if its initializer takes a lock.
+    fn record_guard(&mut self, local: &Local) {
+        let Some(init) = &local.init else { return };
+        // A standard stream's lock (`stdin.lock()`) serialises access to the stream, which the
+        // program does on purpose; it is not state shared between workers (and stdout's and
+        // stderr's are re-entrant). Decided before this `let` shadows the handle's name
+        // (`let stdin = stdin.lock()`).
+        let acquisition =
+            lock_acquisition(&init.expr).filter(|acq| !self.cx.is_stdio_handle(&acq.call.receiver));
+        self.cx.record_let(local);
+        let Some(name) = pat_name(&local.pat) else {
+            return;
+        };
+        if init.diverge.is_some() || name == "_" {
+            return;
+        }
+        let Some(acq) = acquisition else {
+            return;
+        };
+        let lock = place_key(&acq.call.receiver);
+        let flavor = if acq.awaited {
+            Some(LockFlavor::Async)
+        } else {
+            lock.as_deref().and_then(|l| self.cx.lock_flavor(l))
+        };
+        let guard = Guard {
+            name,
+            lock,
+            flavor,
+            mode: acq.mode,
+            taken: Span::join(
+                self.cx.span(spans::span(&*acq.call.receiver)),
+                self.cx.span(acq.call.paren_token.span.close()),
+            ),
+        };
+        let live = LiveGuard {
+            guard,
+            block_depth: self.cx.block_depth,
+            body: self.cx.current_body(),
+        };
+        self.cx.guards.push(live);
+    }
+}
+
+impl<'ast> Visit<'ast> for Walker<'_, '_> {
+    fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+        self.in_test_if(is_test_item(&item.attrs), |w| {
+            w.visit_fn(item.sig.asyncness.is_some(), |w| {
+                visit::visit_item_fn(w, item)
+            });
+        });
+    }
+
+    fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
+        self.visit_fn(item.sig.asyncness.is_some(), |w| {
+            visit::visit_impl_item_fn(w, item)
+        });
+    }
+
+    fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
+        self.visit_fn(item.sig.asyncness.is_some(), |w| {
+            visit::visit_trait_item_fn(w, item)
+        });
+    }
+
+    fn visit_signature(&mut self, sig: &'ast syn::Signature) {
+        self.cx.record_signature(sig);
+        visit::visit_signature(self, sig);
+    }
+
+    fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+        self.cx.enter_impl(&item.self_ty);
+        visit::visit_item_impl(self, item);
+        self.cx.exit_impl();
+    }
+
+    fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+        let Some((_, items)) = &item.content else {
+            return;
+        };
+        self.cx.enter_items(items);
+        self.in_test_if(is_test_item(&item.attrs), |w| {
+            visit::visit_item_mod(w, item)
+        });
+        self.cx.leave_scope();
+    }
+
+    fn visit_block(&mut self, block: &'ast Block) {
+        let has_imports = self.cx.enter_block(&block.stmts);
+        self.cx.block_depth += 1;
+        let commands = self.with_commands(|finder, facts| finder.in_block(facts, block));
+        for rule in self.rules.iter_mut() {
+            rule.check_block(&self.cx, block, &mut self.out);
+        }
+        for command in &commands {
+            for rule in self.rules.iter_mut() {
+                rule.check_command(&self.cx, command, &mut self.out);
+            }
+        }
+        for channel in channels(&self.cx, block) {
+            for rule in self.rules.iter_mut() {
+                rule.check_channel(&self.cx, &channel, &mut self.out);
+            }
+        }
+        visit::visit_block(self, block);
+        let depth = self.cx.block_depth;
+        self.cx.guards.retain(|g| g.block_depth < depth);
+        self.cx.block_depth -= 1;
+        if has_imports {
+            self.cx.leave_scope();
+        }
+    }
+
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        for rule in self.rules.iter_mut() {
+            rule.check_item(&self.cx, item, &mut self.out);
+        }
+        visit::visit_item(self, item);
+    }
+
+    fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
+        for rule in self.rules.iter_mut() {
+            rule.check_stmt(&self.cx, stmt, &mut self.out);
+        }
+        visit::visit_stmt(self, stmt);
+    }
+
+    fn visit_local(&mut self, local: &'ast Local) {
+        for rule in self.rules.iter_mut() {
+            rule.check_local(&self.cx, local, &mut self.out);
+        }
+        visit::visit_local(self, local);
+        self.record_guard(local);
+    }
+
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        let role = self.pending_role.take();
+        self.dispatch_expr(expr);
+        match expr {
+            Expr::Closure(closure) => {
+                self.visit_closure(closure, role.unwrap_or(ClosureRole::Opaque))
+            }
+            _ => visit::visit_expr(self, expr),
+        }
+    }
+
+    fn visit_expr_async(&mut self, block: &'ast syn::ExprAsync) {
+        self.with_frame(Frame::AsyncBlock, |w| visit::visit_expr_async(w, block));
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        self.visit_expr(&call.func);
+        let api = self.cx.call_api(&call.func);
+        let role = role_for_api(api);
+        for arg in &call.args {
+            self.visit_arg(arg, role);
+        }
+        if api == Some(Api::Drop)
+            && let Some(name) = call.args.first().and_then(path_ident)
+        {
+            self.drop_guard(&name);
+        }
+        self.end_moved_guards(&call.args);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
+        self.visit_expr(&call.receiver);
+        let role = self.cx.method_closure_role(call);
+        if role == ClosureRole::Inline
+            && catalog::PER_ITEM_METHODS.contains(&call.method.to_string().as_str())
+        {
+            let info = LoopInfo {
+                kind: LoopKind::PerItemClosure,
+                trips: self.cx.trip_count(&call.receiver),
+                header: self.cx.span(call.method.span()),
+            };
+            self.with_frame(Frame::Loop(info), |w| {
+                for arg in &call.args {
+                    w.visit_arg(arg, role);
+                }
+            });
+        } else {
+            for arg in &call.args {
+                self.visit_arg(arg, role);
+            }
+        }
+        self.end_moved_guards(&call.args);
+    }
+
+    fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
+        self.visit_expr(&expr.expr);
+        let info = LoopInfo {
+            kind: LoopKind::For,
+            trips: self.cx.trip_count(&expr.expr),
+            header: Span::join(
+                self.cx.span(expr.for_token.span),
+                self.cx.span(spans::span(&*expr.expr)),
+            ),
+        };
+        self.with_frame(Frame::Loop(info), |w| {
+            w.visit_pat(&expr.pat);
+            w.visit_block(&expr.body);
+        });
+    }
+
+    fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
+        let info = LoopInfo {
+            kind: LoopKind::While,
+            trips: TripCount::Unknown,
+            header: Span::join(
+                self.cx.span(expr.while_token.span),
+                self.cx.span(spans::span(&*expr.cond)),
+            ),
+        };
+        self.with_frame(Frame::Loop(info), |w| visit::visit_expr_while(w, expr));
+    }
+
+    fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
+        let info = LoopInfo {
+            kind: LoopKind::Loop,
+            trips: TripCount::Unknown,
+            header: self.cx.span(expr.loop_token.span),
+        };
+        self.with_frame(Frame::Loop(info), |w| visit::visit_expr_loop(w, expr));
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        for expr in macros::parse_args(mac) {
+            self.visit_expr(&expr);
+        }
+    }
+
+    fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
+        self.visit_fn(false, |w| visit::visit_item_const(w, item));
+    }
+
+    fn visit_item_static(&mut self, item: &'ast syn::ItemStatic) {
+        self.visit_fn(false, |w| visit::visit_item_static(w, item));
+    }
+}
