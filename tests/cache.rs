@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use concur::app::driver::{Options, lint_paths};
+use concur::app::driver::lint_paths;
+use concur::app::options::Options;
 use concur::app::stats::Stats;
 use concur::diagnostic::Diagnostic;
 

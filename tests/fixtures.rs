@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use concur::app::driver::{Options, lint_source};
+use concur::app::driver::lint_source;
+use concur::app::options::Options;
 use concur::source::SourceFile;
 
 /// `(line, rule)` → how many findings are expected there.

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::{BLOCKING, concur, stderr, stdout, write_files};
-use concur::app::driver::{Options, lint_source};
+use concur::app::driver::lint_source;
+use concur::app::options::Options;
 use concur::source::SourceFile;
 
 /// A generous per-file budget: a file that takes longer is a hang, not slowness.

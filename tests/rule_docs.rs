@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use concur::app::driver::{Options, lint_source};
+use concur::app::driver::lint_source;
+use concur::app::options::Options;
 use concur::rules::RULES;
 use concur::source::SourceFile;
 

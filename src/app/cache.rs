@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::app::driver::Options;
+use crate::app::options::Options;
 use crate::diagnostic::{Diagnostic, Label, Level, Span, Suggestion};
 use crate::report::names;
 

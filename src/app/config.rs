@@ -26,7 +26,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::app::driver::Options;
+use crate::app::options::Options;
 use crate::diagnostic::Level;
 use crate::rules::{self, RULES};
 use crate::semantic::settings::Settings;

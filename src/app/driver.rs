@@ -9,12 +9,11 @@ use rayon::prelude::*;
 use crate::app::cache::{Cache, ContentHash};
 use crate::app::config::{self, ConfigError, FileConfig, Overrides, Resolver};
 use crate::app::discover::discover;
+use crate::app::options::Options;
 use crate::app::stats::{self, Phase, Stats};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::error::Error;
 use crate::report::{FileResult, Report, names, suppress};
-use crate::rules::{RULES, RuleInfo};
-use crate::semantic::settings::Settings;
 use crate::source::SourceFile;
 use crate::syntax::parse;
 use crate::walk::rule::Rule;
@@ -130,36 +129,6 @@ impl Driver {
 /// Stack size of analysis threads: syn's parser, the walk and the AST's drop recurse once
 /// per nesting level, and generated code can nest deeply.
 pub const ANALYSIS_STACK: usize = 256 << 20;
-
-/// Which rules run and how: built from configuration files and flags by [`crate::app::config`].
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// The enabled rules.
-    pub rules: Vec<&'static RuleInfo>,
-    /// Enabled rules whose findings are errors (`deny`).
-    pub deny: Vec<&'static str>,
-    /// Rule options (extra blocking functions, lock types, bounds) and suppression policy.
-    pub settings: Settings,
-    /// Worker threads (`None`: one per core).
-    pub jobs: Option<usize>,
-    /// Folder of the result cache ([`crate::app::cache`]); `None`: no cache.
-    pub cache_dir: Option<PathBuf>,
-    /// Per-phase and per-rule timing (`--stats`); `None`: no clock is read.
-    pub stats: Option<Arc<Stats>>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            rules: RULES.iter().collect(),
-            deny: Vec::new(),
-            settings: Settings::default(),
-            jobs: None,
-            cache_dir: None,
-            stats: None,
-        }
-    }
-}
 
 /// Lints one file's text (already read): parse, then one walk with every enabled rule.
 pub fn lint_source(file: &SourceFile, options: &Options) -> Vec<Diagnostic> {

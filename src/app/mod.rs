@@ -1,7 +1,7 @@
 //! The front ends: the command line ([`cli`]), configuration files ([`config`]), cargo
 //! workspaces ([`workspace`]), the language server ([`lsp`]), and the one [`driver`] both the
-//! command line and the language server call to lint, with its result [`cache`], file
-//! [`discover`]y and timing ([`stats`]). Nothing below imports from here.
+//! command line and the language server call to lint with its [`options`], its result [`cache`],
+//! file [`discover`]y and timing ([`stats`]). Nothing below imports from here.
 
 pub mod cache;
 pub mod cli;
@@ -9,5 +9,6 @@ pub mod config;
 pub mod discover;
 pub mod driver;
 pub mod lsp;
+pub mod options;
 pub mod stats;
 pub mod workspace;

@@ -34,7 +34,8 @@ use lsp_types::{
 use serde::de::DeserializeOwned;
 
 use crate::app::config::Overrides;
-use crate::app::driver::{self, Driver, Options, RunSettings};
+use crate::app::driver::{self, Driver, RunSettings};
+use crate::app::options::Options;
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::report::names::PARSE_ERROR;
 use crate::rules;
