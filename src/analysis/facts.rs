@@ -18,9 +18,11 @@ use crate::diagnostic::Span;
 use crate::semantic::catalog::{self, Api, Blocking, LockFlavor};
 use crate::semantic::resolve::{CanonicalPath, Imports};
 use crate::semantic::settings::Settings;
+use crate::semantic::summary::TypeRef;
 use crate::source::SourceFile;
 use crate::syntax::exprs::{chain_root, path_ident, strip};
 use crate::syntax::pats::{pat_name, pat_names};
+use crate::syntax::types::named_type;
 
 /// What a closure passed to a call is for, decided by the call it is passed to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,6 +149,14 @@ impl<'f> Facts<'f> {
     /// The imports in effect here.
     pub fn imports(&self) -> &Imports {
         &self.imports
+    }
+
+    /// A type as the crate-wide model records it: its named type and the lock inside it.
+    pub fn type_ref(&self, ty: &syn::Type) -> TypeRef {
+        TypeRef {
+            name: named_type(ty).unwrap_or_default(),
+            lock: locks::type_lock_flavor(&self.imports, ty),
+        }
     }
 
     /// Lock identity at this point (clone aliases, function, impl).

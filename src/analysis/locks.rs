@@ -9,21 +9,10 @@ use syn::{Expr, ExprMethodCall};
 
 use crate::analysis::facts::Facts;
 use crate::diagnostic::Span;
-use crate::semantic::catalog::{self, Api, LockFlavor};
+use crate::semantic::catalog::{self, Api, LockFlavor, LockMode};
 use crate::semantic::resolve::Imports;
 use crate::syntax::exprs::{is_constant_name, place_key, strip};
 use crate::syntax::find::Search;
-
-/// How a guard was acquired.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LockMode {
-    /// `lock()`.
-    Lock,
-    /// `read()`.
-    Read,
-    /// `write()`.
-    Write,
-}
 
 /// A lock guard bound by `let` and still alive at the current point of the walk.
 #[derive(Debug, Clone)]
@@ -283,6 +272,11 @@ impl LockScope {
         !self.impls.is_empty()
     }
 
+    /// The self type's name of the innermost `impl` block (`Bank` for `impl<T> Bank<T>`).
+    pub fn impl_type(&self) -> Option<&str> {
+        self.impls.last().map(String::as_str)
+    }
+
     /// The name of the innermost named function (`None` in a const or static initializer).
     pub fn fn_name(&self) -> Option<&str> {
         self.fns.last().and_then(|(_, name)| name.as_deref())
@@ -397,10 +391,4 @@ pub fn is_lock_guard(guard: &Guard) -> bool {
 /// The identity of the lock a guard holds, when known.
 pub fn guard_id(cx: &Facts<'_>, guard: &Guard) -> Option<LockId> {
     guard.lock.as_deref().map(|key| cx.locks().id(key))
-}
-
-/// Whether holding a lock in mode `held` makes taking it in mode `taken` wait: every
-/// combination but two readers.
-pub fn conflicts(held: LockMode, taken: LockMode) -> bool {
-    !(held == LockMode::Read && taken == LockMode::Read)
 }

@@ -3,8 +3,8 @@
 use syn::spanned::Spanned;
 use syn::{Expr, Local};
 
-use crate::analysis::locks::LockMode;
-use crate::analysis::locks::{conflicts, guard_id, is_lock_guard, taking};
+use crate::semantic::catalog::LockMode;
+use crate::analysis::locks::{guard_id, is_lock_guard, taking};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::declare_rule;
 use crate::semantic::catalog::LockFlavor;
@@ -64,7 +64,7 @@ impl Rule for DoubleLock {
         let Some(first) = cx.live_guards().find(|g| {
             is_lock_guard(g)
                 && !can_nest(g.flavor)
-                && conflicts(g.mode, second.mode)
+                && g.mode.conflicts(second.mode)
                 && guard_id(cx, g).as_ref() == Some(&id)
         }) else {
             return;

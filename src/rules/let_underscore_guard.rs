@@ -3,7 +3,8 @@
 use syn::spanned::Spanned;
 use syn::{Block, Local, Pat, Stmt};
 
-use crate::analysis::locks::{LockMode, lock_acquisition};
+use crate::analysis::locks::{lock_acquisition};
+use crate::semantic::catalog::LockMode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
 use crate::rules::declare_rule;
 use crate::syntax::exprs::place_key;

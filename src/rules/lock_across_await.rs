@@ -4,7 +4,8 @@ use std::collections::HashSet;
 
 use syn::Expr;
 
-use crate::analysis::locks::{Guard, LockMode};
+use crate::analysis::locks::{Guard};
+use crate::semantic::catalog::LockMode;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::declare_rule;
 use crate::semantic::catalog::LockFlavor;

@@ -3,8 +3,8 @@
 use syn::Expr;
 use syn::spanned::Spanned;
 
-use crate::analysis::locks::LockMode;
-use crate::analysis::locks::{LockId, conflicts, guard_id, is_lock_guard, taking};
+use crate::semantic::catalog::LockMode;
+use crate::analysis::locks::{LockId, guard_id, is_lock_guard, taking};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::declare_rule;
 use crate::walk::context::Context;
@@ -39,8 +39,8 @@ impl Edge {
     fn inverts(&self, other: &Edge) -> bool {
         self.held == other.taken
             && self.taken == other.held
-            && conflicts(other.held_mode, self.taken_mode)
-            && conflicts(self.held_mode, other.taken_mode)
+            && other.held_mode.conflicts(self.taken_mode)
+            && self.held_mode.conflicts(other.taken_mode)
     }
 }
 

@@ -6,7 +6,7 @@ use syn::{Expr, ExprClosure, Local, Stmt};
 
 use crate::analysis::facts::ClosureRole;
 use crate::analysis::lock_uses::lock_constructor;
-use crate::analysis::locks::LockMode;
+use crate::semantic::catalog::LockMode;
 use crate::analysis::locks::{LockId, LockOwner, Taking, clone_source, taking};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::declare_rule;

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// What kind of blocking a blocking call does (used in messages and help).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Blocking {
     /// `std::thread::sleep`.
     Sleep,
@@ -27,7 +27,7 @@ pub enum Blocking {
 }
 
 /// Which family a lock type belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum LockFlavor {
     /// `std::sync::Mutex`/`RwLock`: blocking, poisoning.
     Std,
@@ -46,6 +46,25 @@ impl LockFlavor {
             self,
             LockFlavor::Std | LockFlavor::ParkingLot | LockFlavor::Reentrant
         )
+    }
+}
+
+/// How a lock is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum LockMode {
+    /// `lock()`.
+    Lock,
+    /// `read()`.
+    Read,
+    /// `write()`.
+    Write,
+}
+
+impl LockMode {
+    /// Whether holding a lock in mode `self` makes taking it in mode `taken` wait: every
+    /// combination but two readers.
+    pub fn conflicts(self, taken: LockMode) -> bool {
+        !(self == LockMode::Read && taken == LockMode::Read)
     }
 }
 

@@ -11,3 +11,4 @@ pub mod macros;
 pub mod parse;
 pub mod pats;
 pub mod spans;
+pub mod types;

@@ -1,0 +1,190 @@
+//! What one file contributes to the crate-wide model: the items it declares and a summary of
+//! each function body. Summaries are small, serialisable (the result cache stores them) and
+//! hold no syntax tree: the model of a crate is built from them alone.
+//!
+//! Everything here is as written in the file, resolved through the file's own imports as far
+//! as they go; what a path means in the crate is decided later, by [`crate::semantic::model`].
+
+use crate::diagnostic::Span;
+use crate::semantic::catalog::{Blocking, LockFlavor, LockMode};
+
+/// One file's items and function summaries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileSummary {
+    /// Structs, statics and type aliases, with the inline module each sits in.
+    pub items: Vec<Item>,
+    /// Every function and method with a body.
+    pub fns: Vec<FnSummary>,
+    /// Glob imports (`use super::*;`), with the inline module they are in.
+    pub globs: Vec<(Vec<String>, Vec<String>)>,
+}
+
+/// A declaration other files may need.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Item {
+    /// The inline module path within the file (`mod a { mod b { .. } }` → `["a", "b"]`).
+    pub module: Vec<String>,
+    /// The item's name.
+    pub name: String,
+    /// What it is.
+    pub kind: ItemKind,
+}
+
+/// The kinds of declarations the model uses.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ItemKind {
+    /// A struct with named fields (tuple fields are named `0`, `1`, ...).
+    Struct {
+        /// Each field's name and type.
+        fields: Vec<(String, TypeRef)>,
+    },
+    /// A `static` (also one declared in `lazy_static!`/`thread_local!`, or a `LazyLock`).
+    Static {
+        /// Its type.
+        ty: TypeRef,
+    },
+    /// `type Name = ..;`.
+    Alias {
+        /// The aliased type.
+        ty: TypeRef,
+    },
+}
+
+/// A type as the model needs it: the named type behind references and smart pointers, and
+/// whether it is (or holds) a lock.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TypeRef {
+    /// The last segment of the named type behind `&`, `Arc`, `Box`, `Rc`, `Option`
+    /// (`Arc<Mutex<State>>` → `Mutex`, `&Accounts` → `Accounts`); empty when unnamed.
+    pub name: String,
+    /// The flavor of the first lock type inside it (`Arc<tokio::sync::Mutex<_>>` → async).
+    pub lock: Option<LockFlavor>,
+}
+
+/// A function or method with a body, summarised.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FnSummary {
+    /// The inline module path within the file.
+    pub module: Vec<String>,
+    /// The self type of the enclosing `impl` (`Bank` for `impl Bank`), if any.
+    pub owner: Option<String>,
+    /// The function's name.
+    pub name: String,
+    /// The function's name in the source, for notes.
+    pub span: Span,
+    /// Whether it is an `async fn`.
+    pub is_async: bool,
+    /// Whether it is test code.
+    pub in_test: bool,
+    /// Its parameters, `self` first when it has one.
+    pub params: Vec<Param>,
+    /// What the body does that other functions may care about, in source order.
+    pub events: Vec<Event>,
+}
+
+/// A parameter.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Param {
+    /// Its name (`self` for the receiver).
+    pub name: String,
+    /// Its type.
+    pub ty: TypeRef,
+}
+
+/// Where in its function an event happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Ctx {
+    /// Synchronous code that runs when the function runs, on its thread (its body, inline
+    /// closures).
+    Sync,
+    /// Code on an async executor: an async function's body, an async block or closure.
+    Async,
+    /// Code handed to another thread, task or pool, or to a caller concur does not know.
+    Elsewhere,
+}
+
+/// One thing a function body does.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Event {
+    /// Where.
+    pub span: Span,
+    /// In which context.
+    pub ctx: Ctx,
+    /// The locks whose guards are alive here: indices of this function's earlier
+    /// [`EventKind::Lock`] events.
+    pub held: Vec<u32>,
+    /// What.
+    pub kind: EventKind,
+}
+
+/// The kinds of events a summary records.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum EventKind {
+    /// A call the catalog knows blocks the thread, with its path as written.
+    Blocking(Blocking, String),
+    /// A call the catalog knows keeps the CPU busy for long.
+    Heavy(String),
+    /// A `block_on`.
+    BlockOn(String),
+    /// A lock taken.
+    Lock(LockRef, LockMode),
+    /// A call of something that may be the crate's own function.
+    Call(Call),
+    /// A shell run on the string in parameter `index` (`sh -c <param>`).
+    ShellParam(u8),
+}
+
+/// What a lock is reached from: the instance it belongs to, as a caller can map it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Base {
+    /// `self.field`.
+    SelfValue,
+    /// `param.field`, by the parameter's index.
+    Param(u8),
+    /// A static, by its path as written (resolved through the file's imports).
+    Static(Vec<String>),
+}
+
+/// A lock's identity: the value it is reached from, the field path from there, and its class
+/// (the type the path starts from), shared by every instance of that type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct LockRef {
+    /// The instance.
+    pub base: Base,
+    /// The field path after the base (`balances` in `acc.balances`); empty for a static.
+    pub path: String,
+    /// The base's type name (the impl's for `self`, the parameter's declared type), if known.
+    pub ty: Option<String>,
+    /// The lock's flavor when its declaration is visible in this file.
+    pub flavor: Option<LockFlavor>,
+}
+
+/// A call of something that may be the crate's own function.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Call {
+    /// The callee.
+    pub callee: Callee,
+    /// The arguments that are strings built at run time (`format!`, concatenation), as a bit
+    /// set by position: what a shell helper must not be given.
+    pub built_args: u64,
+}
+
+/// A callee as written.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Callee {
+    /// `helper(..)`, `crate::store::save(..)`, `Self::new(..)`, `Bank::open(..)`: the path,
+    /// resolved through the file's imports as far as they go (`Self` becomes the impl's type).
+    Path(Vec<String>),
+    /// `receiver.name(..)`.
+    Method {
+        /// The method's name.
+        name: String,
+        /// The receiver's type name, when it is known (`self`, a typed parameter or local).
+        ty: Option<String>,
+        /// The receiver's field whose type decides the method (`self.store.save()` →
+        /// `store`), looked up in the struct `ty`.
+        field: Option<String>,
+        /// The instance the receiver is, for mapping the callee's `self` locks.
+        base: Option<Base>,
+    },
+}

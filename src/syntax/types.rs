@@ -1,0 +1,46 @@
+//! Small questions about a type as written.
+
+use syn::Type;
+
+/// Generic wrappers a method call sees through (auto-deref) or that only hold the value.
+const WRAPPERS: &[&str] = &["Arc", "Rc", "Box", "Pin", "Option", "RefCell", "Cell"];
+
+/// The named type behind references, parentheses and wrappers (`&mut Arc<Bank>` → `Bank`,
+/// `Arc<Mutex<State>>` → `Mutex`): the last segment of its path, or `None` for tuples,
+/// slices, trait objects and the like.
+pub fn named_type(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Reference(r) => named_type(&r.elem),
+        Type::Paren(p) => named_type(&p.elem),
+        Type::Group(g) => named_type(&g.elem),
+        Type::Path(path) if path.qself.is_none() => {
+            let last = path.path.segments.last()?;
+            let name = last.ident.to_string();
+            if WRAPPERS.contains(&name.as_str())
+                && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+                && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
+            {
+                return named_type(inner);
+            }
+            Some(name)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(src: &str) -> Option<String> {
+        named_type(&syn::parse_str(src).expect("test type parses"))
+    }
+
+    #[test]
+    fn wrappers_and_references_are_seen_through() {
+        assert_eq!(named("&mut Arc<Bank>").as_deref(), Some("Bank"));
+        assert_eq!(named("Arc<Mutex<State>>").as_deref(), Some("Mutex"));
+        assert_eq!(named("crate::db::Pool").as_deref(), Some("Pool"));
+        assert_eq!(named("(u8, u8)"), None);
+    }
+}
