@@ -48,18 +48,33 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The code of a line: without a `//` comment (doc comments included).
-fn code(line: &str) -> &str {
-    match line.find("//") {
-        Some(i) => &line[..i],
-        None => line,
+/// The code of a line: without string literals' contents and without a `//` comment (doc
+/// comments included).
+fn code(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if in_string => {
+                chars.next();
+            }
+            '"' => {
+                in_string = !in_string;
+                out.push(c);
+            }
+            '/' if !in_string && chars.peek() == Some(&'/') => break,
+            _ if in_string => {}
+            _ => out.push(c),
+        }
     }
+    out
 }
 
 /// The top-level modules a piece of code names through `crate::`, with their lines:
 /// `crate::a::b` names `a`; `crate::{a::x, b}` names `a` and `b`.
 fn named_modules(text: &str) -> Vec<(usize, String)> {
-    let code: String = text.lines().map(|l| format!("{}\n", code(l))).collect();
+    let code: String = text.lines().map(|l| code(l) + "\n").collect();
     let mut found = Vec::new();
     let mut from = 0;
     while let Some(at) = code[from..].find("crate::") {
@@ -149,7 +164,7 @@ fn every_import_goes_down_the_stack() {
 
 #[test]
 fn the_import_scanner_sees_paths_and_groups() {
-    let text = "use crate::walk::context::Context;\n// crate::app in a comment\nuse crate::{\n    rules::{Rule, RULES},\n    syntax,\n};\nlet x = crate::report::names::known(n);\n";
+    let text = "use crate::walk::context::Context;\nlet s = \"crate::db\"; // crate::app in a comment\nuse crate::{\n    rules::{Rule, RULES},\n    syntax,\n};\nlet x = crate::report::names::known(n);\n";
     assert_eq!(
         named_modules(text),
         [

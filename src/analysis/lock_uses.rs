@@ -9,9 +9,9 @@ use syn::{BinOp, Expr, Local, Stmt, UnOp};
 
 use crate::analysis::facts::Facts;
 use crate::analysis::locks::clone_source;
-use crate::analysis::locks::{lock_acquisition};
-use crate::semantic::catalog::LockMode;
+use crate::analysis::locks::lock_acquisition;
 use crate::semantic::catalog::Api;
+use crate::semantic::catalog::LockMode;
 use crate::syntax::exprs::path_ident;
 use crate::syntax::pats::pat_name;
 

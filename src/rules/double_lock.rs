@@ -3,11 +3,11 @@
 use syn::spanned::Spanned;
 use syn::{Expr, Local};
 
-use crate::semantic::catalog::LockMode;
 use crate::analysis::locks::{guard_id, is_lock_guard, taking};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::declare_rule;
 use crate::semantic::catalog::LockFlavor;
+use crate::semantic::catalog::LockMode;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 

@@ -3,10 +3,10 @@
 use syn::spanned::Spanned;
 use syn::{Block, Local, Pat, Stmt};
 
-use crate::analysis::locks::{lock_acquisition};
-use crate::semantic::catalog::LockMode;
+use crate::analysis::locks::lock_acquisition;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
 use crate::rules::declare_rule;
+use crate::semantic::catalog::LockMode;
 use crate::syntax::exprs::place_key;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;

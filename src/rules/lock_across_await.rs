@@ -4,11 +4,11 @@ use std::collections::HashSet;
 
 use syn::Expr;
 
-use crate::analysis::locks::{Guard};
-use crate::semantic::catalog::LockMode;
+use crate::analysis::locks::Guard;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::declare_rule;
 use crate::semantic::catalog::LockFlavor;
+use crate::semantic::catalog::LockMode;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 

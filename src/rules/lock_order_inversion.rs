@@ -3,10 +3,10 @@
 use syn::Expr;
 use syn::spanned::Spanned;
 
-use crate::semantic::catalog::LockMode;
 use crate::analysis::locks::{LockId, guard_id, is_lock_guard, taking};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::declare_rule;
+use crate::semantic::catalog::LockMode;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 

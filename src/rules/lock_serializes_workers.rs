@@ -6,10 +6,10 @@ use syn::{Expr, ExprClosure, Local, Stmt};
 
 use crate::analysis::facts::ClosureRole;
 use crate::analysis::lock_uses::lock_constructor;
-use crate::semantic::catalog::LockMode;
 use crate::analysis::locks::{LockId, LockOwner, Taking, clone_source, taking};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::declare_rule;
+use crate::semantic::catalog::LockMode;
 use crate::semantic::catalog::{self, Api, LockFlavor};
 use crate::syntax::exprs::{path_ident, unwrapped};
 use crate::syntax::find::{Node, Search};

@@ -5,9 +5,9 @@ use syn::spanned::Spanned;
 use syn::{Block, Expr, Lit, UnOp};
 
 use crate::analysis::lock_uses::{Access, local_locks};
-use crate::semantic::catalog::LockMode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Suggestion};
 use crate::rules::declare_rule;
+use crate::semantic::catalog::LockMode;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
