@@ -75,6 +75,18 @@ pub struct Label {
     pub message: String,
 }
 
+/// A place that matters, possibly in another file: a step of a call chain from the finding
+/// down to the operation it is about.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Note {
+    /// What happens there.
+    pub message: String,
+    /// The file.
+    pub path: PathBuf,
+    /// Where.
+    pub span: Span,
+}
+
 /// How sure a suggested edit is (rustc's applicability levels).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Applicability {
@@ -125,6 +137,8 @@ pub struct Diagnostic {
     pub primary_label: Option<String>,
     /// Other places that matter.
     pub labels: Vec<Label>,
+    /// Places in this or other files that explain the finding, in order (a call chain).
+    pub notes: Vec<Note>,
     /// What to do instead.
     pub help: Option<String>,
     /// A rewrite, when one is known.
@@ -142,6 +156,7 @@ impl Diagnostic {
             message: message.into(),
             primary_label: None,
             labels: Vec::new(),
+            notes: Vec::new(),
             help: None,
             suggestion: None,
         }
@@ -158,6 +173,16 @@ impl Diagnostic {
         self.labels.push(Label {
             span,
             message: message.into(),
+        });
+        self
+    }
+
+    /// Adds a note pointing at a place, possibly in another file.
+    pub fn with_note(mut self, path: PathBuf, span: Span, message: impl Into<String>) -> Self {
+        self.notes.push(Note {
+            message: message.into(),
+            path,
+            span,
         });
         self
     }

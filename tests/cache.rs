@@ -129,7 +129,7 @@ fn a_corrupt_index_is_ignored_and_rewritten() {
     assert_eq!(warm, cold);
     assert!(hits > 0);
 
-    for garbage in ["", "concur-cache-v1 0000\n{", "\u{0}\u{1}not an index"] {
+    for garbage in ["", "concur-cache-v2 0000\n{", "\u{0}\u{1}not an index"] {
         std::fs::write(&index, garbage).expect("corrupt index");
         let (after, hits) = run(&src, Some(&cache), &all);
         assert_eq!((after.as_slice(), hits), (cold.as_slice(), 0));

@@ -11,7 +11,8 @@ use syn::{Block, Expr, ExprCall, ExprMethodCall, Stmt};
 use crate::analysis::bindings::{self, Follow, Parent, Pos, end_pos, pos};
 use crate::analysis::facts::Facts;
 use crate::semantic::catalog::{self, Api};
-use crate::syntax::exprs::{path_segments, strip, unwrapped};
+use crate::syntax::exprs::{is_constant_name, path_ident, path_segments, strip, unwrapped};
+use crate::syntax::macros;
 use crate::syntax::pats::pat_name;
 
 /// One `Command::new(..)` with the calls made on it.
@@ -138,6 +139,67 @@ pub fn str_literal(expr: &Expr) -> Option<String> {
     }
 }
 
+/// Whether a string is visibly built at run time: `format!` with a value that is neither a
+/// literal nor a constant (or an inline capture), a concatenation, or a conversion of one.
+pub fn is_built_string(expr: &Expr) -> bool {
+    match strip(expr) {
+        Expr::Macro(mac) => format_is_built(&mac.mac, |_| true),
+        Expr::Binary(binary) => matches!(binary.op, syn::BinOp::Add(_)),
+        Expr::MethodCall(call)
+            if matches!(
+                call.method.to_string().as_str(),
+                "as_str" | "as_ref" | "to_string" | "to_owned" | "clone" | "into"
+            ) =>
+        {
+            is_built_string(&call.receiver)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a `format!`/`format_args!` builds its string from outside values: a value that is
+/// not a literal or constant and that `is_built` accepts, or a variable captured inline
+/// (`"rm {path}"`).
+pub fn format_is_built(mac: &syn::Macro, is_built: impl Fn(&Expr) -> bool) -> bool {
+    let name = mac.path.segments.last().map(|s| s.ident.to_string());
+    if !matches!(name.as_deref(), Some("format" | "format_args")) {
+        return false;
+    }
+    let args = macros::parse_args(mac);
+    let Some((template, values)) = args.split_first() else {
+        return false;
+    };
+    values.iter().any(|v| is_built(v) && !is_fixed_value(v))
+        || str_literal(template).is_some_and(|t| has_inline_capture(&t))
+}
+
+/// A literal or a constant item: a `format!` argument that cannot carry outside input.
+fn is_fixed_value(expr: &Expr) -> bool {
+    matches!(strip(expr), Expr::Lit(_)) || path_ident(expr).is_some_and(|n| is_constant_name(&n))
+}
+
+/// Whether a format string captures a variable inline (`"rm {path}"`, not `"{{}}"` or `"{0}"`).
+fn has_inline_capture(template: &str) -> bool {
+    let mut rest = template.replace("{{", "").replace("}}", "");
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let name: String = after
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && !is_constant_name(&name)
+        {
+            return true;
+        }
+        rest = after.to_string();
+    }
+    false
+}
+
 /// What a local holds, for the locals the process rules care about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LocalKind {
@@ -242,7 +304,7 @@ impl CommandFinder {
             root = &inner.receiver;
         }
         let is_command = command_ctor(cx, root).is_some()
-            || crate::syntax::exprs::path_ident(root)
+            || path_ident(root)
                 .is_some_and(|name| self.local(&name, pos(root)) == Some(LocalKind::Command));
         is_command.then_some(call)
     }
@@ -252,7 +314,7 @@ impl CommandFinder {
     pub fn is_current_exe(&self, cx: &Facts<'_>, expr: &Expr) -> bool {
         let value = unwrapped(strip(expr));
         is_current_exe(cx, value)
-            || crate::syntax::exprs::path_ident(value)
+            || path_ident(value)
                 .is_some_and(|name| self.local(&name, pos(value)) == Some(LocalKind::CurrentExe))
     }
 }
@@ -305,6 +367,14 @@ pub fn mentions_isolation(cx: &Facts<'_>, node: &impl Spanned) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_captures_in_format_strings() {
+        assert!(has_inline_capture("rm {path}"));
+        assert!(has_inline_capture("tar {0} {name:?}"));
+        assert!(!has_inline_capture("echo {{literal}} {}"));
+        assert!(!has_inline_capture("run {0} {CONST_DIR}"));
+    }
 
     fn lit(src: &str) -> Option<String> {
         str_literal(&syn::parse_str::<Expr>(src).expect("test expression parses"))

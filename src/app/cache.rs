@@ -19,8 +19,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::app::options::Options;
-use crate::diagnostic::{Diagnostic, Label, Level, Span, Suggestion};
-use crate::report::names;
+use crate::diagnostic::{Diagnostic, Label, Level, Note, Span, Suggestion};
+use crate::report::suppress::Suppressions;
+use crate::report::{FileAnalysis, names};
+use crate::semantic::summary::FileSummary;
 
 /// The folder `concur` keeps its cache in, relative to the current directory.
 pub const DEFAULT_DIR: &str = ".concur_cache";
@@ -29,7 +31,7 @@ pub const DEFAULT_DIR: &str = ".concur_cache";
 pub const TARGET_SUBDIR: &str = "concur-cache";
 
 /// First bytes of an index file, before its checksum.
-const MAGIC: &str = "concur-cache-v1";
+const MAGIC: &str = "concur-cache-v2";
 
 /// Index files kept per cache folder (one per fingerprint); older ones are removed.
 const MAX_INDEXES: usize = 8;
@@ -50,7 +52,9 @@ impl ContentHash {
 struct Entry {
     hash: ContentHash,
     len: usize,
-    diagnostics: Vec<Stored>,
+    findings: Vec<Stored>,
+    summary: FileSummary,
+    suppressions: Suppressions,
 }
 
 /// A finding as the index stores it: read back only when its name is a known rule's or one of
@@ -72,6 +76,8 @@ struct StoredDiagnostic {
     message: String,
     primary_label: Option<String>,
     labels: Vec<Label>,
+    #[serde(default)]
+    notes: Vec<Note>,
     help: Option<String>,
     suggestion: Option<Suggestion>,
 }
@@ -114,29 +120,35 @@ impl Cache {
         }
     }
 
-    /// The cached findings of `path` when its content has hash `hash` and `len` bytes.
-    pub fn get(&self, path: &Path, hash: ContentHash, len: usize) -> Option<Vec<Diagnostic>> {
+    /// The cached analysis of `path` when its content has hash `hash` and `len` bytes.
+    pub fn get(&self, path: &Path, hash: ContentHash, len: usize) -> Option<FileAnalysis> {
         let entry = self.entries.get(path)?;
         if entry.hash != hash {
             return None;
         }
         let consistent = entry.len == len
-            && entry.diagnostics.iter().all(|Stored(d)| {
+            && entry.findings.iter().all(|Stored(d)| {
                 d.path == path && d.span.end.byte <= len && d.span.start <= d.span.end
             });
         if !consistent {
             self.rewrite.store(true, Ordering::Relaxed);
             return None;
         }
-        Some(entry.diagnostics.iter().map(|s| s.0.clone()).collect())
+        Some(FileAnalysis {
+            findings: entry.findings.iter().map(|s| s.0.clone()).collect(),
+            summary: entry.summary.clone(),
+            suppressions: entry.suppressions.clone(),
+        })
     }
 
-    /// Records the findings of `path`, whose content has hash `hash` and `len` bytes.
-    pub fn put(&self, path: &Path, hash: ContentHash, len: usize, diagnostics: &[Diagnostic]) {
+    /// Records the analysis of `path`, whose content has hash `hash` and `len` bytes.
+    pub fn put(&self, path: &Path, hash: ContentHash, len: usize, analysis: &FileAnalysis) {
         let entry = Entry {
             hash,
             len,
-            diagnostics: diagnostics.iter().cloned().map(Stored).collect(),
+            findings: analysis.findings.iter().cloned().map(Stored).collect(),
+            summary: analysis.summary.clone(),
+            suppressions: analysis.suppressions.clone(),
         };
         self.fresh
             .lock()
@@ -272,6 +284,13 @@ mod tests {
         )
     }
 
+    fn analysis(path: &str) -> FileAnalysis {
+        FileAnalysis {
+            findings: vec![finding(path)],
+            ..FileAnalysis::default()
+        }
+    }
+
     #[test]
     fn threads_stats_and_the_cache_folder_do_not_change_the_fingerprint() {
         let plain = Options::default();
@@ -295,26 +314,28 @@ mod tests {
         let options = Options::default();
         let cache = Cache::open(dir.path(), &options);
         let hash = ContentHash::of(b"fn main() {}");
-        cache.put(Path::new("a.rs"), hash, 12, &[finding("a.rs")]);
-        cache.put(Path::new("b.rs"), hash, 12, &[finding("elsewhere.rs")]);
+        cache.put(Path::new("a.rs"), hash, 12, &analysis("a.rs"));
+        cache.put(Path::new("b.rs"), hash, 12, &analysis("elsewhere.rs"));
         cache.save(&[]).expect("cache written");
         let cache = Cache::open(dir.path(), &options);
         assert_eq!(
-            cache.get(Path::new("a.rs"), hash, 12),
+            cache.get(Path::new("a.rs"), hash, 12).map(|a| a.findings),
             Some(vec![finding("a.rs")])
         );
         assert_eq!(
-            cache.get(Path::new("a.rs"), hash, 13),
+            cache.get(Path::new("a.rs"), hash, 13).map(|a| a.findings),
             None,
             "length differs"
         );
         assert_eq!(
-            cache.get(Path::new("a.rs"), ContentHash::of(b"x"), 12),
+            cache
+                .get(Path::new("a.rs"), ContentHash::of(b"x"), 12)
+                .map(|a| a.findings),
             None,
             "content differs"
         );
         assert_eq!(
-            cache.get(Path::new("b.rs"), hash, 12),
+            cache.get(Path::new("b.rs"), hash, 12).map(|a| a.findings),
             None,
             "finding names another file"
         );
@@ -333,7 +354,7 @@ mod tests {
             Path::new("a.rs"),
             ContentHash::of(b""),
             0,
-            &[finding("a.rs")],
+            &analysis("a.rs"),
         );
         cache.save(&[]).expect("cache written");
         let index = Cache::open(dir.path(), &options).index;

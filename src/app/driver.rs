@@ -11,9 +11,13 @@ use crate::app::config::{self, ConfigError, FileConfig, Overrides, Resolver};
 use crate::app::discover::discover;
 use crate::app::options::Options;
 use crate::app::stats::{self, Phase, Stats};
+use crate::app::units::{self, Package, Units};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::error::Error;
-use crate::report::{FileResult, Report, names, suppress};
+use crate::report::suppress::{self, Suppressions};
+use crate::report::{FileAnalysis, Report, names};
+use crate::semantic::model::{self, Model, UnitFile};
+use crate::semantic::summary::FileSummary;
 use crate::source::SourceFile;
 use crate::syntax::parse;
 use crate::walk::rule::Rule;
@@ -130,36 +134,101 @@ impl Driver {
 /// per nesting level, and generated code can nest deeply.
 pub const ANALYSIS_STACK: usize = 256 << 20;
 
-/// Lints one file's text (already read): parse, then one walk with every enabled rule.
-pub fn lint_source(file: &SourceFile, options: &Options) -> Vec<Diagnostic> {
+/// The first phase for one file's text: parse, then one walk with every enabled rule.
+pub fn analyze_source(file: &SourceFile, options: &Options) -> FileAnalysis {
     let stats = options.stats.as_deref();
     let ast = match stats::time(stats, Phase::Parse, || parse::parse(file)) {
         Ok(ast) => ast,
-        Err(error) => return vec![names::parse_error(file, error)],
+        Err(error) => {
+            return FileAnalysis {
+                findings: vec![names::parse_error(file, error)],
+                ..FileAnalysis::default()
+            };
+        }
     };
     let mut rules: Vec<Box<dyn Rule>> = match &options.stats {
         Some(stats) => stats.timed_rules(&options.rules),
         None => options.rules.iter().map(|r| (r.new)()).collect(),
     };
-    let mut diagnostics = stats::time(stats, Phase::WalkRules, || {
+    let (findings, summary) = stats::time(stats, Phase::WalkRules, || {
         Walker::run(file, &ast, &mut rules, &options.settings)
     });
-    suppress::apply(
-        file,
-        &ast,
-        &options.rules,
-        &options.settings,
-        &mut diagnostics,
-    );
+    let suppressions = suppress::collect(file, &ast, &options.settings);
     stats::time(stats, Phase::Parse, || drop(ast));
-    for diag in &mut diagnostics {
+    FileAnalysis {
+        findings,
+        summary,
+        suppressions,
+    }
+}
+
+/// The second phase for a unit (a package, or a loose file): builds its model from the files'
+/// summaries and asks the enabled rules' crate-wide questions. The findings go to the files
+/// they are in.
+fn check_unit(
+    package: Option<&Package>,
+    files: &[(&Path, &FileSummary)],
+    options: &Options,
+) -> Vec<Diagnostic> {
+    let checks: Vec<_> = options.rules.iter().filter_map(|r| r.crate_check).collect();
+    if checks.is_empty() {
+        return Vec::new();
+    }
+    let placed: Vec<(String, Vec<String>)> = files
+        .iter()
+        .map(|(path, _)| {
+            let relative = units::relative_to(package, path);
+            model::module_of(&relative, package.is_some_and(|p| p.has_lib))
+        })
+        .collect();
+    let unit_files = files
+        .iter()
+        .zip(&placed)
+        .map(|((path, summary), (target, module))| UnitFile {
+            path,
+            target,
+            module,
+            summary,
+        })
+        .collect();
+    let name = package.and_then(|p| p.name.as_deref());
+    let model = Model::build(unit_files, name);
+    let mut found = Vec::new();
+    for check in checks {
+        check(&model, &mut found);
+    }
+    found
+}
+
+/// A file's final findings: its own and the crate-wide ones in it, suppressions applied,
+/// denied rules raised to errors, sorted.
+fn finish_file(
+    path: &Path,
+    mut findings: Vec<Diagnostic>,
+    suppressions: &Suppressions,
+    options: &Options,
+) -> Vec<Diagnostic> {
+    suppressions.apply(path, &options.rules, &mut findings);
+    for diag in &mut findings {
         if options.deny.contains(&diag.rule) {
             diag.level = Level::Error;
         }
     }
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    diagnostics.dedup();
-    diagnostics
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup();
+    findings
+}
+
+/// Lints one file's text (already read) as a unit of its own: both phases, suppressions and
+/// levels applied. Calls between the file's functions are followed; other files are not read.
+pub fn lint_source(file: &SourceFile, options: &Options) -> Vec<Diagnostic> {
+    let analysis = analyze_source(file, options);
+    let mut findings = analysis.findings;
+    let crate_wide = stats::time(options.stats.as_deref(), Phase::Model, || {
+        check_unit(None, &[(&file.path, &analysis.summary)], options)
+    });
+    findings.extend(crate_wide);
+    finish_file(&file.path, findings, &analysis.suppressions, options)
 }
 
 /// Reads a file once, as UTF-8.
@@ -182,17 +251,13 @@ fn source_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, Error> {
     Ok(SourceFile::new(path, text))
 }
 
-/// Reads and lints one file, catching a panic in concur as a per-file internal error.
-pub fn lint_file(path: &Path, options: &Options) -> Result<FileResult, Error> {
-    lint_file_cached(path, options, None)
-}
+/// A file's first-phase result, with its text when it has findings.
+type Analyzed = (FileAnalysis, Option<Arc<SourceFile>>);
 
-/// [`lint_file`], answered from `cache` when the file is unchanged, and recorded there if not.
-fn lint_file_cached(
-    path: &Path,
-    options: &Options,
-    cache: Option<&Cache>,
-) -> Result<FileResult, Error> {
+/// The first phase for one file on disk, answered from `cache` when the file is unchanged and
+/// recorded there if not; a panic in concur is a per-file internal error. The text is kept when
+/// the file has findings.
+fn analyze_file(path: &Path, options: &Options, cache: Option<&Cache>) -> Result<Analyzed, Error> {
     let stats = options.stats.as_deref();
     let bytes = stats::time(stats, Phase::Read, || read_bytes(path))?;
     if let Some(stats) = stats {
@@ -202,27 +267,25 @@ fn lint_file_cached(
         cache.map(|_| stats::time(stats, Phase::Cache, || ContentHash::of(&bytes))),
         bytes.len(),
     );
-    if let Some(diagnostics) = cache
+    if let Some(analysis) = cache
         .zip(hash)
         .and_then(|(c, h)| stats::time(stats, Phase::Cache, || c.get(path, h, len)))
     {
         stats.inspect(|s| s.count_cache_hit());
-        let source = if diagnostics.is_empty() {
+        let source = if analysis.findings.is_empty() {
             None
         } else {
             Some(Arc::new(source_from_bytes(path, bytes)?))
         };
-        return Ok(FileResult {
-            diagnostics,
-            source,
-        });
+        return Ok((analysis, source));
     }
     let file = source_from_bytes(path, bytes)?;
-    let result =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lint_source(&file, options)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        analyze_source(&file, options)
+    }));
     // proc-macro2 keeps every parsed file's text in a per-thread table until told to forget it.
     proc_macro2::extra::invalidate_current_thread_spans();
-    let diagnostics = result.map_err(|panic| Error::Internal {
+    let analysis = result.map_err(|panic| Error::Internal {
         path: path.to_path_buf(),
         message: panic
             .downcast_ref::<&str>()
@@ -232,17 +295,16 @@ fn lint_file_cached(
     })?;
     if let Some((cache, hash)) = cache.zip(hash) {
         stats::time(stats, Phase::Cache, || {
-            cache.put(path, hash, len, &diagnostics)
+            cache.put(path, hash, len, &analysis)
         });
     }
-    let source = (!diagnostics.is_empty()).then(|| Arc::new(file));
-    Ok(FileResult {
-        diagnostics,
-        source,
-    })
+    let source = (!analysis.findings.is_empty()).then(|| Arc::new(file));
+    Ok((analysis, source))
 }
 
-/// Lints every file in `files` in parallel; results are in a deterministic order.
+/// Lints every file in `files` in parallel: the first phase per file, then the crate-wide
+/// questions per package (the files of one package under `files`, or a loose file alone).
+/// Results are in a deterministic order.
 pub fn lint_files(files: &[PathBuf], options: &Options) -> Report {
     let stats = options.stats.as_deref();
     let cache = options
@@ -250,12 +312,13 @@ pub fn lint_files(files: &[PathBuf], options: &Options) -> Report {
         .as_deref()
         .map(|dir| stats::time(stats, Phase::Cache, || Cache::open(dir, options)));
     let run = || {
-        files
+        let analyses: Vec<_> = files
             .par_iter()
-            .map(|path| lint_file_cached(path, options, cache.as_ref()))
-            .collect::<Vec<_>>()
+            .map(|path| analyze_file(path, options, cache.as_ref()))
+            .collect();
+        finish_files(files, analyses, options)
     };
-    let results = match rayon::ThreadPoolBuilder::new()
+    let report = match rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
         .stack_size(ANALYSIS_STACK)
         .build()
@@ -267,25 +330,95 @@ pub fn lint_files(files: &[PathBuf], options: &Options) -> Report {
         // A cache that cannot be written only costs the next run time.
         let _ = stats::time(stats, Phase::Cache, || cache.save(files));
     }
+    report
+}
+
+/// The second phase over the first phase's results: groups the files by package, asks each
+/// package's crate-wide questions (in parallel), and finishes every file.
+fn finish_files(
+    files: &[PathBuf],
+    analyses: Vec<Result<Analyzed, Error>>,
+    options: &Options,
+) -> Report {
     let mut report = Report {
         files: files.len(),
         ..Report::default()
     };
-    for result in results {
+    let mut done = Vec::new();
+    for (path, result) in files.iter().zip(analyses) {
         match result {
-            Ok(result) => {
-                if let Some(source) = result.source {
+            Ok((analysis, source)) => {
+                if let Some(source) = source {
                     report.sources.insert(source.path.clone(), source);
                 }
-                report.diagnostics.extend(result.diagnostics);
+                done.push((path.as_path(), analysis));
             }
             Err(err) => report.errors.push(err),
         }
     }
+    let mut units = Units::default();
+    let mut by_unit: BTreeMap<Option<Arc<Package>>, Vec<usize>> = BTreeMap::new();
+    for (index, (path, _)) in done.iter().enumerate() {
+        match units.package_of(path) {
+            Some(package) => by_unit.entry(Some(package)).or_default().push(index),
+            None => by_unit.entry(None).or_default().push(index),
+        }
+    }
+    let groups: Vec<(Option<Arc<Package>>, Vec<usize>)> = by_unit
+        .into_iter()
+        .flat_map(|(package, members)| match package {
+            Some(package) => vec![(Some(package), members)],
+            // Loose files are units of their own.
+            None => members.into_iter().map(|i| (None, vec![i])).collect(),
+        })
+        .collect();
+    let crate_wide: Vec<Diagnostic> = stats::time(options.stats.as_deref(), Phase::Model, || {
+        groups
+            .par_iter()
+            .flat_map_iter(|(package, members)| {
+                let unit: Vec<(&Path, &FileSummary)> = members
+                    .iter()
+                    .map(|&i| (done[i].0, &done[i].1.summary))
+                    .collect();
+                check_unit(package.as_deref(), &unit, options)
+            })
+            .collect()
+    });
+    let mut by_file: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
+    for diag in crate_wide {
+        by_file.entry(diag.path.clone()).or_default().push(diag);
+    }
+    for (path, analysis) in done {
+        let mut findings = analysis.findings;
+        findings.extend(by_file.remove(path).unwrap_or_default());
+        let findings = finish_file(path, findings, &analysis.suppressions, options);
+        report.diagnostics.extend(findings);
+    }
+    add_noted_sources(&mut report);
     report
         .diagnostics
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report
+}
+
+/// Reads the files that findings and their notes point into but whose text the report does
+/// not hold yet (a file that gained a crate-wide finding, a helper's file in a call chain).
+fn add_noted_sources(report: &mut Report) {
+    let wanted: Vec<PathBuf> = report
+        .diagnostics
+        .iter()
+        .flat_map(|d| std::iter::once(&d.path).chain(d.notes.iter().map(|n| &n.path)))
+        .filter(|p| !report.sources.contains_key(*p))
+        .cloned()
+        .collect();
+    for path in wanted {
+        if report.sources.contains_key(&path) {
+            continue;
+        }
+        if let Ok(source) = read_source(&path) {
+            report.sources.insert(path, Arc::new(source));
+        }
+    }
 }
 
 /// Discovers the files under `paths` and lints them.

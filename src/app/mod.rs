@@ -1,7 +1,7 @@
 //! The front ends: the command line ([`cli`]), configuration files ([`config`]), cargo
 //! workspaces ([`workspace`]), the language server ([`lsp`]), and the one [`driver`] both the
 //! command line and the language server call to lint with its [`options`], its result [`cache`],
-//! file [`discover`]y and timing ([`stats`]). Nothing below imports from here.
+//! file [`discover`]y, the packages files belong to ([`units`]) and timing ([`stats`]). Nothing below imports from here.
 
 pub mod cache;
 pub mod cli;
@@ -11,4 +11,5 @@ pub mod driver;
 pub mod lsp;
 pub mod options;
 pub mod stats;
+pub mod units;
 pub mod workspace;

@@ -33,17 +33,21 @@ pub enum Phase {
     Parse,
     /// The one walk, with every rule's callbacks.
     WalkRules,
+    /// Building each package's model from the file summaries and asking it the crate-wide
+    /// questions.
+    Model,
     /// Writing the report.
     Render,
 }
 
 impl Phase {
-    const ALL: [Phase; 6] = [
+    const ALL: [Phase; 7] = [
         Phase::Discover,
         Phase::Read,
         Phase::Cache,
         Phase::Parse,
         Phase::WalkRules,
+        Phase::Model,
         Phase::Render,
     ];
 
@@ -54,6 +58,7 @@ impl Phase {
             Phase::Cache => "cache",
             Phase::Parse => "parse",
             Phase::WalkRules => "walk+rules",
+            Phase::Model => "crate model",
             Phase::Render => "render",
         }
     }

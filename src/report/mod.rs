@@ -16,6 +16,6 @@ pub mod render;
 pub mod suppress;
 pub mod write;
 
-pub use outcome::{FileResult, Report};
+pub use outcome::{FileAnalysis, Report};
 
 mod outcome;

@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
+use crate::report::suppress::Suppressions;
+use crate::semantic::summary::FileSummary;
 use crate::source::SourceFile;
 
 /// The outcome of linting a set of paths.
@@ -22,11 +24,15 @@ pub struct Report {
     pub sources: BTreeMap<PathBuf, Arc<SourceFile>>,
 }
 
-/// One file's findings and, when there are any, its text.
-#[derive(Debug)]
-pub struct FileResult {
-    /// The findings, sorted.
-    pub diagnostics: Vec<Diagnostic>,
-    /// The file, kept only when it has findings.
-    pub source: Option<Arc<SourceFile>>,
+/// What the one walk of a file yields, before the crate-wide questions: its findings
+/// (suppressions not yet applied), its summary for the package's model, and its suppressions.
+/// The result cache stores it.
+#[derive(Debug, Clone, Default)]
+pub struct FileAnalysis {
+    /// The rules' findings (or the parse error).
+    pub findings: Vec<Diagnostic>,
+    /// What the file declares and what its functions do.
+    pub summary: FileSummary,
+    /// Its suppressions, matched to its syntax tree.
+    pub suppressions: Suppressions,
 }

@@ -241,6 +241,7 @@ fn read_comment(file: &SourceFile, start: usize, end: usize) -> Option<SuppressC
 }
 
 /// One suppression resolved to the lines it covers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Cover {
     /// First and last line covered (inclusive); `None` for the whole file.
     lines: Option<(usize, usize)>,
@@ -248,45 +249,51 @@ struct Cover {
     rules: Vec<(String, Span, bool)>,
 }
 
-/// Removes the findings that a suppression in `file` covers and adds `unused_suppression`
-/// and `invalid_suppression` findings. Called once per file after the walk.
-pub fn apply(
-    file: &SourceFile,
-    ast: &syn::File,
-    enabled: &[&'static RuleInfo],
-    settings: &Settings,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+/// A suppression that is itself wrong: malformed, without a required reason, or naming an
+/// unknown rule.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Invalid {
+    span: Span,
+    message: String,
+    help: Option<String>,
+}
+
+/// A file's suppressions, matched to its syntax tree while it is parsed. They are applied once
+/// every finding of the file is known, the crate-wide ones included; the result cache keeps
+/// them with the file's findings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Suppressions {
+    covers: Vec<Cover>,
+    invalid: Vec<Invalid>,
+}
+
+/// Finds the suppressions of `file` and what each covers. Called once per file, with its tree.
+pub fn collect(file: &SourceFile, ast: &syn::File, settings: &Settings) -> Suppressions {
     let comments = &scan(file);
     let has_attrs = file.text.contains("concur::");
     if comments.is_empty() && !has_attrs {
-        return;
+        return Suppressions::default();
     }
     let mut covers = Vec::new();
     let mut invalid = Vec::new();
     let mut targets: Vec<(usize, usize)> = Vec::new();
     for comment in comments {
         if let Some(why) = &comment.malformed {
-            invalid.push(Diagnostic::new(
-                INVALID_SUPPRESSION,
-                file.path.clone(),
-                comment.span,
-                format!("malformed suppression: {why}"),
-            ));
+            invalid.push(Invalid {
+                span: comment.span,
+                message: format!("malformed suppression: {why}"),
+                help: None,
+            });
             continue;
         }
         if settings.require_reason && comment.reason.is_none() {
-            invalid.push(
-                Diagnostic::new(
-                    INVALID_SUPPRESSION,
-                    file.path.clone(),
-                    comment.span,
-                    "suppression without a reason",
-                )
-                .with_help(
-                    "say why the finding is wrong here: `// concur: ignore[rule] -- reason`",
+            invalid.push(Invalid {
+                span: comment.span,
+                message: "suppression without a reason".into(),
+                help: Some(
+                    "say why the finding is wrong here: `// concur: ignore[rule] -- reason`".into(),
                 ),
-            );
+            });
         }
         let lines = match comment.kind {
             CommentKind::File => None,
@@ -329,53 +336,74 @@ pub fn apply(
     for cover in &covers {
         for (name, span, _) in &cover.rules {
             if rules::find(name).is_none() {
-                invalid.push(
-                    Diagnostic::new(
-                        INVALID_SUPPRESSION,
-                        file.path.clone(),
-                        *span,
-                        format!("unknown rule `{name}` in suppression"),
-                    )
-                    .with_help(rules::unknown_rule_help(name)),
-                );
+                invalid.push(Invalid {
+                    span: *span,
+                    message: format!("unknown rule `{name}` in suppression"),
+                    help: Some(rules::unknown_rule_help(name)),
+                });
             }
         }
     }
-    diagnostics.retain(|diag| {
-        let line = diag.span.start.line;
-        let mut silenced = false;
-        for cover in &mut covers {
-            if cover
-                .lines
-                .is_some_and(|(start, end)| line < start || line > end)
-            {
-                continue;
+    Suppressions { covers, invalid }
+}
+
+impl Suppressions {
+    /// Removes the findings of the file at `path` that a suppression covers, and adds
+    /// `unused_suppression` (for a suppression of an `enabled` rule that silenced nothing) and
+    /// `invalid_suppression` findings.
+    pub fn apply(
+        &self,
+        path: &std::path::Path,
+        enabled: &[&'static RuleInfo],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        if self.covers.is_empty() && self.invalid.is_empty() {
+            return;
+        }
+        let mut covers = self.covers.clone();
+        diagnostics.retain(|diag| {
+            let line = diag.span.start.line;
+            let mut silenced = false;
+            for cover in &mut covers {
+                if cover
+                    .lines
+                    .is_some_and(|(start, end)| line < start || line > end)
+                {
+                    continue;
+                }
+                for (name, _, used) in &mut cover.rules {
+                    if name == diag.rule {
+                        *used = true;
+                        silenced = true;
+                    }
+                }
             }
-            for (name, _, used) in &mut cover.rules {
-                if name == diag.rule {
-                    *used = true;
-                    silenced = true;
+            !silenced
+        });
+        for cover in &covers {
+            for (name, span, used) in &cover.rules {
+                let enabled = enabled.iter().any(|r| r.name == name);
+                if !used && enabled {
+                    diagnostics.push(
+                        Diagnostic::new(UNUSED_SUPPRESSION, path.to_path_buf(), *span, format!("unused suppression: no `{name}` finding here"))
+                            .with_help("remove the rule from the suppression (the code it covered no longer triggers it)"),
+                    );
                 }
             }
         }
-        !silenced
-    });
-    for cover in &covers {
-        for (name, span, used) in &cover.rules {
-            let enabled = enabled.iter().any(|r| r.name == name);
-            if !used && enabled {
-                diagnostics.push(
-                    Diagnostic::new(UNUSED_SUPPRESSION, file.path.clone(), *span, format!("unused suppression: no `{name}` finding here"))
-                        .with_help("remove the rule from the suppression (the code it covered no longer triggers it)"),
-                );
-            }
+        for invalid in &self.invalid {
+            let mut diag = Diagnostic::new(
+                INVALID_SUPPRESSION,
+                path.to_path_buf(),
+                invalid.span,
+                invalid.message.clone(),
+            );
+            diag.help.clone_from(&invalid.help);
+            diag.level = Level::Error;
+            diagnostics.push(diag);
         }
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
-    for diag in &mut invalid {
-        diag.level = Level::Error;
-    }
-    diagnostics.extend(invalid);
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
 /// The first line after `line` that holds code (not blank, not a comment).

@@ -5,7 +5,8 @@
 //! One line in [`RULES`] registers a rule. Rules read shared facts ([`crate::analysis`]) and
 //! the catalog ([`crate::semantic`]); they import nothing above this layer.
 
-use crate::diagnostic::Level;
+use crate::diagnostic::{Diagnostic, Level};
+use crate::semantic::model::Model;
 use crate::walk::rule::Rule;
 
 mod arc_never_shared;
@@ -64,7 +65,13 @@ pub struct RuleInfo {
     pub doc: &'static str,
     /// Makes a fresh instance for one file (rules may keep per-file state).
     pub new: fn() -> Box<dyn Rule>,
+    /// The rule's questions to the crate-wide model (calls followed across functions and
+    /// files), asked once per package after every file was walked.
+    pub crate_check: Option<CrateCheck>,
 }
+
+/// A rule's check on a package's model; it pushes its findings into the vector.
+pub type CrateCheck = fn(&Model<'_>, &mut Vec<Diagnostic>);
 
 /// Every rule concur has, in the order `concur rules` lists them.
 pub static RULES: &[RuleInfo] = &[
@@ -139,6 +146,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Declares a rule's registration next to its implementation.
 macro_rules! declare_rule {
     ($ty:ident, name: $name:literal, fix: $fix:ident, summary: $summary:literal $(,)?) => {
+        $crate::rules::declare_rule!($ty, name: $name, fix: $fix, summary: $summary, crate_check: None);
+    };
+    ($ty:ident, name: $name:literal, fix: $fix:ident, summary: $summary:literal, crate_check: $check:expr $(,)?) => {
         /// This rule's registration.
         pub const INFO: $crate::rules::RuleInfo = $crate::rules::RuleInfo {
             name: $name,
@@ -147,6 +157,7 @@ macro_rules! declare_rule {
             fix: $crate::rules::FixKind::$fix,
             doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $name, ".md")),
             new: || Box::<$ty>::default(),
+            crate_check: $check,
         };
     };
 }

@@ -3,10 +3,10 @@
 use syn::Expr;
 
 use crate::analysis::bindings::pos;
-use crate::analysis::commands::{CommandUse, LocalKind, str_literal};
+use crate::analysis::commands::{CommandUse, LocalKind, format_is_built, str_literal};
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
-use crate::syntax::exprs::{path_ident, strip};
+use crate::syntax::exprs::{is_constant_name, path_ident, strip};
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -21,14 +21,6 @@ declare_rule!(
 #[derive(Default)]
 pub struct ShellCommandInjection;
 
-/// Whether a name is a constant item (`SCRIPT`, `CMD_1`).
-fn is_const_name(name: &str) -> bool {
-    name.len() > 1
-        && name
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-}
-
 impl ShellCommandInjection {
     /// Whether a command string is built at run time from values concur cannot see are fixed:
     /// `format!` with arguments, concatenation, a variable that is not a literal.
@@ -37,26 +29,13 @@ impl ShellCommandInjection {
             return false;
         }
         match strip(script) {
-            Expr::Macro(mac) => {
-                let name = mac.mac.path.segments.last().map(|s| s.ident.to_string());
-                if !matches!(name.as_deref(), Some("format" | "format_args")) {
-                    return false;
-                }
-                let args = crate::syntax::macros::parse_args(&mac.mac);
-                let Some((template, values)) = args.split_first() else {
-                    return false;
-                };
-                values
-                    .iter()
-                    .any(|v| Self::is_built(cx, v) && !is_fixed_value(v))
-                    || str_literal(template).is_some_and(|t| has_inline_capture(&t))
-            }
+            Expr::Macro(mac) => format_is_built(&mac.mac, |v| Self::is_built(cx, v)),
             Expr::Binary(binary) => matches!(binary.op, syn::BinOp::Add(_)),
             Expr::Path(_) => {
                 let Some(name) = path_ident(script) else {
                     return false;
                 };
-                !is_const_name(&name)
+                !is_constant_name(&name)
                     && cx.commands().local(&name, pos(script)) != Some(LocalKind::Literal)
             }
             Expr::MethodCall(call) => match call.method.to_string().as_str() {
@@ -93,45 +72,5 @@ impl Rule for ShellCommandInjection {
                  (`sh -c 'grep -- \"$1\" log' sh value`)",
             ),
         );
-    }
-}
-
-/// A literal or a constant item: a `format!` argument that cannot carry outside input.
-fn is_fixed_value(expr: &Expr) -> bool {
-    matches!(strip(expr), Expr::Lit(_)) || path_ident(expr).is_some_and(|n| is_const_name(&n))
-}
-
-/// Whether a format string captures a variable inline (`"rm {path}"`, not `"{{}}"` or `"{0}"`).
-fn has_inline_capture(template: &str) -> bool {
-    let mut rest = template.replace("{{", "").replace("}}", "");
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let name: String = after
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
-        if name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphabetic() || c == '_')
-            && !is_const_name(&name)
-        {
-            return true;
-        }
-        rest = after.to_string();
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn inline_captures_in_format_strings() {
-        assert!(has_inline_capture("rm {path}"));
-        assert!(has_inline_capture("tar {0} {name:?}"));
-        assert!(!has_inline_capture("echo {{literal}} {}"));
-        assert!(!has_inline_capture("run {0} {CONST_DIR}"));
     }
 }

@@ -62,6 +62,43 @@ pub fn awaits_operands(mac: &syn::Macro) -> bool {
     })
 }
 
+/// The statics a `lazy_static! { static ref NAME: Type = ..; }` or
+/// `thread_local! { static NAME: Type = ..; }` declares, with their types; nothing for other
+/// macros or bodies that do not parse.
+pub fn declared_statics(mac: &syn::Macro) -> Vec<(syn::Ident, syn::Type)> {
+    let is_static_macro = mac
+        .path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "lazy_static" || s.ident == "thread_local");
+    if !is_static_macro {
+        return Vec::new();
+    }
+    Parser::parse2(parse_statics, mac.tokens.clone()).unwrap_or_default()
+}
+
+fn parse_statics(input: ParseStream<'_>) -> syn::Result<Vec<(syn::Ident, syn::Type)>> {
+    let mut statics = Vec::new();
+    while !input.is_empty() {
+        input.call(syn::Attribute::parse_outer)?;
+        input.parse::<syn::Visibility>()?;
+        input.parse::<Token![static]>()?;
+        if input.peek(Token![ref]) {
+            input.parse::<Token![ref]>()?;
+        }
+        let name: syn::Ident = input.parse()?;
+        input.parse::<Token![:]>()?;
+        let ty: syn::Type = input.parse()?;
+        input.parse::<Token![=]>()?;
+        input.parse::<Expr>()?;
+        if !input.is_empty() {
+            input.parse::<Token![;]>()?;
+        }
+        statics.push((name, ty));
+    }
+    Ok(statics)
+}
+
 /// The number of elements of a `vec![a, b, c]` literal (`None` for `vec![x; n]` or other macros).
 pub fn vec_literal_len(mac: &syn::Macro) -> Option<usize> {
     let is_vec = mac.path.segments.last().is_some_and(|s| s.ident == "vec");
@@ -210,5 +247,22 @@ mod tests {
         assert_eq!(args("assert!(a == b)"), 1);
         assert_eq!(args("quote!(#a)"), 0);
         assert_eq!(args("println!(garbage ;;)"), 0);
+    }
+
+    #[test]
+    fn statics_declared_in_macros() {
+        let lazy: syn::Macro = syn::parse_str(
+            "lazy_static! { pub static ref CACHE: Mutex<Vec<u8>> = Mutex::new(vec![]); static ref N: u8 = 1; }",
+        )
+        .expect("test macro parses");
+        let names: Vec<String> = declared_statics(&lazy)
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
+        assert_eq!(names, ["CACHE", "N"]);
+        let local: syn::Macro =
+            syn::parse_str("thread_local! { static COUNT: Cell<u32> = Cell::new(0) }")
+                .expect("test macro parses");
+        assert_eq!(declared_statics(&local).len(), 1);
     }
 }

@@ -73,6 +73,8 @@ impl Frame {
 #[derive(Debug, Clone)]
 pub(super) struct LiveGuard {
     pub(super) guard: Guard,
+    /// The function summary's event for the acquisition, when one was recorded.
+    pub(super) event: Option<u32>,
     pub(super) block_depth: usize,
     pub(super) body: usize,
 }
@@ -256,6 +258,15 @@ impl<'f> Context<'f> {
             .iter()
             .filter(move |g| g.body == body)
             .map(|g| &g.guard)
+    }
+
+    /// The summary events of the guards alive in the current body (see [`Context::live_guards`]).
+    pub(super) fn live_guard_events(&self) -> impl Iterator<Item = u32> + '_ {
+        let body = self.current_body();
+        self.guards
+            .iter()
+            .filter(move |g| g.body == body)
+            .filter_map(|g| g.event)
     }
 
     pub(super) fn current_body(&self) -> usize {

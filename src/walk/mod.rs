@@ -7,4 +7,5 @@
 
 pub mod context;
 pub mod rule;
+mod summarize;
 pub mod walker;

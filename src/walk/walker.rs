@@ -13,6 +13,7 @@ use crate::analysis::loops::TripCount;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::semantic::catalog::{self, Api, LockFlavor};
 use crate::semantic::settings::Settings;
+use crate::semantic::summary::FileSummary;
 use crate::source::SourceFile;
 use crate::syntax::attrs::is_test_item;
 use crate::syntax::exprs::{path_ident, place_key};
@@ -21,25 +22,29 @@ use crate::syntax::pats::pat_name;
 use crate::syntax::spans;
 use crate::walk::context::{Context, Frame, LiveGuard, LoopInfo, LoopKind};
 use crate::walk::rule::Rule;
+use crate::walk::summarize::Summarizer;
 
 /// The walk: visits a file once, maintains the [`Context`] and dispatches nodes to rules.
 pub struct Walker<'f, 'r> {
     cx: Context<'f>,
+    summary: Summarizer,
     rules: &'r mut [Box<dyn Rule>],
     out: Vec<Diagnostic>,
     pending_role: Option<ClosureRole>,
 }
 
 impl<'f, 'r> Walker<'f, 'r> {
-    /// Walks `ast`, running `rules`, and returns their findings.
+    /// Walks `ast`, running `rules`; returns their findings and the file's summary for the
+    /// crate-wide model.
     pub fn run(
         file: &'f SourceFile,
         ast: &syn::File,
         rules: &'r mut [Box<dyn Rule>],
         settings: &'f Settings,
-    ) -> Vec<Diagnostic> {
+    ) -> (Vec<Diagnostic>, FileSummary) {
         let mut walker = Walker {
             cx: Context::new(Facts::new(file, settings, &ast.items)),
+            summary: Summarizer::default(),
             rules,
             out: Vec::new(),
             pending_role: None,
@@ -48,7 +53,7 @@ impl<'f, 'r> Walker<'f, 'r> {
         for rule in walker.rules.iter_mut() {
             rule.finish(&walker.cx, &mut walker.out);
         }
-        walker.out
+        (walker.out, walker.summary.finish())
     }
 
     fn with_frame(&mut self, frame: Frame, f: impl FnOnce(&mut Self)) {
@@ -88,7 +93,24 @@ impl<'f, 'r> Walker<'f, 'r> {
             for rule in self.rules.iter_mut() {
                 rule.check_command(&self.cx, &command, &mut self.out);
             }
+            self.summary.command(&self.cx, &command);
         }
+        self.summary.expr(&self.cx, expr);
+    }
+
+    /// Walks a function with a body, summarising it for the crate model.
+    fn visit_fn_with_body(
+        &mut self,
+        sig: &syn::Signature,
+        is_test: bool,
+        f: impl FnOnce(&mut Self),
+    ) {
+        self.in_test_if(is_test, |w| {
+            let in_test = w.cx.in_test_code();
+            w.summary.enter_fn(&w.cx, sig, in_test);
+            w.visit_fn(sig.asyncness.is_some(), f);
+            w.summary.exit_fn();
+        });
     }
 
     /// Runs `f` with the walk's command finder and the facts of this point.
@@ -171,8 +193,10 @@ impl<'f, 'r> Walker<'f, 'r> {
                 self.cx.span(acq.call.paren_token.span.close()),
             ),
         };
+        let event = self.summary.lock_event_at(guard.taken);
         let live = LiveGuard {
             guard,
+            event,
             block_depth: self.cx.block_depth,
             body: self.cx.current_body(),
         };
@@ -182,23 +206,25 @@ impl<'f, 'r> Walker<'f, 'r> {
 
 impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
-        self.in_test_if(is_test_item(&item.attrs), |w| {
-            w.visit_fn(item.sig.asyncness.is_some(), |w| {
-                visit::visit_item_fn(w, item)
-            });
+        self.visit_fn_with_body(&item.sig, is_test_item(&item.attrs), |w| {
+            visit::visit_item_fn(w, item)
         });
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
-        self.visit_fn(item.sig.asyncness.is_some(), |w| {
+        self.visit_fn_with_body(&item.sig, is_test_item(&item.attrs), |w| {
             visit::visit_impl_item_fn(w, item)
         });
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
-        self.visit_fn(item.sig.asyncness.is_some(), |w| {
-            visit::visit_trait_item_fn(w, item)
-        });
+        if item.default.is_some() {
+            self.visit_fn_with_body(&item.sig, false, |w| visit::visit_trait_item_fn(w, item));
+        } else {
+            self.visit_fn(item.sig.asyncness.is_some(), |w| {
+                visit::visit_trait_item_fn(w, item)
+            });
+        }
     }
 
     fn visit_signature(&mut self, sig: &'ast syn::Signature) {
@@ -217,9 +243,11 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
             return;
         };
         self.cx.enter_items(items);
+        self.summary.enter_mod(&item.ident);
         self.in_test_if(is_test_item(&item.attrs), |w| {
             visit::visit_item_mod(w, item)
         });
+        self.summary.exit_mod();
         self.cx.leave_scope();
     }
 
@@ -234,6 +262,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
             for rule in self.rules.iter_mut() {
                 rule.check_command(&self.cx, command, &mut self.out);
             }
+            self.summary.command(&self.cx, command);
         }
         for channel in channels(&self.cx, block) {
             for rule in self.rules.iter_mut() {
@@ -253,6 +282,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         for rule in self.rules.iter_mut() {
             rule.check_item(&self.cx, item, &mut self.out);
         }
+        self.summary.item(&self.cx, item);
         visit::visit_item(self, item);
     }
 
@@ -269,6 +299,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         }
         visit::visit_local(self, local);
         self.record_guard(local);
+        self.summary.local(local);
     }
 
     fn visit_expr(&mut self, expr: &'ast Expr) {

@@ -1,0 +1,663 @@
+//! The crate-wide model: the summaries of every file of a unit (a cargo package, or a loose
+//! file), indexed, with calls resolved to the unit's own functions and each function's effects
+//! (does it block, run heavy work, `block_on`, which locks does it take) followed along the
+//! call graph to a fixpoint.
+//!
+//! What cannot be resolved stays unknown: a call of something that is not the unit's own
+//! function, a method on a receiver whose type is not known, a name two items share. Rules
+//! ask the model only about what it resolved, so unknown keeps them silent.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Span;
+use crate::semantic::catalog::{LockFlavor, LockMode};
+use crate::semantic::summary::{
+    Base, Callee, Ctx, EventKind, FileSummary, FnSummary, ItemKind, LockRef, TypeRef,
+};
+
+/// A function of the unit: its file and its index in that file's summary.
+pub type FnId = usize;
+
+/// One file of a unit, where it sits in the unit's module tree.
+#[derive(Debug, Clone, Copy)]
+pub struct UnitFile<'a> {
+    /// The file.
+    pub path: &'a Path,
+    /// The crate (target) it belongs to: `lib`, `main`, `bin:NAME`, `test:NAME`, ...
+    pub target: &'a str,
+    /// Its module path in that crate (`src/net/tcp.rs` → `["net", "tcp"]`).
+    pub module: &'a [String],
+    /// What it declares and does.
+    pub summary: &'a FileSummary,
+}
+
+/// Where a file sits in a package: its crate (target) and module path, from its path relative
+/// to the package root. `has_lib` says whether the package has `src/lib.rs` (otherwise the
+/// files under `src/` belong to the binary).
+pub fn module_of(relative: &Path, has_lib: bool) -> (String, Vec<String>) {
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let stem = |name: &str| name.strip_suffix(".rs").unwrap_or(name).to_string();
+    let module = |rest: &[String]| -> Vec<String> {
+        let mut module: Vec<String> = rest.iter().map(|p| stem(p)).collect();
+        if module
+            .last()
+            .is_some_and(|last| matches!(last.as_str(), "mod" | "lib" | "main"))
+        {
+            module.pop();
+        }
+        module
+    };
+    match parts
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["src", "main.rs"] => ("main".into(), Vec::new()),
+        ["src", "bin", name, rest @ ..] => {
+            let rest: Vec<String> = rest.iter().map(|s| (*s).to_string()).collect();
+            (format!("bin:{}", stem(name)), module(&rest))
+        }
+        ["src", rest @ ..] => {
+            let rest: Vec<String> = rest.iter().map(|s| (*s).to_string()).collect();
+            let target = if has_lib { "lib" } else { "main" };
+            (target.into(), module(&rest))
+        }
+        [dir @ ("tests" | "examples" | "benches"), name, rest @ ..] => {
+            let rest: Vec<String> = rest.iter().map(|s| (*s).to_string()).collect();
+            (format!("{dir}:{}", stem(name)), module(&rest))
+        }
+        ["build.rs"] => ("build".into(), Vec::new()),
+        _ => ("lib".into(), module(&parts)),
+    }
+}
+
+/// Why a function has an effect: the event that has it, or a call of a function that has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reason {
+    /// The function's own event (its index).
+    Direct(usize),
+    /// A call (the event's index) of a function that has the effect.
+    Via(usize, FnId),
+}
+
+/// The effects the model follows through calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// A call that blocks the thread.
+    Blocks,
+    /// A call that keeps the CPU busy for long.
+    Heavy,
+    /// A `block_on`.
+    BlockOn,
+}
+
+const EFFECTS: [Effect; 3] = [Effect::Blocks, Effect::Heavy, Effect::BlockOn];
+
+/// A lock a function takes, in its own terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Take {
+    /// The instance, when it can be named from the function (`self.state`, parameter 1's
+    /// `balances`, a static).
+    pub instance: Option<(Base, String)>,
+    /// The lock's class: the type it is a field of and the field path, or the static's name.
+    pub class: String,
+    /// How it is taken.
+    pub mode: LockMode,
+    /// The lock's flavor, when its declaration is known.
+    pub flavor: Option<LockFlavor>,
+    /// The function and event where it is taken, at the end of the call chain.
+    pub site: (FnId, usize),
+    /// The calls that lead there from this function: (function, event) pairs.
+    pub via: Vec<(FnId, usize)>,
+}
+
+/// A location in the unit, for notes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    /// The file.
+    pub path: PathBuf,
+    /// Where.
+    pub span: Span,
+}
+
+/// One step of a call chain: a call (or the final operation) in a function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hop {
+    /// The function the step is in.
+    pub function: String,
+    /// What it does there: the callee's name, or the operation (`std::fs::write`).
+    pub does: String,
+    /// Where.
+    pub site: Site,
+}
+
+/// The model of one unit.
+pub struct Model<'a> {
+    files: Vec<UnitFile<'a>>,
+    fns: Vec<(usize, &'a FnSummary)>,
+    crate_name: Option<String>,
+    free: HashMap<(&'a str, Vec<String>), Vec<FnId>>,
+    methods: HashMap<(String, String), Vec<FnId>>,
+    fields: HashMap<&'a str, Vec<&'a [(String, TypeRef)]>>,
+    aliases: HashMap<&'a str, &'a TypeRef>,
+    statics: HashMap<&'a str, &'a TypeRef>,
+    /// Per function, per event: the function a call event resolves to.
+    callees: Vec<Vec<Option<FnId>>>,
+    effects: Vec<[Option<Reason>; 3]>,
+    takes: Vec<Vec<Take>>,
+}
+
+/// How many distinct locks the model follows per function (a bound on the fixpoint's work).
+const MAX_TAKES: usize = 32;
+
+impl<'a> Model<'a> {
+    /// Builds the model of a unit: index, resolve every call, propagate effects.
+    pub fn build(files: Vec<UnitFile<'a>>, crate_name: Option<&str>) -> Model<'a> {
+        let mut model = Model {
+            files,
+            fns: Vec::new(),
+            crate_name: crate_name.map(|n| n.replace('-', "_")),
+            free: HashMap::new(),
+            methods: HashMap::new(),
+            fields: HashMap::new(),
+            aliases: HashMap::new(),
+            statics: HashMap::new(),
+            callees: Vec::new(),
+            effects: Vec::new(),
+            takes: Vec::new(),
+        };
+        model.index();
+        model.resolve_calls();
+        model.propagate_effects();
+        model.propagate_takes();
+        model
+    }
+
+    fn index(&mut self) {
+        for (file_index, file) in self.files.iter().enumerate() {
+            for item in &file.summary.items {
+                match &item.kind {
+                    ItemKind::Struct { fields } => {
+                        self.fields.entry(&item.name).or_default().push(fields);
+                    }
+                    ItemKind::Alias { ty } => {
+                        self.aliases.insert(&item.name, ty);
+                    }
+                    ItemKind::Static { ty } => {
+                        self.statics.insert(&item.name, ty);
+                    }
+                }
+            }
+            for summary in &file.summary.fns {
+                let id = self.fns.len();
+                self.fns.push((file_index, summary));
+                match &summary.owner {
+                    Some(owner) => self
+                        .methods
+                        .entry((owner.clone(), summary.name.clone()))
+                        .or_default()
+                        .push(id),
+                    None => {
+                        let mut path = file.module.to_vec();
+                        path.extend(summary.module.iter().cloned());
+                        path.push(summary.name.clone());
+                        self.free.entry((file.target, path)).or_default().push(id);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The summary of a function.
+    pub fn summary(&self, id: FnId) -> &'a FnSummary {
+        self.fns[id].1
+    }
+
+    /// The file a function is in.
+    pub fn file_of(&self, id: FnId) -> &Path {
+        self.files[self.fns[id].0].path
+    }
+
+    /// Every function of the unit.
+    pub fn functions(&self) -> impl Iterator<Item = FnId> {
+        0..self.fns.len()
+    }
+
+    /// The function a call event resolves to.
+    pub fn callee(&self, id: FnId, event: usize) -> Option<FnId> {
+        self.callees[id].get(event).copied().flatten()
+    }
+
+    /// A function's display name: `Type::name` for methods.
+    pub fn name(&self, id: FnId) -> String {
+        let summary = self.summary(id);
+        match &summary.owner {
+            Some(owner) => format!("{owner}::{}", summary.name),
+            None => summary.name.clone(),
+        }
+    }
+
+    fn resolve_calls(&mut self) {
+        let mut callees = Vec::with_capacity(self.fns.len());
+        for id in 0..self.fns.len() {
+            let resolved = self
+                .summary(id)
+                .events
+                .iter()
+                .map(|event| match &event.kind {
+                    EventKind::Call(call) => self.resolve(id, &call.callee),
+                    _ => None,
+                })
+                .collect();
+            callees.push(resolved);
+        }
+        self.callees = callees;
+    }
+
+    /// The unit's function a callee names, when exactly one does.
+    fn resolve(&self, caller: FnId, callee: &Callee) -> Option<FnId> {
+        match callee {
+            Callee::Path(segments) => self.resolve_path(caller, segments),
+            Callee::Method {
+                name, ty, field, ..
+            } => {
+                let mut ty = self.alias_target(ty.as_deref()?);
+                if let Some(field) = field {
+                    ty = self.alias_target(&self.field_type(ty, field)?.name);
+                }
+                unique(self.methods.get(&(ty.to_string(), name.clone()))?)
+            }
+        }
+    }
+
+    fn alias_target<'s>(&'s self, ty: &'s str) -> &'s str {
+        match self.aliases.get(ty) {
+            Some(target) if !target.name.is_empty() => &target.name,
+            _ => ty,
+        }
+    }
+
+    /// The declared type of a struct's field, when exactly one struct of that name is known.
+    fn field_type(&self, ty: &str, field: &str) -> Option<&'a TypeRef> {
+        let [fields] = self.fields.get(ty)?.as_slice() else {
+            return None;
+        };
+        fields.iter().find(|(n, _)| n == field).map(|(_, t)| t)
+    }
+
+    fn resolve_path(&self, caller: FnId, segments: &[String]) -> Option<FnId> {
+        let (file_index, summary) = self.fns[caller];
+        let file = &self.files[file_index];
+        let mut module = file.module.to_vec();
+        module.extend(summary.module.iter().cloned());
+        let mut target = file.target;
+        let candidates: Vec<Vec<String>> = match segments.first()?.as_str() {
+            "crate" => vec![segments[1..].to_vec()],
+            "self" => vec![[module.as_slice(), &segments[1..]].concat()],
+            "super" => {
+                let ups = segments.iter().take_while(|s| *s == "super").count();
+                let base = module.len().checked_sub(ups)?;
+                vec![[&module[..base], &segments[ups..]].concat()]
+            }
+            first if Some(first) == self.crate_name.as_deref() => {
+                target = "lib";
+                vec![segments[1..].to_vec()]
+            }
+            _ => {
+                let mut candidates = vec![[module.as_slice(), segments].concat()];
+                candidates.push(segments.to_vec());
+                for (inline, glob) in &file.summary.globs {
+                    if *inline != summary.module {
+                        continue;
+                    }
+                    let base = match glob.first().map(String::as_str) {
+                        Some("crate") => glob[1..].to_vec(),
+                        Some("super") => {
+                            let ups = glob.iter().take_while(|s| *s == "super").count();
+                            let Some(keep) = module.len().checked_sub(ups) else {
+                                continue;
+                            };
+                            [&module[..keep], &glob[ups..]].concat()
+                        }
+                        Some("self") => [module.as_slice(), &glob[1..]].concat(),
+                        _ => continue,
+                    };
+                    candidates.push([base.as_slice(), segments].concat());
+                }
+                candidates
+            }
+        };
+        for path in candidates {
+            if path.is_empty() {
+                continue;
+            }
+            if let Some(found) = self.free.get(&(target, path.clone())) {
+                return unique(found);
+            }
+            if let [.., ty, method] = path.as_slice()
+                && let Some(found) = self
+                    .methods
+                    .get(&(self.alias_target(ty).to_string(), method.clone()))
+            {
+                return unique(found);
+            }
+        }
+        None
+    }
+
+    fn effect_event(kind: &EventKind, effect: Effect) -> bool {
+        matches!(
+            (kind, effect),
+            (EventKind::Blocking(..), Effect::Blocks)
+                | (EventKind::Heavy(_), Effect::Heavy)
+                | (EventKind::BlockOn(_), Effect::BlockOn)
+        )
+    }
+
+    /// Effects of synchronous functions: their own synchronous events, or calls of synchronous
+    /// functions that have the effect. An async function's body is judged where it is.
+    fn propagate_effects(&mut self) {
+        let mut effects = vec![[None; 3]; self.fns.len()];
+        for (id, slot) in effects.iter_mut().enumerate() {
+            let summary = self.summary(id);
+            if summary.is_async {
+                continue;
+            }
+            for (k, effect) in EFFECTS.iter().enumerate() {
+                slot[k] = summary
+                    .events
+                    .iter()
+                    .position(|e| e.ctx == Ctx::Sync && Self::effect_event(&e.kind, *effect))
+                    .map(Reason::Direct);
+            }
+        }
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for id in 0..self.fns.len() {
+                let summary = self.summary(id);
+                if summary.is_async {
+                    continue;
+                }
+                let current = effects[id];
+                for (k, slot) in current.iter().enumerate() {
+                    if slot.is_some() {
+                        continue;
+                    }
+                    let via = summary.events.iter().enumerate().find_map(|(i, e)| {
+                        let callee = self.callee(id, i)?;
+                        (e.ctx == Ctx::Sync
+                            && !self.summary(callee).is_async
+                            && effects[callee][k].is_some())
+                        .then_some(Reason::Via(i, callee))
+                    });
+                    if via.is_some() {
+                        effects[id][k] = via;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        self.effects = effects;
+    }
+
+    /// Whether a function has `effect`, and the chain of calls down to the operation.
+    pub fn effect_chain(&self, id: FnId, effect: Effect) -> Option<Vec<Hop>> {
+        let k = EFFECTS.iter().position(|e| *e == effect)?;
+        let mut hops = Vec::new();
+        let mut at = id;
+        let mut seen = Vec::new();
+        loop {
+            if seen.contains(&at) {
+                return None;
+            }
+            seen.push(at);
+            let summary = self.summary(at);
+            match self.effects[at][k]? {
+                Reason::Direct(event) => {
+                    let event = &summary.events[event];
+                    let does = match &event.kind {
+                        EventKind::Blocking(_, what)
+                        | EventKind::Heavy(what)
+                        | EventKind::BlockOn(what) => what.clone(),
+                        _ => String::new(),
+                    };
+                    hops.push(Hop {
+                        function: self.name(at),
+                        does,
+                        site: self.site(at, event.span),
+                    });
+                    return Some(hops);
+                }
+                Reason::Via(event, callee) => {
+                    hops.push(Hop {
+                        function: self.name(at),
+                        does: self.name(callee),
+                        site: self.site(at, summary.events[event].span),
+                    });
+                    at = callee;
+                }
+            }
+        }
+    }
+
+    /// A place in a function's file.
+    pub fn site(&self, id: FnId, span: Span) -> Site {
+        Site {
+            path: self.file_of(id).to_path_buf(),
+            span,
+        }
+    }
+
+    /// The class of a lock reached in function `id`: the type it is a field of and the path,
+    /// or the static's name.
+    fn class(&self, id: FnId, lock: &LockRef) -> Option<String> {
+        let summary = self.summary(id);
+        let ty = match &lock.base {
+            Base::Static(path) => return path.last().cloned(),
+            Base::SelfValue => summary.owner.clone()?,
+            Base::Param(i) => {
+                let ty = &summary.params.get(usize::from(*i))?.ty.name;
+                (!ty.is_empty()).then(|| ty.clone())?
+            }
+        };
+        Some(format!("{}.{}", self.alias_target(&ty), lock.path))
+    }
+
+    /// What the unit declares a lock to be: its flavor from the event, else from the field's
+    /// or static's declaration; `Err(())` when the declaration says it is no lock at all.
+    fn declared_flavor(&self, id: FnId, lock: &LockRef) -> Result<Option<LockFlavor>, ()> {
+        if lock.flavor.is_some() {
+            return Ok(lock.flavor);
+        }
+        let declared = match &lock.base {
+            Base::Static(path) => path
+                .last()
+                .and_then(|n| self.statics.get(n.as_str()).copied()),
+            _ => {
+                let ty = match &lock.base {
+                    Base::SelfValue => self.summary(id).owner.clone(),
+                    Base::Param(i) => self
+                        .summary(id)
+                        .params
+                        .get(usize::from(*i))
+                        .map(|p| p.ty.name.clone()),
+                    Base::Static(_) => None,
+                };
+                let field = lock.path.split('.').next().unwrap_or_default();
+                ty.and_then(|ty| self.field_type(self.alias_target(&ty), field))
+            }
+        };
+        match declared {
+            Some(ty) if ty.lock.is_some() => Ok(ty.lock),
+            Some(_) => Err(()),
+            None => Ok(None),
+        }
+    }
+
+    /// The locks each function takes, directly or through the calls it makes inline, in its own
+    /// terms.
+    fn propagate_takes(&mut self) {
+        let mut takes: Vec<Vec<Take>> = vec![Vec::new(); self.fns.len()];
+        for (id, slot) in takes.iter_mut().enumerate() {
+            for (i, event) in self.summary(id).events.iter().enumerate() {
+                if event.ctx == Ctx::Elsewhere {
+                    continue;
+                }
+                if let EventKind::Lock(lock, mode) = &event.kind
+                    && let Some(take) = self.own_take(id, i, lock, *mode)
+                    && !slot.iter().any(|t| same_take(t, &take))
+                    && slot.len() < MAX_TAKES
+                {
+                    slot.push(take);
+                }
+            }
+        }
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for id in 0..self.fns.len() {
+                for (i, event) in self.summary(id).events.iter().enumerate() {
+                    if event.ctx == Ctx::Elsewhere {
+                        continue;
+                    }
+                    let Some(callee) = self.callee(id, i) else {
+                        continue;
+                    };
+                    let EventKind::Call(call) = &event.kind else {
+                        continue;
+                    };
+                    let mapped: Vec<Take> = takes[callee]
+                        .iter()
+                        .filter(|t| !t.via.iter().any(|(f, _)| *f == id))
+                        .map(|t| map_take(t, &call.callee, id, i))
+                        .collect();
+                    for take in mapped {
+                        if takes[id].len() < MAX_TAKES
+                            && !takes[id].iter().any(|t| same_take(t, &take))
+                        {
+                            takes[id].push(take);
+                            changed = true;
+                        }
+                    }
+                }
+            }
+        }
+        self.takes = takes;
+    }
+
+    fn own_take(&self, id: FnId, event: usize, lock: &LockRef, mode: LockMode) -> Option<Take> {
+        let flavor = self.declared_flavor(id, lock).ok()?;
+        Some(Take {
+            instance: Some((lock.base.clone(), lock.path.clone())),
+            class: self.class(id, lock)?,
+            mode,
+            flavor,
+            site: (id, event),
+            via: Vec::new(),
+        })
+    }
+
+    /// The locks a function takes (see [`Take`]).
+    pub fn takes(&self, id: FnId) -> &[Take] {
+        &self.takes[id]
+    }
+
+    /// The lock a function's own lock event takes, as a [`Take`]; `None` when its declaration
+    /// says it is no lock or it has no class.
+    pub fn lock_event(&self, id: FnId, event: usize) -> Option<Take> {
+        match &self.summary(id).events.get(event)?.kind {
+            EventKind::Lock(lock, mode) => self.own_take(id, event, lock, *mode),
+            _ => None,
+        }
+    }
+
+    /// The steps from a function's call down to where a lock is taken.
+    pub fn take_chain(&self, take: &Take) -> Vec<Hop> {
+        let mut hops: Vec<Hop> = take
+            .via
+            .iter()
+            .map(|&(f, e)| {
+                let callee = self.callee(f, e).map(|c| self.name(c)).unwrap_or_default();
+                Hop {
+                    function: self.name(f),
+                    does: callee,
+                    site: self.site(f, self.summary(f).events[e].span),
+                }
+            })
+            .collect();
+        let (f, e) = take.site;
+        hops.push(Hop {
+            function: self.name(f),
+            does: format!("locks `{}`", take.class),
+            site: self.site(f, self.summary(f).events[e].span),
+        });
+        hops
+    }
+}
+
+/// The one element of a candidate list, when there is exactly one.
+fn unique(found: &[FnId]) -> Option<FnId> {
+    match found {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+fn same_take(a: &Take, b: &Take) -> bool {
+    a.instance == b.instance && a.class == b.class && a.mode == b.mode
+}
+
+/// A callee's take as the caller sees it through the call `callee` (event `event` of `caller`):
+/// its `self` is the call's receiver, statics stay what they are, anything else has only a
+/// class.
+fn map_take(take: &Take, callee: &Callee, caller: FnId, event: usize) -> Take {
+    let instance = match &take.instance {
+        Some((Base::Static(path), field)) => Some((Base::Static(path.clone()), field.clone())),
+        Some((Base::SelfValue, field)) => match callee {
+            Callee::Method {
+                base: Some(base), ..
+            } => Some((base.clone(), field.clone())),
+            _ => None,
+        },
+        _ => None,
+    };
+    let mut via = vec![(caller, event)];
+    via.extend(take.via.iter().copied());
+    Take {
+        instance,
+        class: take.class.clone(),
+        mode: take.mode,
+        flavor: take.flavor,
+        site: take.site,
+        via,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_paths_follow_the_package_layout() {
+        let m = |p: &str, lib| module_of(Path::new(p), lib);
+        assert_eq!(m("src/lib.rs", true), ("lib".into(), vec![]));
+        assert_eq!(
+            m("src/net/mod.rs", true),
+            ("lib".into(), vec!["net".into()])
+        );
+        assert_eq!(
+            m("src/net/tcp.rs", false),
+            ("main".into(), vec!["net".into(), "tcp".into()])
+        );
+        assert_eq!(m("src/main.rs", true), ("main".into(), vec![]));
+        assert_eq!(m("src/bin/tool.rs", true), ("bin:tool".into(), vec![]));
+        assert_eq!(m("tests/api.rs", true), ("tests:api".into(), vec![]));
+        assert_eq!(m("build.rs", true), ("build".into(), vec![]));
+    }
+}

@@ -1,0 +1,414 @@
+//! The file's contribution to the crate-wide model, recorded during the one walk: its
+//! declarations, and for each function what it does that its callers may care about (blocking
+//! and heavy calls, locks taken and held, calls of other functions, shells run on a parameter).
+//! The walk hands every node here; nothing is parsed or walked again.
+
+use syn::spanned::Spanned;
+use syn::{Expr, ExprMethodCall, Local};
+
+use crate::analysis::commands::{CommandUse, is_built_string};
+use crate::analysis::locks::taking;
+use crate::diagnostic::Span;
+use crate::semantic::catalog::Api;
+use crate::semantic::summary::{
+    Base, Call, Callee, Ctx, Event, EventKind, FileSummary, FnSummary, Item, ItemKind, LockRef,
+    Param,
+};
+use crate::syntax::exprs::{is_constant_name, path_ident, strip};
+use crate::syntax::macros;
+use crate::syntax::pats::pat_name;
+use crate::walk::context::{Context, Exec};
+
+/// Builds a [`FileSummary`] as the walk goes.
+#[derive(Default)]
+pub(super) struct Summarizer {
+    file: FileSummary,
+    /// The inline module path at this point.
+    modules: Vec<String>,
+    /// The functions being walked, innermost last (a `fn` inside a `fn` is its own).
+    open: Vec<OpenFn>,
+}
+
+/// A function being summarised, with the types of its locals so far.
+struct OpenFn {
+    summary: FnSummary,
+    locals: Vec<(String, String)>,
+}
+
+impl Summarizer {
+    /// The summary, once the walk is over.
+    pub(super) fn finish(self) -> FileSummary {
+        self.file
+    }
+
+    pub(super) fn enter_mod(&mut self, name: &syn::Ident) {
+        self.modules.push(name.to_string());
+    }
+
+    pub(super) fn exit_mod(&mut self) {
+        self.modules.pop();
+    }
+
+    /// Records the declarations other files may need: structs, statics (also those inside
+    /// `lazy_static!`/`thread_local!`) and type aliases.
+    pub(super) fn item(&mut self, cx: &Context<'_>, item: &syn::Item) {
+        let mut add = |name: String, kind: ItemKind| {
+            self.file.items.push(Item {
+                module: self.modules.clone(),
+                name,
+                kind,
+            });
+        };
+        match item {
+            syn::Item::Struct(s) => {
+                let fields = s
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let name = f.ident.as_ref().map_or(i.to_string(), ToString::to_string);
+                        (name, cx.type_ref(&f.ty))
+                    })
+                    .collect();
+                add(s.ident.to_string(), ItemKind::Struct { fields });
+            }
+            syn::Item::Static(s) => add(
+                s.ident.to_string(),
+                ItemKind::Static {
+                    ty: cx.type_ref(&s.ty),
+                },
+            ),
+            syn::Item::Type(t) => add(
+                t.ident.to_string(),
+                ItemKind::Alias {
+                    ty: cx.type_ref(&t.ty),
+                },
+            ),
+            syn::Item::Macro(m) => {
+                for (name, ty) in macros::declared_statics(&m.mac) {
+                    add(
+                        name.to_string(),
+                        ItemKind::Static {
+                            ty: cx.type_ref(&ty),
+                        },
+                    );
+                }
+            }
+            syn::Item::Use(u) => {
+                let mut globs = Vec::new();
+                collect_globs(&u.tree, &mut Vec::new(), &mut globs);
+                for glob in globs {
+                    self.file.globs.push((self.modules.clone(), glob));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Opens the summary of a function with a body.
+    pub(super) fn enter_fn(&mut self, cx: &Context<'_>, sig: &syn::Signature, in_test: bool) {
+        let owner = cx.locks().impl_type().map(str::to_string);
+        let params = sig
+            .inputs
+            .iter()
+            .map(|input| match input {
+                syn::FnArg::Receiver(_) => Param {
+                    name: "self".into(),
+                    ty: crate::semantic::summary::TypeRef {
+                        name: owner.clone().unwrap_or_default(),
+                        lock: None,
+                    },
+                },
+                syn::FnArg::Typed(p) => Param {
+                    name: pat_name(&p.pat).unwrap_or_default(),
+                    ty: cx.type_ref(&p.ty),
+                },
+            })
+            .collect();
+        self.open.push(OpenFn {
+            summary: FnSummary {
+                module: self.modules.clone(),
+                owner,
+                name: sig.ident.to_string(),
+                span: cx.span(sig.ident.span()),
+                is_async: sig.asyncness.is_some(),
+                in_test,
+                params,
+                events: Vec::new(),
+            },
+            locals: Vec::new(),
+        });
+    }
+
+    /// Closes the innermost function's summary.
+    pub(super) fn exit_fn(&mut self) {
+        if let Some(open) = self.open.pop() {
+            self.file.fns.push(open.summary);
+        }
+    }
+
+    /// Records the type of a `let` when it is plain to see: `let x: T`, `let x = T::new(..)`,
+    /// `let x = T { .. }`.
+    pub(super) fn local(&mut self, local: &Local) {
+        let Some(open) = self.open.last_mut() else {
+            return;
+        };
+        let Some(name) = pat_name(&local.pat) else {
+            return;
+        };
+        let declared = match &local.pat {
+            syn::Pat::Type(typed) => crate::syntax::types::named_type(&typed.ty),
+            _ => None,
+        };
+        let ty = declared.or_else(|| {
+            let init = &local.init.as_ref()?.expr;
+            constructed_type(strip(init))
+        });
+        match ty {
+            Some(ty) => open.locals.push((name, ty)),
+            None => open.locals.retain(|(n, _)| *n != name),
+        }
+    }
+
+    /// Records what an expression does, if it matters to other functions.
+    pub(super) fn expr(&mut self, cx: &Context<'_>, expr: &Expr) -> Option<u32> {
+        let kind = match expr {
+            Expr::Call(call) => match cx.call_api(&call.func) {
+                Some(Api::Blocking(kind)) => {
+                    EventKind::Blocking(kind, cx.text(call.func.span()).to_string())
+                }
+                Some(Api::CpuHeavy) => EventKind::Heavy(cx.text(call.func.span()).to_string()),
+                Some(Api::BlockOn) => EventKind::BlockOn(cx.text(call.func.span()).to_string()),
+                Some(_) => return None,
+                None => {
+                    let Expr::Path(path) = &*call.func else {
+                        return None;
+                    };
+                    let callee = self.path_callee(cx, &path.path)?;
+                    EventKind::Call(Call {
+                        callee,
+                        built_args: built_args(call.args.iter()),
+                    })
+                }
+            },
+            Expr::MethodCall(call) => {
+                if let Some(taking) = taking(cx, expr) {
+                    let lock = self.lock_ref(cx, taking.key.as_deref()?, taking.flavor)?;
+                    EventKind::Lock(lock, taking.mode)
+                } else {
+                    match cx.method_api(call) {
+                        Some(Api::Blocking(kind)) => {
+                            cx.blocking_call(expr)?;
+                            EventKind::Blocking(kind, format!(".{}()", call.method))
+                        }
+                        Some(Api::CpuHeavy) => EventKind::Heavy(format!(".{}()", call.method)),
+                        Some(Api::BlockOn) => EventKind::BlockOn(format!(".{}()", call.method)),
+                        Some(_) => return None,
+                        None => EventKind::Call(Call {
+                            callee: self.method_callee(call)?,
+                            built_args: built_args(call.args.iter()),
+                        }),
+                    }
+                }
+            }
+            _ => return None,
+        };
+        self.push(cx, span_of(cx, expr), kind)
+    }
+
+    /// Records a shell run on one of the function's parameters (`sh -c <param>`).
+    pub(super) fn command(&mut self, cx: &Context<'_>, command: &CommandUse<'_>) {
+        let Some((_, script)) = command.shell_script() else {
+            return;
+        };
+        let Some(index) = path_ident(script).and_then(|name| self.param_index(&name)) else {
+            return;
+        };
+        let span = cx.span(command.ctor.span());
+        self.push(cx, span, EventKind::ShellParam(index));
+    }
+
+    /// The index of the current function's parameter `name`.
+    pub(super) fn param_index(&self, name: &str) -> Option<u8> {
+        let open = self.open.last()?;
+        if open.locals.iter().any(|(n, _)| n == name) {
+            return None;
+        }
+        let index = open.summary.params.iter().position(|p| p.name == name)?;
+        u8::try_from(index).ok()
+    }
+
+    fn push(&mut self, cx: &Context<'_>, span: Span, kind: EventKind) -> Option<u32> {
+        let ctx = match cx.exec() {
+            Exec::Sync => Ctx::Sync,
+            Exec::Async => Ctx::Async,
+            _ => Ctx::Elsewhere,
+        };
+        let held = cx.live_guard_events().collect();
+        let open = self.open.last_mut()?;
+        let index = u32::try_from(open.summary.events.len()).ok()?;
+        open.summary.events.push(Event {
+            span,
+            ctx,
+            held,
+            kind,
+        });
+        Some(index)
+    }
+
+    /// A lock's identity from its place path (`self.state`, `acc.balances`, `STATE`), when it
+    /// is reached from `self`, a parameter or a static.
+    fn lock_ref(
+        &self,
+        cx: &Context<'_>,
+        key: &str,
+        flavor: Option<crate::semantic::catalog::LockFlavor>,
+    ) -> Option<LockRef> {
+        let open = self.open.last()?;
+        let (head, rest) = key.split_once('.').unwrap_or((key, ""));
+        let (base, ty) = if head == "self" {
+            (Base::SelfValue, open.summary.owner.clone())
+        } else if let Some(index) = self.param_index(head) {
+            let ty = &open.summary.params[usize::from(index)].ty.name;
+            (Base::Param(index), (!ty.is_empty()).then(|| ty.clone()))
+        } else if head.contains("::") || is_constant_name(head) {
+            let path: Vec<String> = head.split("::").map(str::to_string).collect();
+            let segments = syn::parse_str::<syn::Path>(head).ok();
+            let path = segments.map_or(path, |p| cx.resolve(&p));
+            (Base::Static(path), None)
+        } else {
+            return None;
+        };
+        Some(LockRef {
+            base,
+            path: rest.to_string(),
+            ty,
+            flavor,
+        })
+    }
+
+    fn path_callee(&self, cx: &Context<'_>, path: &syn::Path) -> Option<Callee> {
+        let mut segments = cx.resolve(path);
+        let last = segments.last()?;
+        // Tuple structs and enum variants (`Some(x)`, `Point(a, b)`) are no calls; neither are
+        // the standard library's functions.
+        if last.starts_with(char::is_uppercase)
+            || matches!(segments[0].as_str(), "std" | "core" | "alloc")
+        {
+            return None;
+        }
+        if segments[0] == "Self" {
+            segments[0] = self.open.last()?.summary.owner.clone()?;
+        }
+        Some(Callee::Path(segments))
+    }
+
+    /// A method call whose receiver's type is known: `self`, a typed parameter or local, or a
+    /// field of one of these.
+    fn method_callee(&self, call: &ExprMethodCall) -> Option<Callee> {
+        let open = self.open.last()?;
+        let name = call.method.to_string();
+        let receiver = strip(&call.receiver);
+        let (root, field) = match receiver {
+            Expr::Field(field) => {
+                let syn::Member::Named(member) = &field.member else {
+                    return None;
+                };
+                (strip(&field.base), Some(member.to_string()))
+            }
+            other => (other, None),
+        };
+        let root = path_ident(root)?;
+        let (ty, base) = if root == "self" {
+            (open.summary.owner.clone(), Some(Base::SelfValue))
+        } else if let Some(index) = self.param_index(&root) {
+            let ty = &open.summary.params[usize::from(index)].ty.name;
+            (
+                (!ty.is_empty()).then(|| ty.clone()),
+                Some(Base::Param(index)),
+            )
+        } else {
+            let ty = open.locals.iter().rev().find(|(n, _)| *n == root);
+            (ty.map(|(_, t)| t.clone()), None)
+        };
+        ty.as_ref()?;
+        Some(Callee::Method {
+            name,
+            ty,
+            base: if field.is_some() { None } else { base },
+            field,
+        })
+    }
+
+    /// The event index of the lock event an acquisition made (for the guard a `let` binds).
+    pub(super) fn lock_event_at(&self, span: Span) -> Option<u32> {
+        let open = self.open.last()?;
+        let index = open
+            .summary
+            .events
+            .iter()
+            .rposition(|e| e.span == span && matches!(e.kind, EventKind::Lock(..)))?;
+        u32::try_from(index).ok()
+    }
+}
+
+/// The span an event is reported at: a call's callee (rustc's choice), a lock's receiver and
+/// call (`self.state.lock()`).
+pub(super) fn span_of(cx: &Context<'_>, expr: &Expr) -> Span {
+    match expr {
+        Expr::MethodCall(call) => Span::join(
+            cx.span(crate::syntax::spans::span(&*call.receiver)),
+            cx.span(call.paren_token.span.close()),
+        ),
+        other => cx.span(crate::syntax::exprs::callee_span(other)),
+    }
+}
+
+/// The type a constructor expression makes: `T::new(..)`, `T::default()`, `T { .. }`.
+fn constructed_type(init: &Expr) -> Option<String> {
+    match init {
+        Expr::Struct(s) => s.path.segments.last().map(|s| s.ident.to_string()),
+        Expr::Call(call) => {
+            let Expr::Path(path) = &*call.func else {
+                return None;
+            };
+            let segments = &path.path.segments;
+            let n = segments.len();
+            (n >= 2).then(|| segments[n - 2].ident.to_string())
+        }
+        Expr::Try(e) => constructed_type(&e.expr),
+        Expr::MethodCall(call)
+            if matches!(call.method.to_string().as_str(), "unwrap" | "expect") =>
+        {
+            constructed_type(&call.receiver)
+        }
+        _ => None,
+    }
+    .filter(|name| name.starts_with(char::is_uppercase) && name != "Self")
+}
+
+/// The positions of arguments that are strings built at run time, as a bit set.
+fn built_args<'a>(args: impl Iterator<Item = &'a Expr>) -> u64 {
+    args.take(64)
+        .enumerate()
+        .filter(|(_, arg)| is_built_string(arg))
+        .fold(0, |bits, (i, _)| bits | (1 << i))
+}
+
+/// The paths of glob imports in a `use` tree (`use super::*` → `["super"]`).
+fn collect_globs(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    match tree {
+        syn::UseTree::Path(path) => {
+            prefix.push(path.ident.to_string());
+            collect_globs(&path.tree, prefix, out);
+            prefix.pop();
+        }
+        syn::UseTree::Glob(_) => out.push(prefix.clone()),
+        syn::UseTree::Group(group) => {
+            for tree in &group.items {
+                collect_globs(tree, prefix, out);
+            }
+        }
+        syn::UseTree::Name(_) | syn::UseTree::Rename(_) => {}
+    }
+}
