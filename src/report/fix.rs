@@ -101,7 +101,11 @@ fn apply_pass(
         if !mode.applies(suggestion.applicability) {
             continue;
         }
-        let json = crate::report::render::json::message(diag, source).to_string();
+        let sources = |path: &std::path::Path| (path == diag.path).then_some(source);
+        let Some(json) = crate::report::render::json::message(diag, &sources) else {
+            continue;
+        };
+        let json = json.to_string();
         let Ok(suggestions) = rustfix::get_suggestions_from_json(
             &json,
             &HashSet::<String>::new(),

@@ -4,7 +4,9 @@ use syn::Expr;
 
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
+use crate::rules::{chain_line, chain_notes};
 use crate::semantic::catalog::Api;
+use crate::semantic::model::{Effect, Model};
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -13,6 +15,7 @@ declare_rule!(
     name: "block_on_in_async",
     fix: None,
     summary: "`block_on` called inside async code, which panics or deadlocks the executor",
+    crate_check: Some(check_crate),
 );
 
 /// See `rules/block_on_in_async.md`.
@@ -32,5 +35,30 @@ impl Rule for BlockOnInAsync {
                  `tokio::task::spawn_blocking` or a plain thread",
                 ),
         );
+    }
+}
+
+/// Calls in async code of the crate's own synchronous functions that `block_on`, however deep.
+fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
+    for (caller, event, callee) in model.async_calls_with(Effect::BlockOn) {
+        let Some(hops) = model.effect_chain(callee, Effect::BlockOn) else {
+            continue;
+        };
+        let span = model.summary(caller).events[event].span;
+        let name = model.name(callee);
+        let diagnostic = Diagnostic::new(
+            INFO.name,
+            model.file_of(caller).to_path_buf(),
+            span,
+            format!(
+                "`block_on` reached from async code: {}",
+                chain_line(&name, &hops)
+            ),
+        )
+        .with_primary_label(format!(
+            "`{name}` parks the executor thread until its future completes"
+        ))
+        .with_help("make the helper async and `.await` the future instead of blocking on it");
+        out.push(chain_notes(diagnostic, &hops));
     }
 }

@@ -6,7 +6,9 @@ use syn::{Block, Expr};
 use crate::analysis::loops::TripCount;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::declare_rule;
+use crate::rules::{chain_line, chain_notes};
 use crate::semantic::catalog::{self, Api};
+use crate::semantic::model::{Effect, Model};
 use crate::syntax::exprs::{chain_root, path_ident, strip};
 use crate::syntax::find::{Search, awaits_inline};
 use crate::syntax::pats::pat_names;
@@ -18,6 +20,7 @@ declare_rule!(
     name: "cpu_heavy_in_async",
     fix: None,
     summary: "CPU-bound work (big loops, hashing, compression) run directly on the async executor",
+    crate_check: Some(check_crate),
 );
 
 /// See `rules/cpu_heavy_in_async.md`.
@@ -136,5 +139,31 @@ impl Rule for CpuHeavyInAsync {
                 .with_primary_label("no other task on this thread runs until the loop ends")
                 .with_help(HELP),
         );
+    }
+}
+
+/// Calls in async code of the crate's own synchronous functions that do known CPU-heavy work
+/// (hashing, compression), however deep.
+fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
+    for (caller, event, callee) in model.async_calls_with(Effect::Heavy) {
+        let Some(hops) = model.effect_chain(callee, Effect::Heavy) else {
+            continue;
+        };
+        let span = model.summary(caller).events[event].span;
+        let name = model.name(callee);
+        let diagnostic = Diagnostic::new(
+            INFO.name,
+            model.file_of(caller).to_path_buf(),
+            span,
+            format!(
+                "CPU-heavy work reached from async code: {}",
+                chain_line(&name, &hops)
+            ),
+        )
+        .with_primary_label(format!(
+            "no other task on this thread runs until `{name}` returns"
+        ))
+        .with_help(HELP);
+        out.push(chain_notes(diagnostic, &hops));
     }
 }

@@ -6,7 +6,7 @@
 //! the catalog ([`crate::semantic`]); they import nothing above this layer.
 
 use crate::diagnostic::{Diagnostic, Level};
-use crate::semantic::model::Model;
+use crate::semantic::model::{Hop, Model};
 use crate::walk::rule::Rule;
 
 mod arc_never_shared;
@@ -103,6 +103,28 @@ pub static RULES: &[RuleInfo] = &[
     arc_never_shared::INFO,
     lock_serializes_workers::INFO,
 ];
+
+/// The notes of a call chain (`save_upload` calls `write_blob`, `write_blob` calls
+/// `std::fs::File::create`), each at its place, possibly in other files.
+pub fn chain_notes(mut diagnostic: Diagnostic, hops: &[Hop]) -> Diagnostic {
+    for hop in hops {
+        diagnostic = diagnostic.with_note(
+            hop.site.path.clone(),
+            hop.site.span,
+            format!("`{}` calls `{}` here", hop.function, hop.does),
+        );
+    }
+    diagnostic
+}
+
+/// The chain of a call as one line: `save_upload` → `write_blob` → `std::fs::File::create`.
+pub fn chain_line(callee: &str, hops: &[Hop]) -> String {
+    std::iter::once(callee)
+        .chain(hops.iter().map(|h| h.does.as_str()))
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
 
 /// Looks a rule up by name.
 pub fn find(name: &str) -> Option<&'static RuleInfo> {

@@ -446,6 +446,34 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// Calls made in async code (outside test code) of the unit's synchronous functions that
+    /// have `effect`: (caller, the call's event, callee).
+    pub fn async_calls_with(&self, effect: Effect) -> Vec<(FnId, usize, FnId)> {
+        let k = EFFECTS
+            .iter()
+            .position(|e| *e == effect)
+            .unwrap_or_default();
+        let mut found = Vec::new();
+        for id in self.functions() {
+            let summary = self.summary(id);
+            if summary.in_test {
+                continue;
+            }
+            for (i, event) in summary.events.iter().enumerate() {
+                if event.ctx != Ctx::Async {
+                    continue;
+                }
+                if let Some(callee) = self.callee(id, i)
+                    && !self.summary(callee).is_async
+                    && self.effects[callee][k].is_some()
+                {
+                    found.push((id, i, callee));
+                }
+            }
+        }
+        found
+    }
+
     /// A place in a function's file.
     pub fn site(&self, id: FnId, span: Span) -> Site {
         Site {

@@ -213,7 +213,14 @@ impl Summarizer {
             }
             _ => return None,
         };
-        self.push(cx, span_of(cx, expr), kind)
+        let span = match (&kind, expr) {
+            (EventKind::Lock(..), Expr::MethodCall(call)) => Span::join(
+                cx.span(crate::syntax::spans::span(&*call.receiver)),
+                cx.span(call.paren_token.span.close()),
+            ),
+            _ => cx.span(crate::syntax::exprs::callee_span(expr)),
+        };
+        self.push(cx, span, kind)
     }
 
     /// Records a shell run on one of the function's parameters (`sh -c <param>`).
@@ -349,18 +356,6 @@ impl Summarizer {
             .iter()
             .rposition(|e| e.span == span && matches!(e.kind, EventKind::Lock(..)))?;
         u32::try_from(index).ok()
-    }
-}
-
-/// The span an event is reported at: a call's callee (rustc's choice), a lock's receiver and
-/// call (`self.state.lock()`).
-pub(super) fn span_of(cx: &Context<'_>, expr: &Expr) -> Span {
-    match expr {
-        Expr::MethodCall(call) => Span::join(
-            cx.span(crate::syntax::spans::span(&*call.receiver)),
-            cx.span(call.paren_token.span.close()),
-        ),
-        other => cx.span(crate::syntax::exprs::callee_span(other)),
     }
 }
 

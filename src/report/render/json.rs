@@ -1,8 +1,8 @@
 //! cargo's `compiler-message` JSON lines, the format rust-analyzer's flycheck reads.
 
 use std::io::Write;
+use std::path::Path;
 
-use codespan_reporting::files::SimpleFile;
 use serde_json::{Value, json};
 
 use super::human;
@@ -15,7 +15,8 @@ use crate::source::SourceFile;
 /// Writes one `compiler-message` line per finding.
 pub fn render(report: &Report, packages: &Packages, out: &mut dyn Write) -> std::io::Result<()> {
     for diag in &report.diagnostics {
-        let Some(source) = report.sources.get(&diag.path) else {
+        let sources = |path: &Path| report.sources.get(path).map(|s| &**s);
+        let Some(message) = message(diag, &sources) else {
             continue;
         };
         let package = packages.for_file(&diag.path);
@@ -24,7 +25,7 @@ pub fn render(report: &Report, packages: &Packages, out: &mut dyn Write) -> std:
             "package_id": package.package_id,
             "manifest_path": package.manifest_path,
             "target": package.target,
-            "message": message(diag, source),
+            "message": message,
         });
         serde_json::to_writer(&mut *out, &line)?;
         out.write_all(b"\n")?;
@@ -32,20 +33,16 @@ pub fn render(report: &Report, packages: &Packages, out: &mut dyn Write) -> std:
     Ok(())
 }
 
-/// The rustc diagnostic object for one finding.
-pub fn message(diag: &Diagnostic, source: &SourceFile) -> Value {
-    message_in(
-        diag,
-        source,
-        &human::codespan_file(&diag.path, &source.text),
-    )
-}
-
-/// [`message`], with the codespan file of the finding's source already built.
-fn message_in(diag: &Diagnostic, source: &SourceFile, file: &SimpleFile<String, &str>) -> Value {
+/// The rustc diagnostic object for one finding; `sources` gives the text of its file and of the
+/// files its notes point into. `None` when its own file's text is not at hand.
+pub fn message<'s>(
+    diag: &Diagnostic,
+    sources: &dyn Fn(&Path) -> Option<&'s SourceFile>,
+) -> Option<Value> {
+    let source = sources(&diag.path)?;
     let mut spans = vec![span(
         source,
-        diag,
+        &diag.path,
         diag.span,
         true,
         diag.primary_label.as_deref(),
@@ -53,11 +50,17 @@ fn message_in(diag: &Diagnostic, source: &SourceFile, file: &SimpleFile<String, 
     spans.extend(
         diag.labels
             .iter()
-            .map(|l| span(source, diag, l.span, false, Some(&l.message))),
+            .map(|l| span(source, &diag.path, l.span, false, Some(&l.message))),
     );
     let mut children = Vec::new();
+    for note in &diag.notes {
+        let spans = sources(&note.path)
+            .map(|s| vec![span(s, &note.path, note.span, true, None)])
+            .unwrap_or_default();
+        children.push(child("note", &note.message, spans));
+    }
     if let Some(help) = &diag.help {
-        children.push(child(help, Vec::new()));
+        children.push(child("help", help, Vec::new()));
     }
     if let Some(suggestion) = &diag.suggestion {
         let applicability = match suggestion.applicability {
@@ -69,48 +72,42 @@ fn message_in(diag: &Diagnostic, source: &SourceFile, file: &SimpleFile<String, 
             .edits
             .iter()
             .map(|edit| {
-                let mut value = span(source, diag, edit.span, true, None);
+                let mut value = span(source, &diag.path, edit.span, true, None);
                 value["suggested_replacement"] = json!(edit.replacement);
                 value["suggestion_applicability"] = json!(applicability);
                 value
             })
             .collect();
-        children.push(child(&suggestion.message, edits));
+        children.push(child("help", &suggestion.message, edits));
     }
     let code = if crate::report::render::is_tool_finding(diag) {
         Value::Null
     } else {
         json!({ "code": format!("concur::{}", diag.rule), "explanation": Value::Null })
     };
-    json!({
+    Some(json!({
         "$message_type": "diagnostic",
         "message": diag.message,
         "code": code,
         "level": diag.level.as_str(),
         "spans": spans,
         "children": children,
-        "rendered": human::render_plain(diag, file),
-    })
+        "rendered": human::render_plain(diag, sources),
+    }))
 }
 
-fn child(message: &str, spans: Vec<Value>) -> Value {
+fn child(level: &str, message: &str, spans: Vec<Value>) -> Value {
     json!({
         "message": message,
         "code": Value::Null,
-        "level": "help",
+        "level": level,
         "spans": spans,
         "children": [],
         "rendered": Value::Null,
     })
 }
 
-fn span(
-    source: &SourceFile,
-    diag: &Diagnostic,
-    span: Span,
-    primary: bool,
-    label: Option<&str>,
-) -> Value {
+fn span(source: &SourceFile, path: &Path, span: Span, primary: bool, label: Option<&str>) -> Value {
     let text: Vec<Value> = (span.start.line..=span.end.line)
         .map(|line| {
             let content = source.line_text(line);
@@ -128,7 +125,7 @@ fn span(
         })
         .collect();
     json!({
-        "file_name": diag.path.display().to_string(),
+        "file_name": path.display().to_string(),
         "byte_start": span.start.byte,
         "byte_end": span.end.byte,
         "line_start": span.start.line,
