@@ -302,23 +302,25 @@ fn analyze_file(path: &Path, options: &Options, cache: Option<&Cache>) -> Result
     Ok((analysis, source))
 }
 
-/// Lints every file in `files` in parallel: the first phase per file, then the crate-wide
-/// questions per package (the files of one package under `files`, or a loose file alone).
-/// Results are in a deterministic order.
+/// Lints every file in `files` in parallel, package by package: the first phase per file,
+/// then the package's crate-wide questions, so that only the summaries of the packages in
+/// flight are held. Results are in a deterministic order.
 pub fn lint_files(files: &[PathBuf], options: &Options) -> Report {
     let stats = options.stats.as_deref();
     let cache = options
         .cache_dir
         .as_deref()
         .map(|dir| stats::time(stats, Phase::Cache, || Cache::open(dir, options)));
+    let units = group_by_unit(files);
     let run = || {
-        let analyses: Vec<_> = files
+        units
             .par_iter()
-            .map(|path| analyze_file(path, options, cache.as_ref()))
-            .collect();
-        finish_files(files, analyses, options)
+            .map(|(package, members)| {
+                lint_unit(package.as_deref(), members, options, cache.as_ref())
+            })
+            .collect::<Vec<_>>()
     };
-    let report = match rayon::ThreadPoolBuilder::new()
+    let parts = match rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
         .stack_size(ANALYSIS_STACK)
         .build()
@@ -330,59 +332,70 @@ pub fn lint_files(files: &[PathBuf], options: &Options) -> Report {
         // A cache that cannot be written only costs the next run time.
         let _ = stats::time(stats, Phase::Cache, || cache.save(files));
     }
-    report
-}
-
-/// The second phase over the first phase's results: groups the files by package, asks each
-/// package's crate-wide questions (in parallel), and finishes every file.
-fn finish_files(
-    files: &[PathBuf],
-    analyses: Vec<Result<Analyzed, Error>>,
-    options: &Options,
-) -> Report {
     let mut report = Report {
         files: files.len(),
         ..Report::default()
     };
+    for part in parts {
+        report.diagnostics.extend(part.diagnostics);
+        report.errors.extend(part.errors);
+        report.sources.extend(part.sources);
+    }
+    add_noted_sources(&mut report);
+    report
+        .diagnostics
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report
+}
+
+/// The units of the crate-wide model among `files`: the files of each package together, each
+/// loose file alone, in a deterministic order.
+fn group_by_unit(files: &[PathBuf]) -> Vec<(Option<Arc<Package>>, Vec<&Path>)> {
+    let mut units = Units::default();
+    let mut packages: BTreeMap<Arc<Package>, Vec<&Path>> = BTreeMap::new();
+    let mut loose = Vec::new();
+    for file in files {
+        match units.package_of(file) {
+            Some(package) => packages.entry(package).or_default().push(file),
+            None => loose.push((None, vec![file.as_path()])),
+        }
+    }
+    let mut grouped: Vec<_> = packages
+        .into_iter()
+        .map(|(package, members)| (Some(package), members))
+        .collect();
+    grouped.extend(loose);
+    grouped
+}
+
+/// Both phases for one unit: every file's walk (in parallel), then the unit's crate-wide
+/// questions, then each file's suppressions and levels.
+fn lint_unit(
+    package: Option<&Package>,
+    members: &[&Path],
+    options: &Options,
+    cache: Option<&Cache>,
+) -> Report {
+    let analyses: Vec<_> = members
+        .par_iter()
+        .map(|path| analyze_file(path, options, cache))
+        .collect();
+    let mut report = Report::default();
     let mut done = Vec::new();
-    for (path, result) in files.iter().zip(analyses) {
+    for (path, result) in members.iter().zip(analyses) {
         match result {
             Ok((analysis, source)) => {
                 if let Some(source) = source {
                     report.sources.insert(source.path.clone(), source);
                 }
-                done.push((path.as_path(), analysis));
+                done.push((*path, analysis));
             }
             Err(err) => report.errors.push(err),
         }
     }
-    let mut units = Units::default();
-    let mut by_unit: BTreeMap<Option<Arc<Package>>, Vec<usize>> = BTreeMap::new();
-    for (index, (path, _)) in done.iter().enumerate() {
-        match units.package_of(path) {
-            Some(package) => by_unit.entry(Some(package)).or_default().push(index),
-            None => by_unit.entry(None).or_default().push(index),
-        }
-    }
-    let groups: Vec<(Option<Arc<Package>>, Vec<usize>)> = by_unit
-        .into_iter()
-        .flat_map(|(package, members)| match package {
-            Some(package) => vec![(Some(package), members)],
-            // Loose files are units of their own.
-            None => members.into_iter().map(|i| (None, vec![i])).collect(),
-        })
-        .collect();
-    let crate_wide: Vec<Diagnostic> = stats::time(options.stats.as_deref(), Phase::Model, || {
-        groups
-            .par_iter()
-            .flat_map_iter(|(package, members)| {
-                let unit: Vec<(&Path, &FileSummary)> = members
-                    .iter()
-                    .map(|&i| (done[i].0, &done[i].1.summary))
-                    .collect();
-                check_unit(package.as_deref(), &unit, options)
-            })
-            .collect()
+    let unit: Vec<(&Path, &FileSummary)> = done.iter().map(|(p, a)| (*p, &a.summary)).collect();
+    let crate_wide = stats::time(options.stats.as_deref(), Phase::Model, || {
+        check_unit(package, &unit, options)
     });
     let mut by_file: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
     for diag in crate_wide {
@@ -391,13 +404,10 @@ fn finish_files(
     for (path, analysis) in done {
         let mut findings = analysis.findings;
         findings.extend(by_file.remove(path).unwrap_or_default());
-        let findings = finish_file(path, findings, &analysis.suppressions, options);
-        report.diagnostics.extend(findings);
+        report
+            .diagnostics
+            .extend(finish_file(path, findings, &analysis.suppressions, options));
     }
-    add_noted_sources(&mut report);
-    report
-        .diagnostics
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report
 }
 
