@@ -5,6 +5,8 @@ use syn::{Expr, Local};
 
 use crate::analysis::locks::{guard_id, is_lock_guard, taking};
 use crate::diagnostic::{Diagnostic, Span};
+use crate::rules::chain_notes;
+use crate::semantic::model::Model;
 use crate::rules::declare_rule;
 use crate::semantic::catalog::LockFlavor;
 use crate::semantic::catalog::LockMode;
@@ -16,6 +18,7 @@ declare_rule!(
     name: "double_lock",
     fix: None,
     summary: "a lock taken again while a guard from the first acquisition is alive: self-deadlock",
+    crate_check: Some(check_crate),
 );
 
 /// See `rules/double_lock.md`.
@@ -93,5 +96,44 @@ impl Rule for DoubleLock {
                 first.name, first.name
             )),
         );
+    }
+}
+
+/// A call made while a guard is held, of a helper that takes the same lock again (however
+/// deep): the helper waits for a guard its own caller holds.
+fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
+    for call in model.held_calls() {
+        let retaken = model.call_takes(&call).into_iter().find_map(|taken| {
+            if !model.take_is_certain(&taken) {
+                return None;
+            }
+            let held = call.held.iter().find(|h| {
+                h.instance.is_some()
+                    && h.instance == taken.instance
+                    && h.mode.conflicts(taken.mode)
+                    && !can_nest(h.flavor)
+                    && !can_nest(taken.flavor)
+            })?;
+            Some((held.clone(), taken))
+        });
+        let Some((held, taken)) = retaken else {
+            continue;
+        };
+        let lock = model.lock_label(&held);
+        let callee = model.name(call.callee);
+        let site = model.site(call.caller, model.summary(call.caller).events[call.event].span);
+        let diagnostic = Diagnostic::new(
+            INFO.name,
+            site.path,
+            site.span,
+            format!("`{callee}` takes `{lock}` again while it is held here: self-deadlock"),
+        )
+        .with_primary_label(format!("`{lock}` is still locked when `{callee}` runs"))
+        .with_label(model.take_site(&held).span, format!("`{lock}` {} here", verb(held.mode)))
+        .with_help(format!(
+            "drop the guard before calling `{callee}`, or pass the locked value to it instead of \
+             letting it lock again"
+        ));
+        out.push(chain_notes(diagnostic, &model.take_chain(&taken)));
     }
 }

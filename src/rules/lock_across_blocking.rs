@@ -4,8 +4,10 @@ use syn::Expr;
 
 use crate::analysis::locks::is_lock_guard;
 use crate::diagnostic::Diagnostic;
+use crate::rules::{chain_line, chain_notes};
+use crate::semantic::model::{Effect, Model};
 use crate::rules::declare_rule;
-use crate::semantic::catalog::Blocking;
+use crate::semantic::catalog::{Blocking, LockFlavor};
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -14,6 +16,7 @@ declare_rule!(
     name: "lock_across_blocking",
     fix: None,
     summary: "a lock held across a blocking call (sleep, I/O, process wait), stalling every thread that needs it",
+    crate_check: Some(check_crate),
 );
 
 /// See `rules/lock_across_blocking.md`.
@@ -65,5 +68,35 @@ impl Rule for LockAcrossBlocking {
                 guard.name, guard.name
             )),
         );
+    }
+}
+
+/// A call made while a blocking lock is held, of a helper that blocks (however deep): every
+/// thread that needs the lock waits for the helper's I/O.
+fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
+    for call in model.held_calls() {
+        let Some(held) = call
+            .held
+            .iter()
+            .find(|h| h.flavor.is_none_or(LockFlavor::is_blocking))
+        else {
+            continue;
+        };
+        let Some(hops) = model.effect_chain(call.callee, Effect::Blocks) else {
+            continue;
+        };
+        let lock = model.lock_label(held);
+        let callee = model.name(call.callee);
+        let site = model.site(call.caller, model.summary(call.caller).events[call.event].span);
+        let diagnostic = Diagnostic::new(
+            INFO.name,
+            site.path,
+            site.span,
+            format!("`{lock}` is held across a blocking call: {}", chain_line(&callee, &hops)),
+        )
+        .with_primary_label(format!("every thread that needs `{lock}` waits until `{callee}` returns"))
+        .with_label(model.take_site(held).span, format!("`{lock}` locked here"))
+        .with_help("finish the blocking work before taking the lock, or copy what it needs out of the guard and drop it first");
+        out.push(chain_notes(diagnostic, &hops));
     }
 }

@@ -605,6 +605,44 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// How a held lock is written in the function that holds it (`self.state`, `acc.balances`,
+    /// `STATE`).
+    pub fn lock_label(&self, take: &Take) -> String {
+        let (base, path) = match &take.instance {
+            Some(instance) => instance,
+            None => return take.class.clone(),
+        };
+        let head = match base {
+            Base::SelfValue => "self".to_string(),
+            Base::Param(i) => self
+                .summary(take.site.0)
+                .params
+                .get(usize::from(*i))
+                .map_or_else(String::new, |p| p.name.clone()),
+            Base::Static(segments) => return segments.join("::"),
+        };
+        if path.is_empty() {
+            head
+        } else {
+            format!("{head}.{path}")
+        }
+    }
+
+    /// Whether a function that makes the first call of a take's chain always takes the lock:
+    /// every later call of the chain, and the acquisition, happen on every path through their
+    /// functions (not only in a branch or a loop that may not run).
+    pub fn take_is_certain(&self, take: &Take) -> bool {
+        let unconditional = |(f, e): (FnId, usize)| !self.summary(f).events[e].conditional;
+        take.via.iter().skip(1).copied().all(unconditional) && unconditional(take.site)
+    }
+
+    /// Where a take starts in the function it belongs to: the call that leads to the lock, or
+    /// the acquisition itself.
+    pub fn take_site(&self, take: &Take) -> Site {
+        let (f, e) = take.via.first().copied().unwrap_or(take.site);
+        self.site(f, self.summary(f).events[e].span)
+    }
+
     /// The steps from a function's call down to where a lock is taken.
     pub fn take_chain(&self, take: &Take) -> Vec<Hop> {
         let mut hops: Vec<Hop> = take
@@ -626,6 +664,121 @@ impl<'a> Model<'a> {
             site: self.site(f, self.summary(f).events[e].span),
         });
         hops
+    }
+}
+
+/// A call of the unit's own function made while guards are held.
+#[derive(Debug, Clone)]
+pub struct HeldCall {
+    /// The calling function.
+    pub caller: FnId,
+    /// The call's event in it.
+    pub event: usize,
+    /// The function called.
+    pub callee: FnId,
+    /// The locks held at the call, in the caller's terms.
+    pub held: Vec<Take>,
+}
+
+/// One lock taken while another is held: an edge of the lock-order graph.
+#[derive(Debug, Clone)]
+pub struct OrderEdge {
+    /// The lock held (taken in the function the edge is in).
+    pub held: Take,
+    /// The lock taken while it is held, directly or through calls ([`Take::via`]).
+    pub taken: Take,
+}
+
+impl Model<'_> {
+    /// The locks held at an event of a function, as takes.
+    fn held_at(&self, id: FnId, event: usize) -> Vec<Take> {
+        self.summary(id).events[event]
+            .held
+            .iter()
+            .filter_map(|&h| self.lock_event(id, h as usize))
+            .collect()
+    }
+
+    /// Every call of the unit's own function made while a guard is held (outside test code and
+    /// code handed elsewhere).
+    pub fn held_calls(&self) -> Vec<HeldCall> {
+        let mut found = Vec::new();
+        for id in self.functions() {
+            let summary = self.summary(id);
+            if summary.in_test {
+                continue;
+            }
+            for (i, event) in summary.events.iter().enumerate() {
+                if event.held.is_empty() || event.ctx == Ctx::Elsewhere {
+                    continue;
+                }
+                let Some(callee) = self.callee(id, i) else {
+                    continue;
+                };
+                let held = self.held_at(id, i);
+                if !held.is_empty() {
+                    found.push(HeldCall {
+                        caller: id,
+                        event: i,
+                        callee,
+                        held,
+                    });
+                }
+            }
+        }
+        found
+    }
+
+    /// The locks a held call's callee takes, in the caller's terms.
+    pub fn call_takes(&self, call: &HeldCall) -> Vec<Take> {
+        let EventKind::Call(c) = &self.summary(call.caller).events[call.event].kind else {
+            return Vec::new();
+        };
+        self.takes(call.callee)
+            .iter()
+            .map(|t| map_take(t, &c.callee, call.caller, call.event))
+            .collect()
+    }
+
+    /// Every edge of the unit's lock-order graph: a lock taken while another is held, in one
+    /// function or through the calls it makes (outside test code).
+    pub fn order_edges(&self) -> Vec<OrderEdge> {
+        let mut edges = Vec::new();
+        for id in self.functions() {
+            let summary = self.summary(id);
+            if summary.in_test {
+                continue;
+            }
+            for (i, event) in summary.events.iter().enumerate() {
+                if event.held.is_empty() || event.ctx == Ctx::Elsewhere {
+                    continue;
+                }
+                let taken: Vec<Take> = match &event.kind {
+                    EventKind::Lock(..) => self.lock_event(id, i).into_iter().collect(),
+                    EventKind::Call(_) => match self.callee(id, i) {
+                        Some(callee) => self.call_takes(&HeldCall {
+                            caller: id,
+                            event: i,
+                            callee,
+                            held: Vec::new(),
+                        }),
+                        None => Vec::new(),
+                    },
+                    _ => Vec::new(),
+                };
+                for held in self.held_at(id, i) {
+                    for taken in &taken {
+                        if held.class != taken.class {
+                            edges.push(OrderEdge {
+                                held: held.clone(),
+                                taken: taken.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        edges
     }
 }
 

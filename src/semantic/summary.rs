@@ -110,6 +110,9 @@ pub struct Event {
     pub span: Span,
     /// In which context.
     pub ctx: Ctx,
+    /// Whether it happens only on some paths through the function: in a branch of an `if` or
+    /// `match`, or in a loop's body.
+    pub conditional: bool,
     /// The locks whose guards are alive here: indices of this function's earlier
     /// [`EventKind::Lock`] events.
     pub held: Vec<u32>,

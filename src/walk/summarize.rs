@@ -33,6 +33,8 @@ pub(super) struct Summarizer {
 struct OpenFn {
     summary: FnSummary,
     locals: Vec<(String, String)>,
+    /// How many `if`/`match` branches enclose this point.
+    branches: usize,
 }
 
 impl Summarizer {
@@ -137,7 +139,22 @@ impl Summarizer {
                 events: Vec::new(),
             },
             locals: Vec::new(),
+            branches: 0,
         });
+    }
+
+    /// Enters a branch of an `if` or `match`: what happens there happens only on some paths.
+    pub(super) fn enter_branch(&mut self) {
+        if let Some(open) = self.open.last_mut() {
+            open.branches += 1;
+        }
+    }
+
+    /// Leaves a branch entered with [`Summarizer::enter_branch`].
+    pub(super) fn exit_branch(&mut self) {
+        if let Some(open) = self.open.last_mut() {
+            open.branches = open.branches.saturating_sub(1);
+        }
     }
 
     /// Closes the innermost function's summary.
@@ -252,11 +269,13 @@ impl Summarizer {
             _ => Ctx::Elsewhere,
         };
         let held = cx.live_guard_events().collect();
+        let in_loop = cx.loops().next().is_some();
         let open = self.open.last_mut()?;
         let index = u32::try_from(open.summary.events.len()).ok()?;
         open.summary.events.push(Event {
             span,
             ctx,
+            conditional: open.branches > 0 || in_loop,
             held,
             kind,
         });

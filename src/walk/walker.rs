@@ -313,6 +313,26 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         }
     }
 
+    fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
+        self.visit_expr(&expr.cond);
+        self.summary.enter_branch();
+        self.visit_block(&expr.then_branch);
+        if let Some((_, els)) = &expr.else_branch {
+            self.visit_expr(els);
+        }
+        self.summary.exit_branch();
+    }
+
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        self.visit_pat(&arm.pat);
+        if let Some((_, guard)) = &arm.guard {
+            self.visit_expr(guard);
+        }
+        self.summary.enter_branch();
+        self.visit_expr(&arm.body);
+        self.summary.exit_branch();
+    }
+
     fn visit_expr_async(&mut self, block: &'ast syn::ExprAsync) {
         self.with_frame(Frame::AsyncBlock, |w| visit::visit_expr_async(w, block));
     }
