@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use concur::app::driver::lint_source;
+use concur::app::driver::{lint_files, lint_source};
 use concur::app::options::Options;
 use concur::source::SourceFile;
 
@@ -32,60 +32,121 @@ fn expectations(text: &str) -> BTreeMap<(usize, String), usize> {
     expected
 }
 
-/// Every fixture under `dir`, subfolders included (a case may need its path, e.g. under
+/// A fixture case: one file linted alone, or a folder holding a small crate (a `Cargo.toml`
+/// and its sources) linted as one package, with expectations in any of its files.
+enum Case {
+    File(PathBuf),
+    Crate(PathBuf, Vec<PathBuf>),
+}
+
+/// Every fixture case under `dir`, subfolders included (a case may need its path, e.g. under
 /// `benches/`).
-fn collect_fixtures(dir: &Path, files: &mut Vec<PathBuf>) {
+fn collect_cases(dir: &Path, cases: &mut Vec<Case>) {
+    if dir.join("Cargo.toml").is_file() {
+        let mut files = Vec::new();
+        collect_sources(dir, &mut files);
+        files.sort();
+        cases.push(Case::Crate(dir.to_path_buf(), files));
+        return;
+    }
     for entry in std::fs::read_dir(dir).expect("fixture folder readable") {
         let path = entry.expect("fixture entry").path();
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         if path.is_dir() {
-            collect_fixtures(&path, files);
+            collect_cases(&path, cases);
         } else if name.ends_with(".rs") && !name.ends_with(".fixed.rs") {
+            cases.push(Case::File(path));
+        }
+    }
+}
+
+fn collect_sources(dir: &Path, files: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("fixture crate readable") {
+        let path = entry.expect("fixture entry").path();
+        if path.is_dir() {
+            collect_sources(&path, files);
+        } else if path.extension().is_some_and(|e| e == "rs") {
             files.push(path);
         }
     }
 }
 
-fn fixture_files() -> Vec<PathBuf> {
+fn fixture_cases() -> Vec<Case> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut files = Vec::new();
+    let mut cases = Vec::new();
     for dir in std::fs::read_dir(&root).expect("fixtures/ exists") {
-        collect_fixtures(&dir.expect("fixture folder entry").path(), &mut files);
+        collect_cases(&dir.expect("fixture folder entry").path(), &mut cases);
     }
-    files.sort();
-    files
+    cases.sort_by(|a, b| case_path(a).cmp(case_path(b)));
+    cases
+}
+
+fn case_path(case: &Case) -> &Path {
+    match case {
+        Case::File(path) | Case::Crate(path, _) => path,
+    }
+}
+
+/// The single-file fixtures (crate cases are checked by expectation only).
+fn fixture_files() -> Vec<PathBuf> {
+    fixture_cases()
+        .into_iter()
+        .filter_map(|case| match case {
+            Case::File(path) => Some(path),
+            Case::Crate(..) => None,
+        })
+        .collect()
+}
+
+/// The findings of a case, with the files whose expectations they are checked against.
+fn lint_case(case: &Case) -> (Vec<PathBuf>, Vec<concur::diagnostic::Diagnostic>) {
+    match case {
+        Case::File(path) => {
+            let text = std::fs::read_to_string(path).expect("fixture is UTF-8");
+            let file = SourceFile::new(path.clone(), text);
+            (vec![path.clone()], lint_source(&file, &Options::default()))
+        }
+        Case::Crate(_, files) => {
+            let report = lint_files(files, &Options::default());
+            assert!(report.errors.is_empty(), "{:?}", report.errors);
+            (files.clone(), report.diagnostics)
+        }
+    }
 }
 
 #[test]
 fn every_fixture_expectation_fires_and_nothing_else() {
-    let files = fixture_files();
-    assert!(!files.is_empty(), "no fixtures found");
+    let cases = fixture_cases();
+    assert!(!cases.is_empty(), "no fixtures found");
     let mut failures = Vec::new();
     let mut checked = 0;
-    for path in &files {
-        let text = std::fs::read_to_string(path).expect("fixture is UTF-8");
-        let mut expected = expectations(&text);
-        let file = SourceFile::new(path.clone(), text);
-        let found = lint_source(&file, &Options::default());
-        for diag in &found {
-            let key = (diag.span.start.line, diag.rule.to_string());
-            match expected.get_mut(&key) {
-                Some(count) if *count > 0 => {
-                    *count -= 1;
-                    checked += 1;
+    let mut files_checked = 0;
+    for case in &cases {
+        let (files, found) = lint_case(case);
+        for path in &files {
+            files_checked += 1;
+            let text = std::fs::read_to_string(path).expect("fixture is UTF-8");
+            let mut expected = expectations(&text);
+            for diag in found.iter().filter(|d| d.path == *path) {
+                let key = (diag.span.start.line, diag.rule.to_string());
+                match expected.get_mut(&key) {
+                    Some(count) if *count > 0 => {
+                        *count -= 1;
+                        checked += 1;
+                    }
+                    _ => failures.push(format!(
+                        "unexpected: {}:{}: {} ({})",
+                        path.display(),
+                        diag.span.start.line,
+                        diag.rule,
+                        diag.message
+                    )),
                 }
-                _ => failures.push(format!(
-                    "unexpected: {}:{}: {} ({})",
-                    path.display(),
-                    diag.span.start.line,
-                    diag.rule,
-                    diag.message
-                )),
             }
-        }
-        for ((line, rule), count) in expected {
-            if count > 0 {
-                failures.push(format!("missing:    {}:{line}: {rule}", path.display()));
+            for ((line, rule), count) in expected {
+                if count > 0 {
+                    failures.push(format!("missing:    {}:{line}: {rule}", path.display()));
+                }
             }
         }
     }
@@ -96,8 +157,8 @@ fn every_fixture_expectation_fires_and_nothing_else() {
         failures.join("\n")
     );
     eprintln!(
-        "{} fixture files, {checked} expected findings matched",
-        files.len()
+        "{} fixture cases ({files_checked} files), {checked} expected findings matched",
+        cases.len()
     );
 }
 
@@ -113,9 +174,11 @@ fn every_rule_has_fixtures_with_positive_and_negative_cases() {
             rule.name
         );
         let marker = format!("//~ WARN {}", rule.name);
-        let positives: usize = std::fs::read_dir(&dir)
-            .expect("fixture dir readable")
-            .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        let mut sources = Vec::new();
+        collect_sources(&dir, &mut sources);
+        let positives: usize = sources
+            .iter()
+            .filter_map(|path| std::fs::read_to_string(path).ok())
             .map(|t| t.matches(&marker).count())
             .sum();
         assert!(

@@ -6,10 +6,10 @@ use syn::{Expr, Local};
 use crate::analysis::locks::{guard_id, is_lock_guard, taking};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::chain_notes;
-use crate::semantic::model::Model;
 use crate::rules::declare_rule;
 use crate::semantic::catalog::LockFlavor;
 use crate::semantic::catalog::LockMode;
+use crate::semantic::model::Model;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -121,7 +121,10 @@ fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
         };
         let lock = model.lock_label(&held);
         let callee = model.name(call.callee);
-        let site = model.site(call.caller, model.summary(call.caller).events[call.event].span);
+        let site = model.site(
+            call.caller,
+            model.summary(call.caller).events[call.event].span,
+        );
         let diagnostic = Diagnostic::new(
             INFO.name,
             site.path,
@@ -129,7 +132,10 @@ fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
             format!("`{callee}` takes `{lock}` again while it is held here: self-deadlock"),
         )
         .with_primary_label(format!("`{lock}` is still locked when `{callee}` runs"))
-        .with_label(model.take_site(&held).span, format!("`{lock}` {} here", verb(held.mode)))
+        .with_label(
+            model.take_site(&held).span,
+            format!("`{lock}` {} here", verb(held.mode)),
+        )
         .with_help(format!(
             "drop the guard before calling `{callee}`, or pass the locked value to it instead of \
              letting it lock again"

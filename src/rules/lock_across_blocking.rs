@@ -4,10 +4,10 @@ use syn::Expr;
 
 use crate::analysis::locks::is_lock_guard;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{chain_line, chain_notes};
-use crate::semantic::model::{Effect, Model};
 use crate::rules::declare_rule;
+use crate::rules::{chain_line, chain_notes};
 use crate::semantic::catalog::{Blocking, LockFlavor};
+use crate::semantic::model::{Effect, Model};
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -87,7 +87,10 @@ fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
         };
         let lock = model.lock_label(held);
         let callee = model.name(call.callee);
-        let site = model.site(call.caller, model.summary(call.caller).events[call.event].span);
+        let site = model.site(
+            call.caller,
+            model.summary(call.caller).events[call.event].span,
+        );
         let diagnostic = Diagnostic::new(
             INFO.name,
             site.path,

@@ -5,10 +5,10 @@ use syn::spanned::Spanned;
 
 use crate::analysis::locks::{LockId, guard_id, is_lock_guard, taking};
 use crate::diagnostic::{Diagnostic, Span};
-use crate::semantic::model::{Model, OrderEdge, Take};
-use crate::semantic::summary::Base;
 use crate::rules::declare_rule;
 use crate::semantic::catalog::LockMode;
+use crate::semantic::model::{Model, OrderEdge, Take};
+use crate::semantic::summary::Base;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -163,9 +163,7 @@ fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
             "takes `{}` while `{}` is held",
             first.taken.class, first.held.class
         ))
-        .with_help(
-            "take these locks in one order everywhere, or protect the values with one lock",
-        );
+        .with_help("take these locks in one order everywhere, or protect the values with one lock");
         for step in &steps {
             let held_site = model.take_site(&step.held);
             diagnostic = diagnostic.with_note(
@@ -189,11 +187,7 @@ fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
 /// identifies the same way (fields of `self` in one type's impls, or statics).
 fn walk_reports(model: &Model<'_>, steps: &[&OrderEdge]) -> bool {
     let direct_self_or_static = |take: &Take| {
-        take.via.is_empty()
-            && matches!(
-                take.instance,
-                Some((Base::SelfValue | Base::Static(_), _))
-            )
+        take.via.is_empty() && matches!(take.instance, Some((Base::SelfValue | Base::Static(_), _)))
     };
     steps.len() == 2
         && steps

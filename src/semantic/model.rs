@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Span;
 use crate::semantic::catalog::{LockFlavor, LockMode};
 use crate::semantic::summary::{
-    Base, Callee, Ctx, EventKind, FileSummary, FnSummary, ItemKind, LockRef, TypeRef,
+    Base, Call, Callee, Ctx, EventKind, FileSummary, FnSummary, ItemKind, LockRef, TypeRef,
 };
 
 /// A function of the unit: its file and its index in that file's summary.
@@ -563,7 +563,7 @@ impl<'a> Model<'a> {
                     let mapped: Vec<Take> = takes[callee]
                         .iter()
                         .filter(|t| !t.via.iter().any(|(f, _)| *f == id))
-                        .map(|t| map_take(t, &call.callee, id, i))
+                        .map(|t| map_take(t, call, id, i))
                         .collect();
                     for take in mapped {
                         if takes[id].len() < MAX_TAKES
@@ -736,7 +736,7 @@ impl Model<'_> {
         };
         self.takes(call.callee)
             .iter()
-            .map(|t| map_take(t, &c.callee, call.caller, call.event))
+            .map(|t| map_take(t, c, call.caller, call.event))
             .collect()
     }
 
@@ -794,19 +794,28 @@ fn same_take(a: &Take, b: &Take) -> bool {
     a.instance == b.instance && a.class == b.class && a.mode == b.mode
 }
 
-/// A callee's take as the caller sees it through the call `callee` (event `event` of `caller`):
-/// its `self` is the call's receiver, statics stay what they are, anything else has only a
-/// class.
-fn map_take(take: &Take, callee: &Callee, caller: FnId, event: usize) -> Take {
+/// A callee's take as the caller sees it through `call` (event `event` of `caller`): its
+/// `self` is the call's receiver, its parameters the call's arguments, statics stay what they
+/// are; anything else has only a class.
+fn map_take(take: &Take, call: &Call, caller: FnId, event: usize) -> Take {
     let instance = match &take.instance {
         Some((Base::Static(path), field)) => Some((Base::Static(path.clone()), field.clone())),
-        Some((Base::SelfValue, field)) => match callee {
+        Some((Base::SelfValue, field)) => match &call.callee {
             Callee::Method {
                 base: Some(base), ..
             } => Some((base.clone(), field.clone())),
             _ => None,
         },
-        _ => None,
+        Some((Base::Param(index), field)) => {
+            // A method's parameters start after its receiver; a path call's at 0.
+            let shift = u8::from(matches!(call.callee, Callee::Method { .. }));
+            let position = index.checked_sub(shift);
+            call.arg_bases
+                .iter()
+                .find(|(i, _)| Some(*i) == position)
+                .map(|(_, base)| (base.clone(), field.clone()))
+        }
+        None => None,
     };
     let mut via = vec![(caller, event)];
     via.extend(take.via.iter().copied());

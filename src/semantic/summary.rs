@@ -170,6 +170,9 @@ pub struct Call {
     /// The arguments that are strings built at run time (`format!`, concatenation), as a bit
     /// set by position: what a shell helper must not be given.
     pub built_args: u64,
+    /// The arguments that are `self` or a parameter of the caller (`&self`, `acc`), by
+    /// position: the callee's parameter is then the caller's value.
+    pub arg_bases: Vec<(u8, Base)>,
 }
 
 /// A callee as written.

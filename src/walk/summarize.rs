@@ -7,6 +7,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, ExprMethodCall, Local};
 
 use crate::analysis::commands::{CommandUse, is_built_string};
+use crate::analysis::facts::ClosureRole;
 use crate::analysis::locks::taking;
 use crate::diagnostic::Span;
 use crate::semantic::catalog::Api;
@@ -205,10 +206,12 @@ impl Summarizer {
                     EventKind::Call(Call {
                         callee,
                         built_args: built_args(call.args.iter()),
+                        arg_bases: self.arg_bases(call.args.iter()),
                     })
                 }
             },
             Expr::MethodCall(call) => {
+                self.function_arguments(cx, call);
                 if let Some(taking) = taking(cx, expr) {
                     let lock = self.lock_ref(cx, taking.key.as_deref()?, taking.flavor)?;
                     EventKind::Lock(lock, taking.mode)
@@ -224,6 +227,7 @@ impl Summarizer {
                         None => EventKind::Call(Call {
                             callee: self.method_callee(call)?,
                             built_args: built_args(call.args.iter()),
+                            arg_bases: self.arg_bases(call.args.iter()),
                         }),
                     }
                 }
@@ -240,6 +244,32 @@ impl Summarizer {
         self.push(cx, span, kind)
     }
 
+    /// Records the crate functions an iterator adapter calls by name (`items.map(fetch_one)`):
+    /// they run here, once per item, like a closure would.
+    fn function_arguments(&mut self, cx: &Context<'_>, call: &ExprMethodCall) {
+        if !call.args.iter().any(|a| matches!(a, Expr::Path(_))) {
+            return;
+        }
+        if cx.method_closure_role(call) != ClosureRole::Inline {
+            return;
+        }
+        for arg in &call.args {
+            let Expr::Path(path) = arg else { continue };
+            if path.path.segments.len() == 1 && path.path.segments[0].ident == "self" {
+                continue;
+            }
+            if let Some(callee) = self.path_callee(cx, &path.path) {
+                let span = cx.span(arg.span());
+                let kind = EventKind::Call(Call {
+                    callee,
+                    built_args: 0,
+                    arg_bases: Vec::new(),
+                });
+                self.push(cx, span, kind);
+            }
+        }
+    }
+
     /// Records a shell run on one of the function's parameters (`sh -c <param>`).
     pub(super) fn command(&mut self, cx: &Context<'_>, command: &CommandUse<'_>) {
         let Some((_, script)) = command.shell_script() else {
@@ -250,6 +280,22 @@ impl Summarizer {
         };
         let span = cx.span(command.ctor.span());
         self.push(cx, span, EventKind::ShellParam(index));
+    }
+
+    /// The arguments that are `self` or one of the function's parameters, by position.
+    fn arg_bases<'a>(&self, args: impl Iterator<Item = &'a Expr>) -> Vec<(u8, Base)> {
+        args.take(64)
+            .enumerate()
+            .filter_map(|(i, arg)| {
+                let name = path_ident(arg)?;
+                let base = if name == "self" {
+                    Base::SelfValue
+                } else {
+                    Base::Param(self.param_index(&name)?)
+                };
+                Some((u8::try_from(i).ok()?, base))
+            })
+            .collect()
     }
 
     /// The index of the current function's parameter `name`.
