@@ -129,7 +129,7 @@ fn a_corrupt_index_is_ignored_and_rewritten() {
     assert_eq!(warm, cold);
     assert!(hits > 0);
 
-    for garbage in ["", "concur-cache-v2 0000\n{", "\u{0}\u{1}not an index"] {
+    for garbage in ["", "concur-cache-v3 0000\n{", "\u{0}\u{1}not an index"] {
         std::fs::write(&index, garbage).expect("corrupt index");
         let (after, hits) = run(&src, Some(&cache), &all);
         assert_eq!((after.as_slice(), hits), (cold.as_slice(), 0));
@@ -167,4 +167,49 @@ fn the_tools_own_findings_are_cached_like_rule_findings() {
     );
     let (warm, hits) = run(&src, Some(&cache), &all);
     assert_eq!((warm, hits), (cold, 2), "both files come from the cache");
+}
+
+#[test]
+fn an_edit_to_a_helpers_file_alone_changes_its_callers_findings() {
+    // The finding is in lib.rs; the blocking call it depends on is in storage.rs. Editing only
+    // storage.rs must re-decide lib.rs's finding, though lib.rs itself comes from the cache.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let src = tmp.path().join("through_helpers");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/blocking_call_in_async/through_helpers"),
+        &src,
+    );
+    let cache = tmp.path().join("cache");
+    let all = Options::default();
+    let saves = |found: &[Diagnostic]| {
+        found
+            .iter()
+            .filter(|d| d.path.ends_with("src/lib.rs") && d.message.contains("`save`"))
+            .count()
+    };
+    let (cold, _) = run(&src, None, &all);
+    assert_eq!(saves(&cold), 1);
+    let (first, _) = run(&src, Some(&cache), &all);
+    assert_eq!(first, cold);
+    let (warm, hits) = run(&src, Some(&cache), &all);
+    assert_eq!((warm.as_slice(), hits), (cold.as_slice(), 3));
+
+    let storage = src.join("src/storage.rs");
+    let text = std::fs::read_to_string(&storage).expect("read helper");
+    let edited = text.replace(
+        "pub fn save(name: &str, data: &[u8]) -> std::io::Result<()> {\n    write_blob(name, data)\n}",
+        "pub fn save(name: &str, data: &[u8]) -> std::io::Result<()> {\n    let _ = (name, data);\n    Ok(())\n}",
+    );
+    assert_ne!(edited, text, "the helper was edited");
+    std::fs::write(&storage, edited).expect("edit helper");
+    let (edited_cold, _) = run(&src, None, &all);
+    let (edited_warm, hits) = run(&src, Some(&cache), &all);
+    assert_eq!(edited_warm, edited_cold);
+    assert_eq!(hits, 2, "only the helper's file is walked again");
+    assert_eq!(
+        saves(&edited_warm),
+        0,
+        "the caller's finding went with the blocking helper"
+    );
 }

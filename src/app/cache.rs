@@ -31,7 +31,10 @@ pub const DEFAULT_DIR: &str = ".concur_cache";
 pub const TARGET_SUBDIR: &str = "concur-cache";
 
 /// First bytes of an index file, before its checksum.
-const MAGIC: &str = "concur-cache-v2";
+const MAGIC: &str = "concur-cache-v3";
+
+/// The folder (inside the cache folder) of the units' packs of summaries.
+const PACKS: &str = "packs";
 
 /// Index files kept per cache folder (one per fingerprint); older ones are removed.
 const MAX_INDEXES: usize = 8;
@@ -47,14 +50,36 @@ impl ContentHash {
     }
 }
 
-/// What the cache holds for one file.
+/// An index: the walk's results per file, and the crate-wide findings per unit.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+struct Index {
+    files: HashMap<PathBuf, Entry>,
+    units: HashMap<String, UnitEntry>,
+}
+
+/// What the cache holds for one file: the walk's findings and the file's suppressions. Its
+/// summary is in its unit's pack.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Entry {
     hash: ContentHash,
     len: usize,
     findings: Vec<Stored>,
-    summary: FileSummary,
     suppressions: Suppressions,
+}
+
+/// What the cache holds for one unit (a package): its crate-wide findings, valid while every
+/// member file is unchanged (the fingerprint covers their paths and contents).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct UnitEntry {
+    fingerprint: ContentHash,
+    findings: Vec<Stored>,
+}
+
+/// A unit's pack: the summaries of its files, each with the content hash it was made from.
+/// Read only when the unit's crate-wide questions must be asked again.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Pack {
+    files: HashMap<PathBuf, (ContentHash, FileSummary)>,
 }
 
 /// A finding as the index stores it: read back only when its name is a known rule's or one of
@@ -97,8 +122,9 @@ fn known_name<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<&'sta
 pub struct Cache {
     dir: PathBuf,
     index: PathBuf,
-    entries: HashMap<PathBuf, Entry>,
+    entries: Index,
     fresh: Mutex<Vec<(PathBuf, Entry)>>,
+    fresh_units: Mutex<Vec<(String, UnitEntry)>>,
     /// The index on disk was corrupt or held an entry that did not match its file.
     rewrite: AtomicBool,
 }
@@ -116,13 +142,15 @@ impl Cache {
             index,
             entries: entries.unwrap_or_default(),
             fresh: Mutex::default(),
+            fresh_units: Mutex::default(),
             rewrite: AtomicBool::new(rewrite),
         }
     }
 
-    /// The cached analysis of `path` when its content has hash `hash` and `len` bytes.
+    /// The cached walk of `path` when its content has hash `hash` and `len` bytes: its
+    /// findings and suppressions (its summary is in the unit's pack, [`Cache::summaries`]).
     pub fn get(&self, path: &Path, hash: ContentHash, len: usize) -> Option<FileAnalysis> {
-        let entry = self.entries.get(path)?;
+        let entry = self.entries.files.get(path)?;
         if entry.hash != hash {
             return None;
         }
@@ -136,9 +164,60 @@ impl Cache {
         }
         Some(FileAnalysis {
             findings: entry.findings.iter().map(|s| s.0.clone()).collect(),
-            summary: entry.summary.clone(),
+            summary: FileSummary::default(),
             suppressions: entry.suppressions.clone(),
         })
+    }
+
+    /// The cached crate-wide findings of the unit `key`, when its members are those the
+    /// fingerprint was made of.
+    pub fn unit(&self, key: &str, fingerprint: ContentHash) -> Option<Vec<Diagnostic>> {
+        let entry = self.entries.units.get(key)?;
+        (entry.fingerprint == fingerprint)
+            .then(|| entry.findings.iter().map(|s| s.0.clone()).collect())
+    }
+
+    /// The summaries of the unit `key`'s files, as last stored, by path with the content hash
+    /// each was made from; empty when there is no pack.
+    pub fn summaries(&self, key: &str) -> HashMap<PathBuf, (ContentHash, FileSummary)> {
+        std::fs::read(self.pack_path(key))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Pack>(&bytes).ok())
+            .map(|pack| pack.files)
+            .unwrap_or_default()
+    }
+
+    /// Records the crate-wide findings of the unit `key` for `fingerprint`, and writes its
+    /// pack of `summaries` (atomically; a pack that cannot be written only costs a re-walk).
+    pub fn put_unit(
+        &self,
+        key: &str,
+        fingerprint: ContentHash,
+        findings: &[Diagnostic],
+        summaries: HashMap<PathBuf, (ContentHash, FileSummary)>,
+    ) {
+        let pack = Pack { files: summaries };
+        if let Ok(bytes) = serde_json::to_vec(&pack) {
+            let _ = std::fs::create_dir_all(self.dir.join(PACKS))
+                .and_then(|()| write_replacing(&self.pack_path(key), &bytes));
+        }
+        self.fresh_units
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((
+                key.to_string(),
+                UnitEntry {
+                    fingerprint,
+                    findings: findings.iter().cloned().map(Stored).collect(),
+                },
+            ));
+    }
+
+    /// Where the pack of unit `key` is (one per unit and configuration).
+    fn pack_path(&self, key: &str) -> PathBuf {
+        let index = self.index.file_stem().unwrap_or_default().to_string_lossy();
+        let name = ContentHash::of(format!("{index} {key}").as_bytes()).0;
+        self.dir.join(PACKS).join(format!("{name:032x}.json"))
     }
 
     /// Records the analysis of `path`, whose content has hash `hash` and `len` bytes.
@@ -147,7 +226,6 @@ impl Cache {
             hash,
             len,
             findings: analysis.findings.iter().cloned().map(Stored).collect(),
-            summary: analysis.summary.clone(),
             suppressions: analysis.suppressions.clone(),
         };
         self.fresh
@@ -163,14 +241,21 @@ impl Cache {
             .fresh
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if fresh.is_empty() && !self.rewrite.load(Ordering::Relaxed) {
+        let fresh_units = self
+            .fresh_units
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if fresh.is_empty() && fresh_units.is_empty() && !self.rewrite.load(Ordering::Relaxed) {
             return Ok(());
         }
         // Start from the index as it is now: another run may have written it meanwhile.
         let mut entries = read_index(&self.index).unwrap_or(self.entries);
         let linted: HashSet<&Path> = linted.iter().map(PathBuf::as_path).collect();
-        entries.retain(|path, _| linted.contains(path.as_path()) || path.exists());
-        entries.extend(fresh);
+        entries
+            .files
+            .retain(|path, _| linted.contains(path.as_path()) || path.exists());
+        entries.files.extend(fresh);
+        entries.units.extend(fresh_units);
         std::fs::create_dir_all(&self.dir)?;
         mark_cache_dir(&self.dir);
         let body = serde_json::to_vec(&entries).map_err(std::io::Error::other)?;
@@ -223,8 +308,18 @@ fn binary_stamp() -> Option<(u64, std::time::SystemTime)> {
     Some((meta.len(), meta.modified().ok()?))
 }
 
+/// Writes `bytes` to `path` through a temporary file and a rename.
+fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
 /// Reads an index, or `None` when it is missing, fails its checksum or does not parse.
-fn read_index(path: &Path) -> Option<HashMap<PathBuf, Entry>> {
+fn read_index(path: &Path) -> Option<Index> {
     let bytes = std::fs::read(path).ok()?;
     let newline = bytes.iter().position(|&b| b == b'\n')?;
     let (header, body) = (

@@ -251,8 +251,17 @@ fn source_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, Error> {
     Ok(SourceFile::new(path, text))
 }
 
-/// A file's first-phase result, with its text when it has findings.
-type Analyzed = (FileAnalysis, Option<Arc<SourceFile>>);
+/// A file's first-phase result.
+struct Analyzed {
+    /// The walk's findings, summary (empty when `cached`) and suppressions.
+    analysis: FileAnalysis,
+    /// The file's text, when it has findings.
+    source: Option<Arc<SourceFile>>,
+    /// Its content hash, when a cache is in use.
+    hash: Option<ContentHash>,
+    /// Whether the walk's results came from the cache (its summary is then in the pack).
+    cached: bool,
+}
 
 /// The first phase for one file on disk, answered from `cache` when the file is unchanged and
 /// recorded there if not; a panic in concur is a per-file internal error. The text is kept when
@@ -277,7 +286,12 @@ fn analyze_file(path: &Path, options: &Options, cache: Option<&Cache>) -> Result
         } else {
             Some(Arc::new(source_from_bytes(path, bytes)?))
         };
-        return Ok((analysis, source));
+        return Ok(Analyzed {
+            analysis,
+            source,
+            hash,
+            cached: true,
+        });
     }
     let file = source_from_bytes(path, bytes)?;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -299,7 +313,12 @@ fn analyze_file(path: &Path, options: &Options, cache: Option<&Cache>) -> Result
         });
     }
     let source = (!analysis.findings.is_empty()).then(|| Arc::new(file));
-    Ok((analysis, source))
+    Ok(Analyzed {
+        analysis,
+        source,
+        hash,
+        cached: false,
+    })
 }
 
 /// Lints every file in `files` in parallel, package by package: the first phase per file,
@@ -369,7 +388,9 @@ fn group_by_unit(files: &[PathBuf]) -> Vec<(Option<Arc<Package>>, Vec<&Path>)> {
 }
 
 /// Both phases for one unit: every file's walk (in parallel), then the unit's crate-wide
-/// questions, then each file's suppressions and levels.
+/// questions, then each file's suppressions and levels. With a cache, a unit whose files are
+/// all unchanged takes its crate-wide findings from it; otherwise the summaries of the
+/// unchanged files come from the unit's pack (a file missing there is walked again).
 fn lint_unit(
     package: Option<&Package>,
     members: &[&Path],
@@ -381,34 +402,104 @@ fn lint_unit(
         .map(|path| analyze_file(path, options, cache))
         .collect();
     let mut report = Report::default();
-    let mut done = Vec::new();
+    let mut done: Vec<(&Path, Analyzed)> = Vec::new();
     for (path, result) in members.iter().zip(analyses) {
         match result {
-            Ok((analysis, source)) => {
-                if let Some(source) = source {
+            Ok(mut analyzed) => {
+                if let Some(source) = analyzed.source.take() {
                     report.sources.insert(source.path.clone(), source);
                 }
-                done.push((*path, analysis));
+                done.push((*path, analyzed));
             }
             Err(err) => report.errors.push(err),
         }
     }
-    let unit: Vec<(&Path, &FileSummary)> = done.iter().map(|(p, a)| (*p, &a.summary)).collect();
     let crate_wide = stats::time(options.stats.as_deref(), Phase::Model, || {
-        check_unit(package, &unit, options)
+        crate_wide_findings(package, members, &mut done, options, cache)
     });
     let mut by_file: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
     for diag in crate_wide {
         by_file.entry(diag.path.clone()).or_default().push(diag);
     }
-    for (path, analysis) in done {
-        let mut findings = analysis.findings;
+    for (path, analyzed) in done {
+        let mut findings = analyzed.analysis.findings;
         findings.extend(by_file.remove(path).unwrap_or_default());
-        report
-            .diagnostics
-            .extend(finish_file(path, findings, &analysis.suppressions, options));
+        report.diagnostics.extend(finish_file(
+            path,
+            findings,
+            &analyzed.analysis.suppressions,
+            options,
+        ));
     }
     report
+}
+
+/// The unit's crate-wide findings: from the cache when every file is unchanged, else asked of
+/// its model (and recorded in the cache with the summaries).
+fn crate_wide_findings(
+    package: Option<&Package>,
+    members: &[&Path],
+    done: &mut [(&Path, Analyzed)],
+    options: &Options,
+    cache: Option<&Cache>,
+) -> Vec<Diagnostic> {
+    if options.rules.iter().all(|r| r.crate_check.is_none()) {
+        return Vec::new();
+    }
+    let key = package.map_or_else(
+        || {
+            members
+                .first()
+                .map_or_else(String::new, |p| p.display().to_string())
+        },
+        |p| p.root.display().to_string(),
+    );
+    let fingerprint = ContentHash::of(
+        done.iter()
+            .map(|(path, a)| format!("{}\0{:?}\n", path.display(), a.hash))
+            .collect::<String>()
+            .as_bytes(),
+    );
+    if let Some(cache) = cache
+        && done.iter().all(|(_, a)| a.cached)
+        && let Some(found) = cache.unit(&key, fingerprint)
+    {
+        return found;
+    }
+    if let Some(cache) = cache
+        && done.iter().any(|(_, a)| a.cached)
+    {
+        let mut pack = cache.summaries(&key);
+        for (path, analyzed) in done.iter_mut().filter(|(_, a)| a.cached) {
+            match pack.remove(*path) {
+                Some((hash, summary)) if Some(hash) == analyzed.hash => {
+                    analyzed.analysis.summary = summary;
+                }
+                // No summary of this content: walk the file again for it.
+                _ => {
+                    if let Ok(source) = read_source(path) {
+                        analyzed.analysis.summary = analyze_source(&source, options).summary;
+                        proc_macro2::extra::invalidate_current_thread_spans();
+                    }
+                }
+            }
+        }
+    }
+    let unit: Vec<(&Path, &FileSummary)> = done
+        .iter()
+        .map(|(p, a)| (*p, &a.analysis.summary))
+        .collect();
+    let found = check_unit(package, &unit, options);
+    if let Some(cache) = cache {
+        let summaries = done
+            .iter()
+            .filter_map(|(path, a)| {
+                Some((path.to_path_buf(), (a.hash?, a.analysis.summary.clone())))
+            })
+            .collect();
+        cache.put_unit(&key, fingerprint, &found, summaries);
+    }
+    found
 }
 
 /// Reads the files that findings and their notes point into but whose text the report does
