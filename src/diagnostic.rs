@@ -87,6 +87,21 @@ pub struct Note {
     pub span: Span,
 }
 
+/// What a finding assumes about code outside its file; the crate-wide model confirms it or
+/// drops the finding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Assumption {
+    /// The field `field` of the type `owner` is a blocking lock (`std`, `parking_lot`): its
+    /// declaration is not in the finding's file. A field the package declares as an async lock
+    /// or as no lock at all refutes it.
+    BlockingLock {
+        /// The type the field belongs to.
+        owner: String,
+        /// The field.
+        field: String,
+    },
+}
+
 /// How sure a suggested edit is (rustc's applicability levels).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Applicability {
@@ -139,6 +154,8 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// Places in this or other files that explain the finding, in order (a call chain).
     pub notes: Vec<Note>,
+    /// What the finding assumes about other files (checked against the package's model).
+    pub assumes: Vec<Assumption>,
     /// What to do instead.
     pub help: Option<String>,
     /// A rewrite, when one is known.
@@ -157,6 +174,7 @@ impl Diagnostic {
             primary_label: None,
             labels: Vec::new(),
             notes: Vec::new(),
+            assumes: Vec::new(),
             help: None,
             suggestion: None,
         }
@@ -184,6 +202,12 @@ impl Diagnostic {
             path,
             span,
         });
+        self
+    }
+
+    /// Records what the finding assumes about code in other files.
+    pub fn assuming(mut self, assumption: Option<Assumption>) -> Self {
+        self.assumes.extend(assumption);
         self
     }
 

@@ -356,3 +356,31 @@ fn concur_lints_its_own_source_clean() {
         stderr(&out)
     );
 }
+
+#[test]
+fn one_file_of_a_package_is_linted_with_the_packages_model() {
+    // The helper that blocks is in storage.rs and the declarations that decide which `read()`
+    // is a guard are in types.rs: linting lib.rs alone still sees them, as the editor does.
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let helpers = concur(
+        &fixtures.join("blocking_call_in_async/through_helpers"),
+        &["--no-cache", "--format", "short", "src/lib.rs"],
+    );
+    let out = stdout(&helpers);
+    assert!(
+        out.contains("src/lib.rs:16:5: warning[blocking_call_in_async]: blocking call in async code: `save` → `write_blob` → `std::fs::File::create`"),
+        "{out}"
+    );
+    assert!(
+        out.lines().all(|l| l.starts_with("src/lib.rs:")),
+        "only the linted file's findings: {out}"
+    );
+    let declared = concur(
+        &fixtures.join("lock_across_await/declared_elsewhere"),
+        &["--no-cache", "--format", "short", "src/lib.rs"],
+    );
+    assert_eq!(
+        stdout(&declared),
+        "src/lib.rs:19:15: warning[lock_across_await]: blocking lock guard `cache` is held across an `.await`\n"
+    );
+}

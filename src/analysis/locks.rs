@@ -8,7 +8,7 @@
 use syn::{Expr, ExprMethodCall};
 
 use crate::analysis::facts::Facts;
-use crate::diagnostic::Span;
+use crate::diagnostic::{Assumption, Span};
 use crate::semantic::catalog::{self, Api, LockFlavor, LockMode};
 use crate::semantic::resolve::Imports;
 use crate::syntax::exprs::{is_constant_name, place_key, strip};
@@ -27,9 +27,24 @@ pub struct Guard {
     pub mode: LockMode,
     /// The acquisition (`m.lock()`), for secondary labels.
     pub taken: Span,
+    /// The type of `self` when the lock is a field of it (`self.client` in `impl Api`).
+    pub owner: Option<String>,
 }
 
 impl Guard {
+    /// What a finding about this guard assumes when the lock's declaration is not in the file:
+    /// that the field is a blocking lock.
+    pub fn assumption(&self) -> Option<Assumption> {
+        if self.flavor.is_some() {
+            return None;
+        }
+        let field = self.lock.as_deref()?.strip_prefix("self.")?;
+        Some(Assumption::BlockingLock {
+            owner: self.owner.clone()?,
+            field: field.split('.').next()?.to_string(),
+        })
+    }
+
     /// Whether holding this guard blocks other threads (not an awaited async lock).
     pub fn is_blocking(&self) -> bool {
         self.flavor.is_none_or(LockFlavor::is_blocking)

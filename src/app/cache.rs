@@ -19,9 +19,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::app::options::Options;
-use crate::diagnostic::{Diagnostic, Label, Level, Note, Span, Suggestion};
+use crate::diagnostic::{Assumption, Diagnostic, Label, Level, Note, Span, Suggestion};
 use crate::report::suppress::Suppressions;
-use crate::report::{FileAnalysis, names};
+use crate::report::{FileAnalysis, UnitVerdict, names};
 use crate::semantic::summary::FileSummary;
 
 /// The folder `concur` keeps its cache in, relative to the current directory.
@@ -73,6 +73,7 @@ struct Entry {
 struct UnitEntry {
     fingerprint: ContentHash,
     findings: Vec<Stored>,
+    refuted: Vec<Assumption>,
 }
 
 /// A unit's pack: the summaries of its files, each with the content hash it was made from.
@@ -103,6 +104,8 @@ struct StoredDiagnostic {
     labels: Vec<Label>,
     #[serde(default)]
     notes: Vec<Note>,
+    #[serde(default)]
+    assumes: Vec<Assumption>,
     help: Option<String>,
     suggestion: Option<Suggestion>,
 }
@@ -171,10 +174,12 @@ impl Cache {
 
     /// The cached crate-wide findings of the unit `key`, when its members are those the
     /// fingerprint was made of.
-    pub fn unit(&self, key: &str, fingerprint: ContentHash) -> Option<Vec<Diagnostic>> {
+    pub fn unit(&self, key: &str, fingerprint: ContentHash) -> Option<UnitVerdict> {
         let entry = self.entries.units.get(key)?;
-        (entry.fingerprint == fingerprint)
-            .then(|| entry.findings.iter().map(|s| s.0.clone()).collect())
+        (entry.fingerprint == fingerprint).then(|| UnitVerdict {
+            findings: entry.findings.iter().map(|s| s.0.clone()).collect(),
+            refuted: entry.refuted.clone(),
+        })
     }
 
     /// The summaries of the unit `key`'s files, as last stored, by path with the content hash
@@ -193,7 +198,7 @@ impl Cache {
         &self,
         key: &str,
         fingerprint: ContentHash,
-        findings: &[Diagnostic],
+        verdict: &UnitVerdict,
         summaries: HashMap<PathBuf, (ContentHash, FileSummary)>,
     ) {
         let pack = Pack { files: summaries };
@@ -208,7 +213,8 @@ impl Cache {
                 key.to_string(),
                 UnitEntry {
                     fingerprint,
-                    findings: findings.iter().cloned().map(Stored).collect(),
+                    findings: verdict.findings.iter().cloned().map(Stored).collect(),
+                    refuted: verdict.refuted.clone(),
                 },
             ));
     }

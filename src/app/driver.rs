@@ -1,6 +1,6 @@
 //! The pipeline: read each file once, parse it once, walk it once with every enabled rule.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -12,10 +12,10 @@ use crate::app::discover::discover;
 use crate::app::options::Options;
 use crate::app::stats::{self, Phase, Stats};
 use crate::app::units::{self, Package, Units};
-use crate::diagnostic::{Diagnostic, Level};
+use crate::diagnostic::{Assumption, Diagnostic, Level};
 use crate::error::Error;
 use crate::report::suppress::{self, Suppressions};
-use crate::report::{FileAnalysis, Report, names};
+use crate::report::{FileAnalysis, Report, UnitVerdict, names};
 use crate::semantic::model::{self, Model, UnitFile};
 use crate::semantic::summary::FileSummary;
 use crate::source::SourceFile;
@@ -168,11 +168,12 @@ pub fn analyze_source(file: &SourceFile, options: &Options) -> FileAnalysis {
 fn check_unit(
     package: Option<&Package>,
     files: &[(&Path, &FileSummary)],
+    assumed: &[Assumption],
     options: &Options,
-) -> Vec<Diagnostic> {
+) -> UnitVerdict {
     let checks: Vec<_> = options.rules.iter().filter_map(|r| r.crate_check).collect();
-    if checks.is_empty() {
-        return Vec::new();
+    if checks.is_empty() && assumed.is_empty() {
+        return UnitVerdict::default();
     }
     let placed: Vec<(String, Vec<String>)> = files
         .iter()
@@ -193,11 +194,34 @@ fn check_unit(
         .collect();
     let name = package.and_then(|p| p.name.as_deref());
     let model = Model::build(unit_files, name);
-    let mut found = Vec::new();
+    let mut findings = Vec::new();
     for check in checks {
-        check(&model, &mut found);
+        check(&model, &mut findings);
+    }
+    let refuted = assumed
+        .iter()
+        .filter(|a| model.refutes(a))
+        .cloned()
+        .collect();
+    UnitVerdict { findings, refuted }
+}
+
+/// The assumptions the findings of some files make, each once.
+fn assumptions<'a>(findings: impl Iterator<Item = &'a Diagnostic>) -> Vec<Assumption> {
+    let mut found: Vec<Assumption> = Vec::new();
+    for assumption in findings.flat_map(|d| &d.assumes) {
+        if !found.contains(assumption) {
+            found.push(assumption.clone());
+        }
     }
     found
+}
+
+/// Drops the findings that make an assumption the unit's model refuted.
+fn drop_refuted(findings: &mut Vec<Diagnostic>, refuted: &[Assumption]) {
+    if !refuted.is_empty() {
+        findings.retain(|d| !d.assumes.iter().any(|a| refuted.contains(a)));
+    }
 }
 
 /// A file's final findings: its own and the crate-wide ones in it, suppressions applied,
@@ -224,10 +248,12 @@ fn finish_file(
 pub fn lint_source(file: &SourceFile, options: &Options) -> Vec<Diagnostic> {
     let analysis = analyze_source(file, options);
     let mut findings = analysis.findings;
-    let crate_wide = stats::time(options.stats.as_deref(), Phase::Model, || {
-        check_unit(None, &[(&file.path, &analysis.summary)], options)
+    let assumed = assumptions(findings.iter());
+    let verdict = stats::time(options.stats.as_deref(), Phase::Model, || {
+        check_unit(None, &[(&file.path, &analysis.summary)], &assumed, options)
     });
-    findings.extend(crate_wide);
+    drop_refuted(&mut findings, &verdict.refuted);
+    findings.extend(verdict.findings);
     finish_file(&file.path, findings, &analysis.suppressions, options)
 }
 
@@ -414,15 +440,30 @@ fn lint_unit(
             Err(err) => report.errors.push(err),
         }
     }
-    let crate_wide = stats::time(options.stats.as_deref(), Phase::Model, || {
+    // The rest of the package, when only some of its files are linted: their summaries make
+    // the model whole; their own findings are not reported.
+    let context = package.map_or_else(Vec::new, |p| context_files(p, members));
+    let linted = done.len();
+    let context_analyses: Vec<_> = context
+        .par_iter()
+        .map(|path| analyze_file(path, options, cache))
+        .collect();
+    for (path, result) in context.iter().zip(context_analyses) {
+        if let Ok(analyzed) = result {
+            done.push((path, analyzed));
+        }
+    }
+    let verdict = stats::time(options.stats.as_deref(), Phase::Model, || {
         crate_wide_findings(package, members, &mut done, options, cache)
     });
+    done.truncate(linted);
     let mut by_file: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
-    for diag in crate_wide {
+    for diag in verdict.findings {
         by_file.entry(diag.path.clone()).or_default().push(diag);
     }
     for (path, analyzed) in done {
         let mut findings = analyzed.analysis.findings;
+        drop_refuted(&mut findings, &verdict.refuted);
         findings.extend(by_file.remove(path).unwrap_or_default());
         report.diagnostics.extend(finish_file(
             path,
@@ -434,6 +475,26 @@ fn lint_unit(
     report
 }
 
+/// The files of `package` that are not among `members` (when only part of it is linted).
+fn context_files(package: &Package, members: &[&Path]) -> Vec<PathBuf> {
+    let absolute: HashSet<PathBuf> = members
+        .iter()
+        .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+        .collect();
+    let mut units = Units::default();
+    discover(std::slice::from_ref(&package.root))
+        .files
+        .into_iter()
+        .filter(|file| {
+            let abs = std::path::absolute(file).unwrap_or_else(|_| file.clone());
+            !absolute.contains(&abs)
+                && units
+                    .package_of(file)
+                    .is_some_and(|p| p.root == package.root)
+        })
+        .collect()
+}
+
 /// The unit's crate-wide findings: from the cache when every file is unchanged, else asked of
 /// its model (and recorded in the cache with the summaries).
 fn crate_wide_findings(
@@ -442,9 +503,10 @@ fn crate_wide_findings(
     done: &mut [(&Path, Analyzed)],
     options: &Options,
     cache: Option<&Cache>,
-) -> Vec<Diagnostic> {
-    if options.rules.iter().all(|r| r.crate_check.is_none()) {
-        return Vec::new();
+) -> UnitVerdict {
+    let assumed = assumptions(done.iter().flat_map(|(_, a)| &a.analysis.findings));
+    if options.rules.iter().all(|r| r.crate_check.is_none()) && assumed.is_empty() {
+        return UnitVerdict::default();
     }
     let key = package.map_or_else(
         || {
@@ -489,7 +551,7 @@ fn crate_wide_findings(
         .iter()
         .map(|(p, a)| (*p, &a.analysis.summary))
         .collect();
-    let found = check_unit(package, &unit, options);
+    let verdict = check_unit(package, &unit, &assumed, options);
     if let Some(cache) = cache {
         let summaries = done
             .iter()
@@ -497,9 +559,9 @@ fn crate_wide_findings(
                 Some((path.to_path_buf(), (a.hash?, a.analysis.summary.clone())))
             })
             .collect();
-        cache.put_unit(&key, fingerprint, &found, summaries);
+        cache.put_unit(&key, fingerprint, &verdict, summaries);
     }
-    found
+    verdict
 }
 
 /// Reads the files that findings and their notes point into but whose text the report does

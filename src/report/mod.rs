@@ -16,6 +16,6 @@ pub mod render;
 pub mod suppress;
 pub mod write;
 
-pub use outcome::{FileAnalysis, Report};
+pub use outcome::{FileAnalysis, Report, UnitVerdict};
 
 mod outcome;

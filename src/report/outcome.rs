@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Assumption, Diagnostic};
 use crate::error::Error;
 use crate::report::suppress::Suppressions;
 use crate::semantic::summary::FileSummary;
@@ -35,4 +35,14 @@ pub struct FileAnalysis {
     pub summary: FileSummary,
     /// Its suppressions, matched to its syntax tree.
     pub suppressions: Suppressions,
+}
+
+/// What a unit's model says: its crate-wide findings, and which of the assumptions its files'
+/// findings make it refutes.
+#[derive(Debug, Clone, Default)]
+pub struct UnitVerdict {
+    /// The crate-wide findings.
+    pub findings: Vec<Diagnostic>,
+    /// Assumptions the model refutes: findings that make them are dropped.
+    pub refuted: Vec<Assumption>,
 }

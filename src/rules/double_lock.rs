@@ -91,6 +91,7 @@ impl Rule for DoubleLock {
             )
             .with_primary_label("this waits for the first guard to drop, which never happens: the thread deadlocks")
             .with_label(first.taken, format!("first {} here; `{}` is still alive", verb(first.mode), first.name))
+            .assuming(first.assumption())
             .with_help(format!(
                 "use the data through `{}`, or end it first (`drop({})`, or a block around its use)",
                 first.name, first.name

@@ -58,6 +58,7 @@ impl Rule for LockAcrossAwait {
                 )
                 .with_primary_label("the task may be suspended here with the lock held")
                 .with_label(guard.taken, "guard taken here")
+                .assuming(guard.assumption())
                 .with_help(format!(
                     "end the guard before awaiting (`drop({})` or a block around its use), or use \
                      an async lock such as `tokio::sync::Mutex` if it must be held across the await",

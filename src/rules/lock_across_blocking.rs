@@ -63,6 +63,7 @@ impl Rule for LockAcrossBlocking {
             )
             .with_primary_label("every thread that needs the lock waits for this call too")
             .with_label(guard.taken, format!("locked here; `{}` is still alive", guard.name))
+            .assuming(guard.assumption())
             .with_help(format!(
                 "take what you need out of `{}` and end it (`drop({})` or a block) before the blocking call",
                 guard.name, guard.name

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Span;
+use crate::diagnostic::{Assumption, Span};
 use crate::semantic::catalog::{LockFlavor, LockMode};
 use crate::semantic::summary::{
     Base, Call, Callee, Ctx, EventKind, FileSummary, FnSummary, ItemKind, LockRef, TypeRef,
@@ -589,6 +589,16 @@ impl<'a> Model<'a> {
             site: (id, event),
             via: Vec::new(),
         })
+    }
+
+    /// Whether the package's declarations refute what a finding assumes: a field assumed to be
+    /// a blocking lock that is declared as an async lock, or as no lock at all.
+    pub fn refutes(&self, assumption: &Assumption) -> bool {
+        match assumption {
+            Assumption::BlockingLock { owner, field } => self
+                .field_type(self.alias_target(owner), field)
+                .is_some_and(|ty| !ty.lock.is_some_and(LockFlavor::is_blocking)),
+        }
     }
 
     /// The locks a function takes (see [`Take`]).

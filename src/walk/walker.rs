@@ -192,6 +192,7 @@ impl<'f, 'r> Walker<'f, 'r> {
                 self.cx.span(spans::span(&*acq.call.receiver)),
                 self.cx.span(acq.call.paren_token.span.close()),
             ),
+            owner: self.cx.locks().impl_type().map(str::to_string),
         };
         let event = self.summary.lock_event_at(guard.taken);
         let live = LiveGuard {
