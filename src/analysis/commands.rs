@@ -139,6 +139,31 @@ pub fn str_literal(expr: &Expr) -> Option<String> {
     }
 }
 
+/// The value a string expression passes on unchanged: through `&`, parentheses and
+/// conversions (`.as_str()`, `.to_string()`, `.clone()`, ...).
+pub fn passed_through(mut expr: &Expr) -> &Expr {
+    loop {
+        expr = match strip(expr) {
+            Expr::MethodCall(call)
+                if call.args.is_empty()
+                    && matches!(
+                        call.method.to_string().as_str(),
+                        "as_str"
+                            | "as_ref"
+                            | "to_string"
+                            | "to_owned"
+                            | "clone"
+                            | "into"
+                            | "as_os_str"
+                    ) =>
+            {
+                &call.receiver
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Whether a string is visibly built at run time: `format!` with a value that is neither a
 /// literal nor a constant (or an inline capture), a concatenation, or a conversion of one.
 pub fn is_built_string(expr: &Expr) -> bool {

@@ -85,10 +85,13 @@ pub struct Facts<'f> {
     pub(super) local_counts: Vec<(String, TripCount)>,
     uses_tokio: OnceCell<bool>,
     locks: LockScope,
+    /// The current function's parameters (not `self`).
+    params: Vec<String>,
 }
 
 /// The locals of an enclosing function, put aside while a nested one is walked.
 pub struct SavedLocals {
+    params: Vec<String>,
     value_roots: Vec<(String, Option<CanonicalPath>)>,
     core_count_locals: Vec<String>,
     local_counts: Vec<(String, TripCount)>,
@@ -108,6 +111,7 @@ impl<'f> Facts<'f> {
             local_counts: Vec::new(),
             uses_tokio: OnceCell::new(),
             locks: LockScope::default(),
+            params: Vec::new(),
         };
         facts.imports.push_items(items);
         locks::collect_lock_decls(&facts.imports, items, &mut facts.lock_decls);
@@ -251,6 +255,11 @@ impl<'f> Facts<'f> {
             Expr::Call(call) => self.call_path(&call.func),
             root => self.value_root(&path_ident(root)?),
         }
+    }
+
+    /// Whether `name` is a parameter of the current function, not shadowed by a `let`.
+    pub fn is_param(&self, name: &str) -> bool {
+        self.params.iter().any(|p| p == name) && !self.value_roots.iter().any(|(n, _)| n == name)
     }
 
     fn value_root(&self, name: &str) -> Option<CanonicalPath> {
@@ -398,6 +407,7 @@ impl Facts<'_> {
     /// Enters a function body: its locals start empty.
     pub fn enter_fn(&mut self) -> (SavedLocals, Vec<(String, String)>) {
         let saved = SavedLocals {
+            params: std::mem::take(&mut self.params),
             value_roots: std::mem::take(&mut self.value_roots),
             core_count_locals: std::mem::take(&mut self.core_count_locals),
             local_counts: std::mem::take(&mut self.local_counts),
@@ -407,6 +417,7 @@ impl Facts<'_> {
 
     /// Leaves a function body entered with [`Facts::enter_fn`].
     pub fn exit_fn(&mut self, (saved, aliases): (SavedLocals, Vec<(String, String)>)) {
+        self.params = saved.params;
         self.value_roots = saved.value_roots;
         self.core_count_locals = saved.core_count_locals;
         self.local_counts = saved.local_counts;
@@ -420,6 +431,7 @@ impl Facts<'_> {
             let syn::FnArg::Typed(param) = input else {
                 continue;
             };
+            self.params.extend(pat_name(&param.pat));
             let flavor = locks::type_lock_flavor(&self.imports, &param.ty);
             if let (Some(name), Some(flavor)) = (pat_name(&param.pat), flavor) {
                 self.lock_decls.insert(name, flavor);

@@ -6,6 +6,7 @@ use crate::analysis::bindings::pos;
 use crate::analysis::commands::{CommandUse, LocalKind, format_is_built, str_literal};
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
+use crate::semantic::model::Model;
 use crate::syntax::exprs::{is_constant_name, path_ident, strip};
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
@@ -15,6 +16,7 @@ declare_rule!(
     name: "shell_command_injection",
     fix: None,
     summary: "a shell (`sh -c`, `cmd /C`) running a command string built at run time",
+    crate_check: Some(check_crate),
 );
 
 /// See `rules/shell_command_injection.md`.
@@ -35,7 +37,10 @@ impl ShellCommandInjection {
                 let Some(name) = path_ident(script) else {
                     return false;
                 };
+                // A helper that runs the string it was given is not the finding: its callers
+                // are checked against the package's model.
                 !is_constant_name(&name)
+                    && !cx.is_param(&name)
                     && cx.commands().local(&name, pos(script)) != Some(LocalKind::Literal)
             }
             Expr::MethodCall(call) => match call.method.to_string().as_str() {
@@ -70,6 +75,37 @@ impl Rule for ShellCommandInjection {
                 "call the program directly with one `.arg()` per argument; if a shell is needed, keep \
                  the script a literal and pass values as positional parameters \
                  (`sh -c 'grep -- \"$1\" log' sh value`)",
+            ),
+        );
+    }
+}
+
+/// Calls that hand a string built at run time to a helper of the package that runs its
+/// parameter as a shell script: the injection is at the call, not in the helper.
+fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
+    for (caller, event, shell_fn, shell_event) in model.built_scripts() {
+        let callee = model
+            .callee(caller, event)
+            .map(|c| model.name(c))
+            .unwrap_or_default();
+        let site = model.site(caller, model.summary(caller).events[event].span);
+        let shell_site = model.site(shell_fn, model.summary(shell_fn).events[shell_event].span);
+        out.push(
+            Diagnostic::new(
+                INFO.name,
+                site.path,
+                site.span,
+                format!("`{callee}` runs a shell on a command string built here at run time"),
+            )
+            .with_primary_label("the shell parses this string: quotes, `;`, `$(..)` in a value run as code")
+            .with_note(
+                shell_site.path,
+                shell_site.span,
+                format!("`{}` runs its argument as a shell script here", model.name(shell_fn)),
+            )
+            .with_help(
+                "pass the program and its arguments separately (`.arg()` per value), or keep the \
+                 script a literal and pass values as positional parameters (`sh -c '..\"$1\"..' sh value`)",
             ),
         );
     }

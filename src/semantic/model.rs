@@ -295,7 +295,10 @@ impl<'a> Model<'a> {
         let file = &self.files[file_index];
         let mut module = file.module.to_vec();
         module.extend(summary.module.iter().cloned());
-        let mut target = file.target;
+        let target = file.target;
+        // Candidate paths in the caller's crate, then (from a binary, test or example) in the
+        // package's library through its name.
+        let mut in_lib: Vec<Vec<String>> = Vec::new();
         let candidates: Vec<Vec<String>> = match segments.first()?.as_str() {
             "crate" => vec![segments[1..].to_vec()],
             "self" => vec![[module.as_slice(), &segments[1..]].concat()],
@@ -304,11 +307,10 @@ impl<'a> Model<'a> {
                 let base = module.len().checked_sub(ups)?;
                 vec![[&module[..base], &segments[ups..]].concat()]
             }
-            first if Some(first) == self.crate_name.as_deref() => {
-                target = "lib";
-                vec![segments[1..].to_vec()]
-            }
-            _ => {
+            first => {
+                if target != "lib" && Some(first) == self.crate_name.as_deref() {
+                    in_lib.push(segments[1..].to_vec());
+                }
                 let mut candidates = vec![[module.as_slice(), segments].concat()];
                 candidates.push(segments.to_vec());
                 for (inline, glob) in &file.summary.globs {
@@ -332,7 +334,11 @@ impl<'a> Model<'a> {
                 candidates
             }
         };
-        for path in candidates {
+        let tries = candidates
+            .into_iter()
+            .map(|path| (target, path))
+            .chain(in_lib.into_iter().map(|path| ("lib", path)));
+        for (target, path) in tries {
             if path.is_empty() {
                 continue;
             }
@@ -468,6 +474,68 @@ impl<'a> Model<'a> {
                     && self.effects[callee][k].is_some()
                 {
                     found.push((id, i, callee));
+                }
+            }
+        }
+        found
+    }
+
+    /// Calls that pass a string built at run time to a parameter the callee runs as a shell
+    /// script (`sh -c <param>`), however deep: (caller, call event, the shell's function, its
+    /// shell event).
+    pub fn built_scripts(&self) -> Vec<(FnId, usize, FnId, usize)> {
+        // Which parameters of which functions reach a shell, and where (to a fixpoint: a
+        // parameter passed on to a parameter that reaches a shell reaches it too).
+        let mut shells: HashMap<(FnId, u8), (FnId, usize)> = HashMap::new();
+        for id in self.functions() {
+            for (i, event) in self.summary(id).events.iter().enumerate() {
+                if let EventKind::ShellParam(param) = event.kind {
+                    shells.entry((id, param)).or_insert((id, i));
+                }
+            }
+        }
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for id in self.functions() {
+                for (i, event) in self.summary(id).events.iter().enumerate() {
+                    let (Some(callee), EventKind::Call(call)) = (self.callee(id, i), &event.kind)
+                    else {
+                        continue;
+                    };
+                    let shift = u8::from(matches!(call.callee, Callee::Method { .. }));
+                    for (position, base) in &call.arg_bases {
+                        let Base::Param(own) = base else { continue };
+                        let Some(&site) = shells.get(&(callee, position + shift)) else {
+                            continue;
+                        };
+                        if let std::collections::hash_map::Entry::Vacant(slot) =
+                            shells.entry((id, *own))
+                        {
+                            slot.insert(site);
+                            changed = true;
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        for id in self.functions() {
+            for (i, event) in self.summary(id).events.iter().enumerate() {
+                let (Some(callee), EventKind::Call(call)) = (self.callee(id, i), &event.kind)
+                else {
+                    continue;
+                };
+                let shift = u8::from(matches!(call.callee, Callee::Method { .. }));
+                for position in 0..64u8 {
+                    if call.built_args & (1 << position) == 0 {
+                        continue;
+                    }
+                    if let Some(&(shell_fn, shell_event)) = shells.get(&(callee, position + shift))
+                    {
+                        found.push((id, i, shell_fn, shell_event));
+                        break;
+                    }
                 }
             }
         }

@@ -6,7 +6,7 @@
 use syn::spanned::Spanned;
 use syn::{Expr, ExprMethodCall, Local};
 
-use crate::analysis::commands::{CommandUse, is_built_string};
+use crate::analysis::commands::{CommandUse, is_built_string, passed_through};
 use crate::analysis::facts::ClosureRole;
 use crate::analysis::locks::taking;
 use crate::diagnostic::Span;
@@ -275,7 +275,9 @@ impl Summarizer {
         let Some((_, script)) = command.shell_script() else {
             return;
         };
-        let Some(index) = path_ident(script).and_then(|name| self.param_index(&name)) else {
+        let Some(index) =
+            path_ident(passed_through(script)).and_then(|name| self.param_index(&name))
+        else {
             return;
         };
         let span = cx.span(command.ctor.span());
