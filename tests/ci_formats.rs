@@ -164,7 +164,79 @@ fn sarif_fingerprint_survives_edits_above_the_finding() {
 #[test]
 fn sarif_validates_against_the_official_schema() {
     let dir = project();
+    validate_sarif(&sarif(dir.path()));
+}
+
+/// A package whose async handler reaches a blocking call through a helper in another file.
+fn chain_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join(".git")).expect("mark the repository root");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"chain\"\nversion = \"0.1.0\"\n",
+            ),
+            (
+                "src/lib.rs",
+                "mod store;\n\npub async fn handler() {\n    store::save();\n}\n",
+            ),
+            (
+                "src/store.rs",
+                "pub fn save() {\n    let _ = std::fs::write(\"x\", \"y\");\n}\n",
+            ),
+        ],
+    );
+    dir
+}
+
+#[test]
+fn call_chains_are_related_locations_and_a_code_flow_in_sarif_and_notes_in_json() {
+    let dir = chain_project();
     let log = sarif(dir.path());
+    let result = &log["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "blocking_call_in_async");
+    let related = result["relatedLocations"]
+        .as_array()
+        .expect("related locations");
+    assert_eq!(
+        related[0]["physicalLocation"]["artifactLocation"]["uri"],
+        "src/store.rs"
+    );
+    assert_eq!(related[0]["physicalLocation"]["region"]["startLine"], 2);
+    let flow = &result["codeFlows"][0]["threadFlows"][0]["locations"];
+    assert_eq!(flow.as_array().map(Vec::len), Some(2), "{flow}");
+    assert_eq!(
+        flow[0]["location"]["physicalLocation"]["artifactLocation"]["uri"],
+        "src/lib.rs"
+    );
+    validate_sarif(&log);
+
+    let json = concur(dir.path(), &["--format", "json", "src"]);
+    let line: Value = serde_json::from_slice(
+        json.stdout
+            .split(|&b| b == b'\n')
+            .next()
+            .expect("one message"),
+    )
+    .expect("a compiler message");
+    let note = line["message"]["children"]
+        .as_array()
+        .expect("children")
+        .iter()
+        .find(|c| c["level"] == "note")
+        .expect("a note child");
+    assert_eq!(note["spans"][0]["file_name"], "src/store.rs");
+    assert_eq!(note["spans"][0]["line_start"], 2);
+    let rendered = line["message"]["rendered"].as_str().unwrap_or_default();
+    assert!(rendered.contains("src/store.rs:2:13"), "{rendered}");
+}
+
+/// Validates a SARIF log against the official schema at `../shared/schemas/` beside the
+/// checkout. In a clone without it, the structural checks still run and this says what it
+/// skipped.
+fn validate_sarif(log: &Value) {
     let schema_path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas/sarif-schema-2.1.0.json");
     let Ok(text) = std::fs::read_to_string(&schema_path) else {
@@ -180,7 +252,7 @@ fn sarif_validates_against_the_official_schema() {
         .build(&schema)
         .expect("schema compiles");
     let errors: Vec<String> = validator
-        .iter_errors(&log)
+        .iter_errors(log)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
     assert!(

@@ -44,7 +44,7 @@ pub fn lsp_diagnostic(file: &SourceFile, uri: &Uri, diag: &Diagnostic) -> lsp_ty
     if let Some(help) = &diag.help {
         message.push_str(&format!("\nhelp: {help}"));
     }
-    let related: Vec<DiagnosticRelatedInformation> = diag
+    let mut related: Vec<DiagnosticRelatedInformation> = diag
         .labels
         .iter()
         .map(|label| DiagnosticRelatedInformation {
@@ -52,6 +52,29 @@ pub fn lsp_diagnostic(file: &SourceFile, uri: &Uri, diag: &Diagnostic) -> lsp_ty
             message: label.message.clone(),
         })
         .collect();
+    related.extend(diag.notes.iter().filter_map(|note| {
+        let location = if note.path == file.path {
+            Location::new(uri.clone(), lsp_range(file, note.span))
+        } else {
+            // Another file, whose text is not at hand: its characters are counted as UTF-16
+            // units, which they are but for characters outside the basic plane.
+            let uri = path_to_uri(&note.path)?;
+            let at = |p: crate::source::Position| {
+                LspPosition::new(
+                    u32::try_from(p.line.saturating_sub(1)).unwrap_or(u32::MAX),
+                    u32::try_from(p.column.saturating_sub(1)).unwrap_or(u32::MAX),
+                )
+            };
+            Location::new(
+                uri,
+                lsp_types::Range::new(at(note.span.start), at(note.span.end)),
+            )
+        };
+        Some(DiagnosticRelatedInformation {
+            location,
+            message: note.message.clone(),
+        })
+    }));
     let code_description = rules::find(diag.rule).and_then(|rule| {
         let href = format!("{RULE_DOC_BASE}{}.md", rule.name).parse().ok()?;
         Some(CodeDescription { href })
@@ -70,6 +93,12 @@ pub fn lsp_diagnostic(file: &SourceFile, uri: &Uri, diag: &Diagnostic) -> lsp_ty
         tags: None,
         data: None,
     }
+}
+
+/// The `file://` URI of a path.
+fn path_to_uri(path: &std::path::Path) -> Option<Uri> {
+    let abs = std::path::absolute(path).ok()?;
+    format!("file://{}", abs.display()).parse().ok()
 }
 
 /// The byte offset in `text` of an LSP position; a line past the end maps to the end of the text

@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
-    Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
-    Sarif, Tool, ToolComponent,
+    ArtifactLocation, CodeFlow, Location, Message, MultiformatMessageString, PhysicalLocation,
+    PropertyBag, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
+    ResultLevel, Run, Sarif, ThreadFlow, ThreadFlowLocation, Tool, ToolComponent,
 };
 
 use crate::diagnostic::{Diagnostic, Level, Span};
@@ -167,8 +167,20 @@ fn result(diag: &Diagnostic, root: &Path, line_hashes: &[String]) -> SarifResult
         .iter()
         .position(|r| r.name == diag.rule)
         .map(|i| i as i64);
+    let mut related = related;
+    let first_note = related.len() as i64 + 1;
+    related.extend(diag.notes.iter().enumerate().map(|(i, note)| {
+        Location::builder()
+            .id(first_note + i as i64)
+            .physical_location(physical(&note.path, note.span, root))
+            .message(Message::builder().text(note.message.clone()).build())
+            .build()
+    }));
     if !related.is_empty() {
         result.related_locations = Some(related);
+    }
+    if !diag.notes.is_empty() {
+        result.code_flows = Some(vec![code_flow(diag, root)]);
     }
     if let Some(hash) = line_hashes.get(diag.span.start.line - 1) {
         result.partial_fingerprints = Some(BTreeMap::from([(
@@ -177,6 +189,30 @@ fn result(diag: &Diagnostic, root: &Path, line_hashes: &[String]) -> SarifResult
         )]));
     }
     result
+}
+
+/// The finding's call chain as one thread flow, which GitHub shows as a path: the finding's
+/// own place, then every note's, in order.
+fn code_flow(diag: &Diagnostic, root: &Path) -> CodeFlow {
+    let step = |path: &Path, span: Span, message: &str| {
+        ThreadFlowLocation::builder()
+            .location(
+                Location::builder()
+                    .physical_location(physical(path, span, root))
+                    .message(Message::builder().text(message.to_string()).build())
+                    .build(),
+            )
+            .build()
+    };
+    let mut locations = vec![step(&diag.path, diag.span, &diag.message)];
+    locations.extend(
+        diag.notes
+            .iter()
+            .map(|note| step(&note.path, note.span, &note.message)),
+    );
+    CodeFlow::builder()
+        .thread_flows(vec![ThreadFlow::builder().locations(locations).build()])
+        .build()
 }
 
 fn physical(path: &Path, span: Span, root: &Path) -> PhysicalLocation {
