@@ -557,3 +557,53 @@ fn each_document_gets_the_configuration_of_its_own_path() {
     assert_eq!(lsp.diagnostics(&uri("generated/b.rs"), 1).len(), 0);
     assert!(lsp.shutdown().success());
 }
+
+#[test]
+fn an_edit_to_a_helpers_file_republishes_its_callers_findings() {
+    // The package's model follows the handler's call into store.rs; editing store.rs so that
+    // it no longer blocks clears the finding shown in lib.rs, which was not edited.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("src")).expect("mkdir");
+    let write = |rel: &str, text: &str| std::fs::write(dir.path().join(rel), text).expect("write");
+    write(
+        "Cargo.toml",
+        "[package]\nname = \"chain\"\nversion = \"0.1.0\"\n",
+    );
+    let lib = "mod store;\n\npub async fn handler() {\n    store::save();\n}\n";
+    let blocking = "pub fn save() {\n    let _ = std::fs::write(\"x\", \"y\");\n}\n";
+    write("src/lib.rs", lib);
+    write("src/store.rs", blocking);
+    let uri = |rel: &str| format!("file://{}/{rel}", dir.path().display());
+    let mut lsp = Lsp::start();
+    lsp.initialize();
+    lsp.open(&uri("src/lib.rs"), lib);
+    let found = lsp.diagnostics(&uri("src/lib.rs"), 1);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["code"], "blocking_call_in_async");
+    let related = found[0]["relatedInformation"]
+        .as_array()
+        .expect("the chain");
+    assert!(
+        related[0]["location"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("src/store.rs")),
+        "{related:#?}"
+    );
+    lsp.open(&uri("src/store.rs"), blocking);
+    assert_eq!(lsp.diagnostics(&uri("src/store.rs"), 1).len(), 0);
+    lsp.change(
+        &uri("src/store.rs"),
+        2,
+        json!([{ "text": "pub fn save() {}\n" }]),
+    );
+    assert_eq!(lsp.diagnostics(&uri("src/store.rs"), 2).len(), 0);
+    let republished = lsp.wait_for("lib.rs republished", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri("src/lib.rs").as_str()
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(Vec::is_empty)
+    });
+    assert_eq!(republished["params"]["version"], 1);
+    assert!(lsp.shutdown().success());
+}

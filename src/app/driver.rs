@@ -1,6 +1,6 @@
 //! The pipeline: read each file once, parse it once, walk it once with every enabled rule.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -127,6 +127,86 @@ impl Driver {
                 lint_source(file, &Options::default())
             }
         }
+    }
+}
+
+/// The packages an editor works in, kept between edits: every file's first phase (from the
+/// buffer for documents the editor has linted, from disk for the rest), so that linting one
+/// document after an edit walks only that document, and the package's crate-wide questions see
+/// every file.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    units: Units,
+    packages: HashMap<PathBuf, HashMap<PathBuf, FileAnalysis>>,
+}
+
+impl Workspace {
+    /// Forgets every package's files (configuration or files on disk changed).
+    pub fn reload(&mut self) {
+        self.packages.clear();
+    }
+
+    /// Finishes a document whose first phase is `analysis`: puts it into its package (whose
+    /// other files are walked from disk the first time), asks the package's crate-wide
+    /// questions, and returns the final findings of the document and of every path in `open`
+    /// of the same package, by path.
+    pub fn finish(
+        &mut self,
+        file: &SourceFile,
+        analysis: FileAnalysis,
+        options: &Options,
+        open: &[PathBuf],
+    ) -> Vec<(PathBuf, Vec<Diagnostic>)> {
+        let parsed = !analysis
+            .findings
+            .iter()
+            .any(|d| d.rule == names::PARSE_ERROR);
+        let package = self.units.package_of(&file.path).filter(|_| parsed);
+        let Some(package) = package else {
+            // A loose file, or one that does not parse (its package keeps its last summary).
+            let assumed = assumptions(analysis.findings.iter());
+            let verdict = check_unit(None, &[(&file.path, &analysis.summary)], &assumed, options);
+            let mut findings = analysis.findings;
+            drop_refuted(&mut findings, &verdict.refuted);
+            findings.extend(verdict.findings);
+            let done = finish_file(&file.path, findings, &analysis.suppressions, options);
+            return vec![(file.path.clone(), done)];
+        };
+        let files = self
+            .packages
+            .entry(package.root.clone())
+            .or_insert_with(|| {
+                context_files(&package, &[])
+                    .into_iter()
+                    .filter_map(|path| {
+                        let source = read_source(&path).ok()?;
+                        let walked = analyze_source(&source, options);
+                        proc_macro2::extra::invalidate_current_thread_spans();
+                        Some((path, walked))
+                    })
+                    .collect()
+            });
+        let key = std::path::absolute(&file.path).unwrap_or_else(|_| file.path.clone());
+        files.retain(|path, _| std::path::absolute(path).unwrap_or_else(|_| path.clone()) != key);
+        files.insert(file.path.clone(), analysis);
+        let unit: Vec<(&Path, &FileSummary)> = files
+            .iter()
+            .map(|(p, a)| (p.as_path(), &a.summary))
+            .collect();
+        let assumed = assumptions(files.values().flat_map(|a| &a.findings));
+        let verdict = check_unit(Some(&package), &unit, &assumed, options);
+        let wanted =
+            std::iter::once(&file.path).chain(open.iter().filter(|p| files.contains_key(*p)));
+        wanted
+            .map(|path| {
+                let walked = &files[path];
+                let mut findings = walked.findings.clone();
+                drop_refuted(&mut findings, &verdict.refuted);
+                findings.extend(verdict.findings.iter().filter(|d| d.path == *path).cloned());
+                let done = finish_file(path, findings, &walked.suppressions, options);
+                (path.clone(), done)
+            })
+            .collect()
     }
 }
 

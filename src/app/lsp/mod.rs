@@ -34,9 +34,10 @@ use lsp_types::{
 use serde::de::DeserializeOwned;
 
 use crate::app::config::Overrides;
-use crate::app::driver::{self, Driver, RunSettings};
+use crate::app::driver::{self, Driver, RunSettings, Workspace};
 use crate::app::options::Options;
 use crate::diagnostic::{Applicability, Diagnostic};
+use crate::report::FileAnalysis;
 use crate::report::names::PARSE_ERROR;
 use crate::rules;
 use crate::source::SourceFile;
@@ -63,7 +64,7 @@ pub fn run() -> ExitCode {
     let server = std::thread::Builder::new()
         .name("concur-lsp".into())
         .stack_size(driver::ANALYSIS_STACK)
-        .spawn(move || Server::new(driver::lint_source).serve(&rx));
+        .spawn(move || Server::new(driver::analyze_source).serve(&rx));
     match server.map(|handle| handle.join()) {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(_)) | Err(_) => {
@@ -73,8 +74,9 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// How a document's findings are computed: `driver::lint_source` (a test swaps in a panicking one).
-type LintFn = fn(&SourceFile, &Options) -> Vec<Diagnostic>;
+/// How a document is walked (the first phase): `driver::analyze_source` (a test swaps in a
+/// panicking one).
+type AnalyzeFn = fn(&SourceFile, &Options) -> FileAnalysis;
 
 /// Where the server is in the protocol's lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,19 +133,22 @@ struct Server {
     /// The configured driver: each document is linted with the configuration of its path, as
     /// the command line would lint it. Config files are re-read when one changes.
     driver: Driver,
+    /// The packages of the documents: the crate-wide model each document is finished with.
+    workspace: Workspace,
     docs: HashMap<Uri, Document>,
     outbox: Vec<Message>,
-    lint: LintFn,
+    analyze: AnalyzeFn,
 }
 
 impl Server {
-    fn new(lint: LintFn) -> Self {
+    fn new(analyze: AnalyzeFn) -> Self {
         Server {
             driver: Driver::new(Overrides::default(), RunSettings::default()),
             phase: Phase::Uninitialized,
             docs: HashMap::new(),
             outbox: Vec::new(),
-            lint,
+            analyze,
+            workspace: Workspace::default(),
         }
     }
 
@@ -433,6 +438,7 @@ impl Server {
 
     fn config_changed(&mut self, _params: DidChangeWatchedFilesParams) {
         self.driver.reload();
+        self.workspace.reload();
         let now = Instant::now();
         for doc in self.docs.values_mut() {
             doc.pending = Some((now, now));
@@ -484,14 +490,19 @@ impl Server {
                 Some(Options::default())
             }
         };
-        let lint = self.lint;
+        let analyze = self.analyze;
+        let open: Vec<PathBuf> = self.docs.values().map(|d| d.path.clone()).collect();
+        let workspace = &mut self.workspace;
         let result = catch_unwind(AssertUnwindSafe(|| {
-            options.map_or_else(Vec::new, |options| lint(&file, &options))
+            options.map_or_else(Vec::new, |options| {
+                let analysis = analyze(&file, &options);
+                workspace.finish(&file, analysis, &options, &open)
+            })
         }));
         // proc-macro2 keeps every parsed text in a per-thread table until told to forget it.
         proc_macro2::extra::invalidate_current_thread_spans();
-        let diagnostics = match result {
-            Ok(diagnostics) => diagnostics,
+        let mut results = match result {
+            Ok(results) => results,
             Err(panic) => {
                 let message = panic_message(&*panic);
                 eprintln!(
@@ -501,8 +512,16 @@ impl Server {
                 return;
             }
         };
-        let findings = diagnostics.iter().map(|d| Finding::new(&file, uri, d));
-        let parse_error = diagnostics.iter().any(|d| d.rule == PARSE_ERROR);
+        let own = results
+            .iter()
+            .position(|(path, _)| *path == file.path)
+            .map(|i| results.swap_remove(i).1)
+            .unwrap_or_default();
+        let Some(doc) = self.docs.get_mut(uri) else {
+            return;
+        };
+        let findings = own.iter().map(|d| Finding::new(&file, uri, d));
+        let parse_error = own.iter().any(|d| d.rule == PARSE_ERROR);
         if parse_error {
             // Mid-typing: keep the last good findings (already moved with the edits); on open or
             // save, show the parse error with them.
@@ -517,6 +536,34 @@ impl Server {
         let shown = doc.findings.iter().map(|f| f.diagnostic.clone()).collect();
         let version = doc.version;
         self.publish(uri.clone(), shown, Some(version));
+        // Other open documents of the package whose crate-wide findings this edit changed.
+        for (path, diagnostics) in results {
+            self.republish(&path, &diagnostics);
+        }
+    }
+
+    /// Shows new findings for the open document at `path`, when they differ from those shown
+    /// and the document's findings match its text.
+    fn republish(&mut self, path: &std::path::Path, diagnostics: &[Diagnostic]) {
+        let Some((uri, doc)) = self.docs.iter_mut().find(|(_, d)| d.path == path) else {
+            return;
+        };
+        if !doc.fresh || doc.pending.is_some() {
+            return;
+        }
+        let file = SourceFile::new(doc.path.clone(), doc.text.clone());
+        let findings: Vec<Finding> = diagnostics
+            .iter()
+            .map(|d| Finding::new(&file, uri, d))
+            .collect();
+        let shown: Vec<lsp_types::Diagnostic> =
+            findings.iter().map(|f| f.diagnostic.clone()).collect();
+        if doc.findings.iter().map(|f| &f.diagnostic).eq(shown.iter()) {
+            return;
+        }
+        doc.findings = findings;
+        let (uri, version) = (uri.clone(), doc.version);
+        self.publish(uri, shown, Some(version));
     }
 
     fn publish(&mut self, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) {
@@ -672,15 +719,15 @@ mod tests {
         uri
     }
 
-    fn running(lint: LintFn) -> Server {
-        let mut server = Server::new(lint);
+    fn running(analyze: AnalyzeFn) -> Server {
+        let mut server = Server::new(analyze);
         server.phase = Phase::Running;
         server
     }
 
     #[test]
     fn a_panic_while_linting_is_caught_and_the_server_goes_on() {
-        fn panics(_: &SourceFile, _: &Options) -> Vec<Diagnostic> {
+        fn panics(_: &SourceFile, _: &Options) -> FileAnalysis {
             panic!("rule bug")
         }
         let mut server = running(panics);
@@ -689,14 +736,14 @@ mod tests {
             server.outbox.is_empty(),
             "nothing published for a panicked lint"
         );
-        server.lint = driver::lint_source;
+        server.analyze = driver::analyze_source;
         open(&mut server, "file:///tmp/b.rs", "fn main() {}\n");
         assert_eq!(server.outbox.len(), 1, "the next document is linted");
     }
 
     #[test]
     fn findings_survive_a_document_that_stops_parsing() {
-        let mut server = running(driver::lint_source);
+        let mut server = running(driver::analyze_source);
         let text = "async fn f() {\n    std::thread::sleep(d);\n}\n";
         let uri = open(&mut server, "file:///tmp/c.rs", text);
         let change = serde_json::json!({
