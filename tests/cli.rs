@@ -368,7 +368,7 @@ fn one_file_of_a_package_is_linted_with_the_packages_model() {
     );
     let out = stdout(&helpers);
     assert!(
-        out.contains("src/lib.rs:16:5: warning[blocking_call_in_async]: blocking call in async code: `save` → `write_blob` → `std::fs::File::create`"),
+        out.contains("src/lib.rs:18:5: warning[blocking_call_in_async]: blocking call in async code: `save` → `write_blob` → `std::fs::File::create`"),
         "{out}"
     );
     assert!(

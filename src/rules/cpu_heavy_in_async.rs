@@ -89,7 +89,7 @@ impl Rule for CpuHeavyInAsync {
         if !cx.in_async() || cx.in_test_code() {
             return;
         }
-        if cx.api(expr) == Some(Api::CpuHeavy) {
+        if matches!(cx.api(expr), Some(Api::CpuHeavy | Api::Digest)) {
             out.push(
                 cx.call_diagnostic(INFO.name, expr, "CPU-heavy call runs on the async executor")
                     .with_primary_label("no other task on this thread runs until it returns")

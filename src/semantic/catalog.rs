@@ -121,6 +121,10 @@ pub enum Api {
     RuntimeMain,
     /// A call that keeps the CPU busy for long: password hashing, compression, whole-input digests.
     CpuHeavy,
+    /// A whole-input digest (`Sha256::digest`, `blake3::hash`): heavy on a request body or a
+    /// file, microseconds on an id or a short string. Judged where it is called (its input is
+    /// in sight), never through helpers.
+    Digest,
     /// A memory ordering (`Ordering::Acquire`): a method taking one is an atomic operation.
     AtomicOrdering,
     // --- locks and shared state ---
@@ -290,9 +294,9 @@ const PATHS: &[(&str, Api)] = &[
     ("scrypt::scrypt", CpuHeavy),
     ("pbkdf2::pbkdf2", CpuHeavy),
     ("pbkdf2::pbkdf2_hmac", CpuHeavy),
-    ("sha2::Sha256::digest", CpuHeavy),
-    ("sha2::Sha512::digest", CpuHeavy),
-    ("blake3::hash", CpuHeavy),
+    ("sha2::Sha256::digest", Digest),
+    ("sha2::Sha512::digest", Digest),
+    ("blake3::hash", Digest),
     ("zstd::encode_all", CpuHeavy),
     ("zstd::stream::encode_all", CpuHeavy),
     ("zstd::bulk::compress", CpuHeavy),

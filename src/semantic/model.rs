@@ -150,6 +150,8 @@ pub struct Model<'a> {
     callees: Vec<Vec<Option<FnId>>>,
     effects: Vec<[Option<Reason>; 3]>,
     takes: Vec<Vec<Take>>,
+    /// Per file: whether a parent declares its module as test code (`#[cfg(test)] mod x;`).
+    test_files: Vec<bool>,
 }
 
 /// How many distinct locks the model follows per function (a bound on the fixpoint's work).
@@ -170,8 +172,10 @@ impl<'a> Model<'a> {
             callees: Vec::new(),
             effects: Vec::new(),
             takes: Vec::new(),
+            test_files: Vec::new(),
         };
         model.index();
+        model.find_test_files();
         model.resolve_calls();
         model.propagate_effects();
         model.propagate_takes();
@@ -211,6 +215,33 @@ impl<'a> Model<'a> {
                 }
             }
         }
+    }
+
+    /// Marks the files whose module some file declares as test code (and their submodules).
+    fn find_test_files(&mut self) {
+        let mut test_modules: Vec<(&str, Vec<String>)> = Vec::new();
+        for file in &self.files {
+            for (inline, name) in &file.summary.test_mods {
+                let mut module = file.module.to_vec();
+                module.extend(inline.iter().cloned());
+                module.push(name.clone());
+                test_modules.push((file.target, module));
+            }
+        }
+        self.test_files = self
+            .files
+            .iter()
+            .map(|file| {
+                test_modules
+                    .iter()
+                    .any(|(target, m)| *target == file.target && file.module.starts_with(m))
+            })
+            .collect();
+    }
+
+    /// Whether a function is test code: marked so itself, or in a test module's file.
+    pub fn is_test(&self, id: FnId) -> bool {
+        self.summary(id).in_test || self.test_files[self.fns[id].0]
     }
 
     /// The summary of a function.
@@ -462,7 +493,7 @@ impl<'a> Model<'a> {
         let mut found = Vec::new();
         for id in self.functions() {
             let summary = self.summary(id);
-            if summary.in_test {
+            if self.is_test(id) {
                 continue;
             }
             for (i, event) in summary.events.iter().enumerate() {
@@ -783,7 +814,7 @@ impl Model<'_> {
         let mut found = Vec::new();
         for id in self.functions() {
             let summary = self.summary(id);
-            if summary.in_test {
+            if self.is_test(id) {
                 continue;
             }
             for (i, event) in summary.events.iter().enumerate() {
@@ -824,7 +855,7 @@ impl Model<'_> {
         let mut edges = Vec::new();
         for id in self.functions() {
             let summary = self.summary(id);
-            if summary.in_test {
+            if self.is_test(id) {
                 continue;
             }
             for (i, event) in summary.events.iter().enumerate() {

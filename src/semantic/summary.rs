@@ -17,6 +17,9 @@ pub struct FileSummary {
     pub fns: Vec<FnSummary>,
     /// Glob imports (`use super::*;`), with the inline module they are in.
     pub globs: Vec<(Vec<String>, Vec<String>)>,
+    /// Modules in other files declared as test code (`#[cfg(test)] mod tests;`), with the
+    /// inline module the declaration is in.
+    pub test_mods: Vec<(Vec<String>, String)>,
 }
 
 /// A declaration other files may need.

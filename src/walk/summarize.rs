@@ -15,6 +15,7 @@ use crate::semantic::summary::{
     Base, Call, Callee, Ctx, Event, EventKind, FileSummary, FnSummary, Item, ItemKind, LockRef,
     Param,
 };
+use crate::syntax::attrs::is_test_item;
 use crate::syntax::exprs::{is_constant_name, path_ident, strip};
 use crate::syntax::macros;
 use crate::syntax::pats::pat_name;
@@ -96,6 +97,11 @@ impl Summarizer {
                         },
                     );
                 }
+            }
+            syn::Item::Mod(m) if m.content.is_none() && is_test_item(&m.attrs) => {
+                self.file
+                    .test_mods
+                    .push((self.modules.clone(), m.ident.to_string()));
             }
             syn::Item::Use(u) => {
                 let mut globs = Vec::new();
