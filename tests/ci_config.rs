@@ -373,3 +373,59 @@ fn heavy_loop_bound_sets_the_literal_trip_count_of_a_heavy_loop() {
         stdout(&out)
     );
 }
+
+#[test]
+fn blocking_functions_name_the_packages_own_functions_in_every_spelling() {
+    // The package's own `store::read_all` blocks on something concur does not know (a
+    // database driver, say): configured as `crate::store::read_all`, `my_app::store::read_all`
+    // or plain `read_all`, every call of it from async code is reported, through helpers too.
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"my-app\"\nversion = \"0.1.0\"\n",
+            ),
+            (
+                "src/lib.rs",
+                "mod store;\n\npub async fn handler() {\n    store::read_all();\n}\n\npub async fn indirect() {\n    load();\n}\n\nfn load() {\n    store::read_all();\n}\n",
+            ),
+            (
+                "src/store.rs",
+                "pub fn read_all() {\n    // talks to a database\n}\n",
+            ),
+        ],
+    );
+    for entry in [
+        "crate::store::read_all",
+        "my_app::store::read_all",
+        "read_all",
+    ] {
+        write_files(
+            dir.path(),
+            &[(
+                "concur.toml",
+                &format!(
+                    "[options]\nblocking-functions = [\"{entry}\", \"crate::nowhere::gone\"]\n"
+                ),
+            )],
+        );
+        let out = concur(dir.path(), &["--no-cache", "--format", "short", "src"]);
+        assert_eq!(
+            rules_in(&out),
+            [
+                "src/lib.rs:blocking_call_in_async",
+                "src/lib.rs:blocking_call_in_async"
+            ],
+            "{entry}: {}",
+            stdout(&out)
+        );
+        let err = stderr(&out);
+        assert!(
+            err.contains("warning: options.blocking-functions entry `crate::nowhere::gone` matches no call or function"),
+            "{err}"
+        );
+        assert!(!err.contains(&format!("`{entry}` matches")), "{err}");
+    }
+}

@@ -87,6 +87,8 @@ pub struct Facts<'f> {
     locks: LockScope,
     /// The current function's parameters (not `self`).
     params: Vec<String>,
+    /// The configured entries calls matched so far.
+    configured_hits: std::cell::RefCell<Vec<String>>,
 }
 
 /// The locals of an enclosing function, put aside while a nested one is walked.
@@ -112,6 +114,7 @@ impl<'f> Facts<'f> {
             uses_tokio: OnceCell::new(),
             locks: LockScope::default(),
             params: Vec::new(),
+            configured_hits: std::cell::RefCell::default(),
         };
         facts.imports.push_items(items);
         locks::collect_lock_decls(&facts.imports, items, &mut facts.lock_decls);
@@ -194,15 +197,33 @@ impl<'f> Facts<'f> {
             return None;
         }
         let joined = path.join("::");
-        if settings.blocking_functions.contains(&joined) {
+        let relative = path
+            .iter()
+            .skip_while(|s| matches!(s.as_str(), "crate" | "self" | "super"))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("::");
+        let names = [
+            joined.clone(),
+            relative,
+            path.last().cloned().unwrap_or_default(),
+        ];
+        if let Some(entry) = settings.blocking_entry(&names) {
+            self.configured_hits.borrow_mut().push(entry.to_string());
             return Some(Api::Blocking(Blocking::Wait));
         }
         let owner = joined.rsplit_once("::").map(|(owner, _)| owner)?;
-        settings
-            .lock_types
-            .iter()
-            .any(|t| t == owner)
-            .then_some(Api::LockType(LockFlavor::Std))
+        let entry = settings.lock_type_entry(owner)?;
+        self.configured_hits.borrow_mut().push(entry.to_string());
+        Some(Api::LockType(LockFlavor::Std))
+    }
+
+    /// The configured `blocking-functions` and `lock-types` entries calls in this file matched.
+    pub fn configured_hits(&self) -> Vec<String> {
+        let mut hits = self.configured_hits.borrow().clone();
+        hits.sort();
+        hits.dedup();
+        hits
     }
 
     /// The canonical path of a call's callee, when it is a path.

@@ -65,6 +65,7 @@ struct Entry {
     len: usize,
     findings: Vec<Stored>,
     suppressions: Suppressions,
+    configured: Vec<String>,
 }
 
 /// What the cache holds for one unit (a package): its crate-wide findings, valid while every
@@ -74,6 +75,7 @@ struct UnitEntry {
     fingerprint: ContentHash,
     findings: Vec<Stored>,
     refuted: Vec<Assumption>,
+    configured: Vec<String>,
 }
 
 /// A unit's pack: the summaries of its files, each with the content hash it was made from.
@@ -169,6 +171,7 @@ impl Cache {
             findings: entry.findings.iter().map(|s| s.0.clone()).collect(),
             summary: FileSummary::default(),
             suppressions: entry.suppressions.clone(),
+            configured: entry.configured.clone(),
         })
     }
 
@@ -179,6 +182,7 @@ impl Cache {
         (entry.fingerprint == fingerprint).then(|| UnitVerdict {
             findings: entry.findings.iter().map(|s| s.0.clone()).collect(),
             refuted: entry.refuted.clone(),
+            configured: entry.configured.clone(),
         })
     }
 
@@ -215,6 +219,7 @@ impl Cache {
                     fingerprint,
                     findings: verdict.findings.iter().cloned().map(Stored).collect(),
                     refuted: verdict.refuted.clone(),
+                    configured: verdict.configured.clone(),
                 },
             ));
     }
@@ -233,6 +238,7 @@ impl Cache {
             len,
             findings: analysis.findings.iter().cloned().map(Stored).collect(),
             suppressions: analysis.suppressions.clone(),
+            configured: analysis.configured.clone(),
         };
         self.fresh
             .lock()

@@ -362,6 +362,9 @@ fn report_and_exit(
     output: &OutputArgs,
     driver: &mut Driver,
 ) -> ExitCode {
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
+    }
     if let Some(path) = &output.write_baseline {
         let baseline = Baseline::from_report(report, &baseline::dir_of(path));
         if let Err(err) = baseline.save(path) {

@@ -17,6 +17,7 @@ use crate::error::Error;
 use crate::report::suppress::{self, Suppressions};
 use crate::report::{FileAnalysis, Report, UnitVerdict, names};
 use crate::semantic::model::{self, Model, UnitFile};
+use crate::semantic::settings::Settings;
 use crate::semantic::summary::FileSummary;
 use crate::source::SourceFile;
 use crate::syntax::parse;
@@ -107,6 +108,7 @@ impl Driver {
             report.files += part.files;
             report.diagnostics.extend(part.diagnostics);
             report.errors.extend(part.errors);
+            report.warnings.extend(part.warnings);
             report.sources.extend(part.sources);
         }
         report
@@ -230,7 +232,7 @@ pub fn analyze_source(file: &SourceFile, options: &Options) -> FileAnalysis {
         Some(stats) => stats.timed_rules(&options.rules),
         None => options.rules.iter().map(|r| (r.new)()).collect(),
     };
-    let (findings, summary) = stats::time(stats, Phase::WalkRules, || {
+    let (findings, summary, configured) = stats::time(stats, Phase::WalkRules, || {
         Walker::run(file, &ast, &mut rules, &options.settings)
     });
     let suppressions = suppress::collect(file, &ast, &options.settings);
@@ -239,6 +241,7 @@ pub fn analyze_source(file: &SourceFile, options: &Options) -> FileAnalysis {
         findings,
         summary,
         suppressions,
+        configured,
     }
 }
 
@@ -273,7 +276,7 @@ fn check_unit(
         })
         .collect();
     let name = package.and_then(|p| p.name.as_deref());
-    let model = Model::build(unit_files, name);
+    let model = Model::build(unit_files, name, &options.settings);
     let mut findings = Vec::new();
     for check in checks {
         check(&model, &mut findings);
@@ -283,7 +286,11 @@ fn check_unit(
         .filter(|a| model.refutes(a))
         .cloned()
         .collect();
-    UnitVerdict { findings, refuted }
+    UnitVerdict {
+        findings,
+        refuted,
+        configured: model.configured_hits(),
+    }
 }
 
 /// The assumptions the findings of some files make, each once.
@@ -461,16 +468,39 @@ pub fn lint_files(files: &[PathBuf], options: &Options) -> Report {
         files: files.len(),
         ..Report::default()
     };
-    for part in parts {
+    let mut matched: HashSet<String> = HashSet::new();
+    for (part, hits) in parts {
         report.diagnostics.extend(part.diagnostics);
         report.errors.extend(part.errors);
         report.sources.extend(part.sources);
+        matched.extend(hits);
     }
+    report.warnings = unmatched_entries(&options.settings, &matched);
     add_noted_sources(&mut report);
     report
         .diagnostics
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report
+}
+
+/// Warnings for configured `blocking-functions` and `lock-types` entries that no call or
+/// function of the run matched: probably a typo or a stale entry.
+fn unmatched_entries(settings: &Settings, matched: &HashSet<String>) -> Vec<String> {
+    let blocking = settings
+        .blocking_functions
+        .iter()
+        .map(|e| ("blocking-functions", e));
+    let locks = settings.lock_types.iter().map(|e| ("lock-types", e));
+    blocking
+        .chain(locks)
+        .filter(|(_, entry)| !matched.contains(*entry))
+        .map(|(key, entry)| {
+            format!(
+                "options.{key} entry `{entry}` matches no call or function in the linted files \
+                 (write it as `crate::module::name`, `my_crate::module::name` or a bare name)"
+            )
+        })
+        .collect()
 }
 
 /// The units of the crate-wide model among `files`: the files of each package together, each
@@ -502,7 +532,7 @@ fn lint_unit(
     members: &[&Path],
     options: &Options,
     cache: Option<&Cache>,
-) -> Report {
+) -> (Report, Vec<String>) {
     let analyses: Vec<_> = members
         .par_iter()
         .map(|path| analyze_file(path, options, cache))
@@ -536,6 +566,11 @@ fn lint_unit(
     let verdict = stats::time(options.stats.as_deref(), Phase::Model, || {
         crate_wide_findings(package, members, &mut done, options, cache)
     });
+    let mut hits = verdict.configured.clone();
+    hits.extend(
+        done.iter()
+            .flat_map(|(_, a)| a.analysis.configured.iter().cloned()),
+    );
     done.truncate(linted);
     let mut by_file: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
     for diag in verdict.findings {
@@ -552,7 +587,7 @@ fn lint_unit(
             options,
         ));
     }
-    report
+    (report, hits)
 }
 
 /// The files of `package` that are not among `members` (when only part of it is linted).

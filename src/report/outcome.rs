@@ -18,6 +18,8 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Paths that could not be linted.
     pub errors: Vec<Error>,
+    /// Problems of the run that are no finding (a configured entry that matched nothing).
+    pub warnings: Vec<String>,
     /// How many files were linted (parsed or not).
     pub files: usize,
     /// The text of every file with findings, for renderers that quote source lines.
@@ -35,6 +37,8 @@ pub struct FileAnalysis {
     pub summary: FileSummary,
     /// Its suppressions, matched to its syntax tree.
     pub suppressions: Suppressions,
+    /// The configured `blocking-functions`/`lock-types` entries its calls matched.
+    pub configured: Vec<String>,
 }
 
 /// What a unit's model says: its crate-wide findings, and which of the assumptions its files'
@@ -45,4 +49,6 @@ pub struct UnitVerdict {
     pub findings: Vec<Diagnostic>,
     /// Assumptions the model refutes: findings that make them are dropped.
     pub refuted: Vec<Assumption>,
+    /// The configured `blocking-functions` entries that name the unit's own functions.
+    pub configured: Vec<String>,
 }

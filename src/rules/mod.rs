@@ -108,11 +108,15 @@ pub static RULES: &[RuleInfo] = &[
 /// `std::fs::File::create`), each at its place, possibly in other files.
 pub fn chain_notes(mut diagnostic: Diagnostic, hops: &[Hop]) -> Diagnostic {
     for hop in hops {
-        diagnostic = diagnostic.with_note(
-            hop.site.path.clone(),
-            hop.site.span,
-            format!("`{}` calls `{}` here", hop.function, hop.does),
-        );
+        let message = if hop.configured {
+            format!(
+                "`{}` is configured as blocking (`options.blocking-functions`)",
+                hop.function
+            )
+        } else {
+            format!("`{}` calls `{}` here", hop.function, hop.does)
+        };
+        diagnostic = diagnostic.with_note(hop.site.path.clone(), hop.site.span, message);
     }
     diagnostic
 }
@@ -120,7 +124,11 @@ pub fn chain_notes(mut diagnostic: Diagnostic, hops: &[Hop]) -> Diagnostic {
 /// The chain of a call as one line: `save_upload` → `write_blob` → `std::fs::File::create`.
 pub fn chain_line(callee: &str, hops: &[Hop]) -> String {
     std::iter::once(callee)
-        .chain(hops.iter().map(|h| h.does.as_str()))
+        .chain(
+            hops.iter()
+                .filter(|h| !h.configured)
+                .map(|h| h.does.as_str()),
+        )
         .map(|s| format!("`{s}`"))
         .collect::<Vec<_>>()
         .join(" → ")

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Assumption, Span};
 use crate::semantic::catalog::{LockFlavor, LockMode};
+use crate::semantic::settings::Settings;
 use crate::semantic::summary::{
     Base, Call, Callee, Ctx, EventKind, FileSummary, FnSummary, ItemKind, LockRef, TypeRef,
 };
@@ -83,6 +84,8 @@ enum Reason {
     Direct(usize),
     /// A call (the event's index) of a function that has the effect.
     Via(usize, FnId),
+    /// The project's configuration names the function (`options.blocking-functions`).
+    Configured,
 }
 
 /// The effects the model follows through calls.
@@ -134,6 +137,9 @@ pub struct Hop {
     pub does: String,
     /// Where.
     pub site: Site,
+    /// Whether this last step is the project's configuration naming the function as blocking
+    /// (`options.blocking-functions`) rather than an operation in its body.
+    pub configured: bool,
 }
 
 /// The model of one unit.
@@ -152,6 +158,10 @@ pub struct Model<'a> {
     takes: Vec<Vec<Take>>,
     /// Per file: whether a parent declares its module as test code (`#[cfg(test)] mod x;`).
     test_files: Vec<bool>,
+    /// Per function: configured as blocking (`options.blocking-functions`).
+    configured: Vec<bool>,
+    /// The configured entries that named one of the unit's functions.
+    configured_hits: Vec<String>,
 }
 
 /// How many distinct locks the model follows per function (a bound on the fixpoint's work).
@@ -159,7 +169,11 @@ const MAX_TAKES: usize = 32;
 
 impl<'a> Model<'a> {
     /// Builds the model of a unit: index, resolve every call, propagate effects.
-    pub fn build(files: Vec<UnitFile<'a>>, crate_name: Option<&str>) -> Model<'a> {
+    pub fn build(
+        files: Vec<UnitFile<'a>>,
+        crate_name: Option<&str>,
+        settings: &Settings,
+    ) -> Model<'a> {
         let mut model = Model {
             files,
             fns: Vec::new(),
@@ -173,10 +187,13 @@ impl<'a> Model<'a> {
             effects: Vec::new(),
             takes: Vec::new(),
             test_files: Vec::new(),
+            configured: Vec::new(),
+            configured_hits: Vec::new(),
         };
         model.index();
         model.find_test_files();
         model.resolve_calls();
+        model.configure(settings);
         model.propagate_effects();
         model.propagate_takes();
         model
@@ -237,6 +254,47 @@ impl<'a> Model<'a> {
                     .any(|(target, m)| *target == file.target && file.module.starts_with(m))
             })
             .collect();
+    }
+
+    /// Marks the unit's functions that `options.blocking-functions` names, by any of their
+    /// paths (`crate::store::read_all`, `my_crate::store::read_all`, `store::read_all`,
+    /// `Store::flush`) or their bare name.
+    fn configure(&mut self, settings: &Settings) {
+        self.configured = vec![false; self.fns.len()];
+        if settings.blocking_functions.is_empty() {
+            return;
+        }
+        for id in 0..self.fns.len() {
+            let (file_index, summary) = self.fns[id];
+            let file = &self.files[file_index];
+            let mut path: Vec<String> = file.module.to_vec();
+            path.extend(summary.module.iter().cloned());
+            path.extend(summary.owner.iter().cloned());
+            path.push(summary.name.clone());
+            let joined = path.join("::");
+            let mut names = vec![
+                joined.clone(),
+                format!("crate::{joined}"),
+                summary.name.clone(),
+            ];
+            if let Some(owner) = &summary.owner {
+                names.push(format!("{owner}::{}", summary.name));
+            }
+            if let Some(name) = &self.crate_name {
+                names.push(format!("{name}::{joined}"));
+            }
+            if let Some(entry) = settings.blocking_entry(&names) {
+                self.configured[id] = true;
+                if !self.configured_hits.iter().any(|h| h == entry) {
+                    self.configured_hits.push(entry.to_string());
+                }
+            }
+        }
+    }
+
+    /// The configured `blocking-functions` entries that named one of the unit's functions.
+    pub fn configured_hits(&self) -> Vec<String> {
+        self.configured_hits.clone()
     }
 
     /// Whether a function is test code: marked so itself, or in a test module's file.
@@ -412,6 +470,9 @@ impl<'a> Model<'a> {
                     .position(|e| e.ctx == Ctx::Sync && Self::effect_event(&e.kind, *effect))
                     .map(Reason::Direct);
             }
+            if self.configured[id] {
+                slot[0] = Some(Reason::Configured);
+            }
         }
         let mut changed = true;
         while changed {
@@ -468,6 +529,16 @@ impl<'a> Model<'a> {
                         function: self.name(at),
                         does,
                         site: self.site(at, event.span),
+                        configured: false,
+                    });
+                    return Some(hops);
+                }
+                Reason::Configured => {
+                    hops.push(Hop {
+                        function: self.name(at),
+                        does: String::new(),
+                        site: self.site(at, summary.span),
+                        configured: true,
                     });
                     return Some(hops);
                 }
@@ -476,6 +547,7 @@ impl<'a> Model<'a> {
                         function: self.name(at),
                         does: self.name(callee),
                         site: self.site(at, summary.events[event].span),
+                        configured: false,
                     });
                     at = callee;
                 }
@@ -763,6 +835,7 @@ impl<'a> Model<'a> {
                     function: self.name(f),
                     does: callee,
                     site: self.site(f, self.summary(f).events[e].span),
+                    configured: false,
                 }
             })
             .collect();
@@ -771,6 +844,7 @@ impl<'a> Model<'a> {
             function: self.name(f),
             does: format!("locks `{}`", take.class),
             site: self.site(f, self.summary(f).events[e].span),
+            configured: false,
         });
         hops
     }

@@ -28,4 +28,34 @@ impl Settings {
                 .unwrap_or(Self::DEFAULT_HEAVY_LOOP_BOUND),
         )
     }
+
+    /// The `blocking-functions` entry that names a function known by any of `names` (its
+    /// paths: `crate::store::read_all`, `store::read_all`, `my_crate::store::read_all`, and
+    /// its bare name `read_all`). An entry is matched as written, without a leading `crate::`,
+    /// or as a bare name.
+    pub fn blocking_entry(&self, names: &[String]) -> Option<&str> {
+        self.blocking_functions
+            .iter()
+            .find(|entry| {
+                let entry = entry.strip_prefix("crate::").unwrap_or(entry);
+                names
+                    .iter()
+                    .any(|name| name.strip_prefix("crate::").unwrap_or(name) == entry)
+            })
+            .map(String::as_str)
+    }
+
+    /// The `lock-types` entry that names the type a constructor path's owner is (as written,
+    /// without a leading `crate::`, or by its last segment when the entry is a bare name).
+    pub fn lock_type_entry(&self, owner: &str) -> Option<&str> {
+        let owner = owner.strip_prefix("crate::").unwrap_or(owner);
+        let last = owner.rsplit("::").next().unwrap_or(owner);
+        self.lock_types
+            .iter()
+            .find(|entry| {
+                let entry = entry.strip_prefix("crate::").unwrap_or(entry);
+                entry == owner || (!entry.contains("::") && entry == last)
+            })
+            .map(String::as_str)
+    }
 }

@@ -41,7 +41,7 @@ impl<'f, 'r> Walker<'f, 'r> {
         ast: &syn::File,
         rules: &'r mut [Box<dyn Rule>],
         settings: &'f Settings,
-    ) -> (Vec<Diagnostic>, FileSummary) {
+    ) -> (Vec<Diagnostic>, FileSummary, Vec<String>) {
         let mut walker = Walker {
             cx: Context::new(Facts::new(file, settings, &ast.items)),
             summary: Summarizer::default(),
@@ -53,7 +53,8 @@ impl<'f, 'r> Walker<'f, 'r> {
         for rule in walker.rules.iter_mut() {
             rule.finish(&walker.cx, &mut walker.out);
         }
-        (walker.out, walker.summary.finish())
+        let configured = walker.cx.configured_hits();
+        (walker.out, walker.summary.finish(), configured)
     }
 
     fn with_frame(&mut self, frame: Frame, f: impl FnOnce(&mut Self)) {
