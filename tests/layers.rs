@@ -48,22 +48,37 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The code of a line: without string literals' contents and without a `//` comment (doc
-/// comments included).
-fn code(line: &str) -> String {
-    let mut out = String::new();
-    let mut chars = line.chars().peekable();
+/// The code of a file: string literals' contents (which may span lines) and `//` comments
+/// (doc comments included) blanked out, lines kept.
+fn code(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
     let mut in_string = false;
+    let mut in_comment = false;
     while let Some(c) = chars.next() {
+        if c == '\n' {
+            in_comment = false;
+            out.push(c);
+            continue;
+        }
+        if in_comment {
+            continue;
+        }
         match c {
             '\\' if in_string => {
+                if chars.next() == Some('\n') {
+                    out.push('\n');
+                }
+            }
+            // A `'"'` character literal opens no string.
+            '\'' if !in_string && chars.peek() == Some(&'"') => {
                 chars.next();
             }
             '"' => {
                 in_string = !in_string;
                 out.push(c);
             }
-            '/' if !in_string && chars.peek() == Some(&'/') => break,
+            '/' if !in_string && chars.peek() == Some(&'/') => in_comment = true,
             _ if in_string => {}
             _ => out.push(c),
         }
@@ -74,7 +89,7 @@ fn code(line: &str) -> String {
 /// The top-level modules a piece of code names through `crate::`, with their lines:
 /// `crate::a::b` names `a`; `crate::{a::x, b}` names `a` and `b`.
 fn named_modules(text: &str) -> Vec<(usize, String)> {
-    let code: String = text.lines().map(|l| code(l) + "\n").collect();
+    let code = code(text);
     let mut found = Vec::new();
     let mut from = 0;
     while let Some(at) = code[from..].find("crate::") {
