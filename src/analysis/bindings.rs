@@ -16,7 +16,7 @@ use crate::analysis::facts::Facts;
 use crate::analysis::loops::{LoopSize, while_loop_size};
 use crate::diagnostic::Span;
 use crate::semantic::catalog;
-use crate::syntax::exprs::strip;
+use crate::syntax::exprs::{ident_is, strip};
 use crate::syntax::macros;
 use crate::syntax::pats::{pat_name, pat_names};
 use crate::syntax::spans::{self, Edges};
@@ -392,7 +392,7 @@ impl<'a> Scanner<'_, '_, 'a> {
     }
 
     fn per_item_method(&self, call: &ExprMethodCall) -> bool {
-        catalog::PER_ITEM_METHODS.contains(&call.method.to_string().as_str())
+        ident_is(&call.method, catalog::PER_ITEM_METHODS)
             && call.args.iter().any(|a| matches!(a, Expr::Closure(_)))
     }
 }

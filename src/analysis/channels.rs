@@ -10,7 +10,7 @@ use crate::analysis::bindings::{self, Follow, Parent, Pos, Use, end_pos, pos};
 use crate::analysis::facts::Facts;
 use crate::diagnostic::Span;
 use crate::semantic::catalog::{self, Api};
-use crate::syntax::exprs::{chain_root, path_ident, strip};
+use crate::syntax::exprs::{chain_root, ident_is, path_ident, strip};
 use crate::syntax::find::Search;
 use crate::syntax::pats::pat_name;
 use crate::syntax::spans;
@@ -323,6 +323,6 @@ pub fn first_join(stmts: &[Stmt]) -> Option<SynSpan> {
 pub fn sends_on_channel(expr: &Expr) -> bool {
     Search::NESTED.any(expr, |e| {
         matches!(e, Expr::MethodCall(call)
-            if catalog::SEND_METHODS.contains(&call.method.to_string().as_str()))
+            if ident_is(&call.method, catalog::SEND_METHODS))
     })
 }

@@ -11,7 +11,9 @@ use syn::{Block, Expr, ExprCall, ExprMethodCall, Stmt};
 use crate::analysis::bindings::{self, Follow, Parent, Pos, end_pos, pos};
 use crate::analysis::facts::Facts;
 use crate::semantic::catalog::{self, Api};
-use crate::syntax::exprs::{is_constant_name, path_ident, path_segments, strip, unwrapped};
+use crate::syntax::exprs::{
+    ident_is, is_constant_name, path_ident, path_segments, strip, unwrapped,
+};
 use crate::syntax::macros;
 use crate::syntax::pats::pat_name;
 
@@ -123,10 +125,7 @@ pub fn str_literal(expr: &Expr) -> Option<String> {
         }) => Some(s.value()),
         Expr::MethodCall(call)
             if call.args.is_empty()
-                && matches!(
-                    call.method.to_string().as_str(),
-                    "to_string" | "to_owned" | "into"
-                ) =>
+                && ident_is(&call.method, &["to_string", "to_owned", "into"]) =>
         {
             str_literal(&call.receiver)
         }
@@ -146,15 +145,17 @@ pub fn passed_through(mut expr: &Expr) -> &Expr {
         expr = match strip(expr) {
             Expr::MethodCall(call)
                 if call.args.is_empty()
-                    && matches!(
-                        call.method.to_string().as_str(),
-                        "as_str"
-                            | "as_ref"
-                            | "to_string"
-                            | "to_owned"
-                            | "clone"
-                            | "into"
-                            | "as_os_str"
+                    && ident_is(
+                        &call.method,
+                        &[
+                            "as_str",
+                            "as_ref",
+                            "to_string",
+                            "to_owned",
+                            "clone",
+                            "into",
+                            "as_os_str",
+                        ],
                     ) =>
             {
                 &call.receiver
@@ -171,9 +172,9 @@ pub fn is_built_string(expr: &Expr) -> bool {
         Expr::Macro(mac) => format_is_built(&mac.mac, |_| true),
         Expr::Binary(binary) => matches!(binary.op, syn::BinOp::Add(_)),
         Expr::MethodCall(call)
-            if matches!(
-                call.method.to_string().as_str(),
-                "as_str" | "as_ref" | "to_string" | "to_owned" | "clone" | "into"
+            if ident_is(
+                &call.method,
+                &["as_str", "as_ref", "to_string", "to_owned", "clone", "into"],
             ) =>
         {
             is_built_string(&call.receiver)

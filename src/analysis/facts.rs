@@ -20,7 +20,7 @@ use crate::semantic::resolve::{CanonicalPath, Imports};
 use crate::semantic::settings::Settings;
 use crate::semantic::summary::TypeRef;
 use crate::source::SourceFile;
-use crate::syntax::exprs::{chain_root, path_ident, strip};
+use crate::syntax::exprs::{chain_root, ident_is, path_ident, strip, with_ident};
 use crate::syntax::pats::{pat_name, pat_names};
 use crate::syntax::types::named_type;
 
@@ -89,6 +89,11 @@ pub struct Facts<'f> {
     params: Vec<String>,
     /// The configured entries calls matched so far.
     configured_hits: std::cell::RefCell<Vec<String>>,
+    /// What the node the walk is at is, computed once for all who ask: the address of its
+    /// callee (`Expr::Call`'s function, or the method call) and the answer. The node is alive
+    /// until the walk moves on or forgets it (see [`Facts::forget_node`]), so no other value
+    /// can have its address meanwhile.
+    node_api: std::cell::Cell<Option<(usize, Option<Api>)>>,
 }
 
 /// The locals of an enclosing function, put aside while a nested one is walked.
@@ -115,6 +120,7 @@ impl<'f> Facts<'f> {
             locks: LockScope::default(),
             params: Vec::new(),
             configured_hits: std::cell::RefCell::default(),
+            node_api: std::cell::Cell::new(None),
         };
         facts.imports.push_items(items);
         locks::collect_lock_decls(&facts.imports, items, &mut facts.lock_decls);
@@ -171,8 +177,37 @@ impl<'f> Facts<'f> {
         &self.locks
     }
 
+    /// Answers the catalog question for `expr` once, for every rule that asks while the walk
+    /// is at it. The answer is kept until the next node (or [`Facts::forget_node`], which the
+    /// walk calls when parsed macro arguments it walked are dropped).
+    pub fn remember_node(&self, expr: &Expr) {
+        self.node_api.set(None);
+        let key = match expr {
+            Expr::Call(call) => &*call.func as *const Expr as usize,
+            Expr::MethodCall(call) => call as *const ExprMethodCall as usize,
+            _ => return,
+        };
+        let api = self.api(expr);
+        self.node_api.set(Some((key, api)));
+    }
+
+    /// Forgets the remembered answer: its node may be gone.
+    pub fn forget_node(&self) {
+        self.node_api.set(None);
+    }
+
+    fn remembered(&self, key: usize) -> Option<Option<Api>> {
+        match self.node_api.get() {
+            Some((k, api)) if k == key => Some(api),
+            _ => None,
+        }
+    }
+
     /// What the callee of a call expression is, if the catalog knows it.
     pub fn call_api(&self, func: &Expr) -> Option<Api> {
+        if let Some(api) = self.remembered(func as *const Expr as usize) {
+            return api;
+        }
         let Expr::Path(path) = func else { return None };
         let settings = self.settings;
         let configured = !settings.blocking_functions.is_empty() || !settings.lock_types.is_empty();
@@ -235,21 +270,29 @@ impl<'f> Facts<'f> {
     /// What a method call is: by its chain's root call (`Builder::new().spawn(..)`), by a scope
     /// handle receiver (`s.spawn(..)` inside `thread::scope`), or by an unambiguous name.
     pub fn method_api(&self, call: &ExprMethodCall) -> Option<Api> {
-        let method = call.method.to_string();
+        if let Some(api) = self.remembered(call as *const ExprMethodCall as usize) {
+            return api;
+        }
+        let (may_lookup, by_name) = with_ident(&call.method, |method| {
+            (
+                catalog::may_lookup_method(method),
+                catalog::lookup_method_name(method),
+            )
+        });
         debug_assert!(
-            catalog::may_lookup_method(&method)
-                || self
-                    .chain_root_path(&call.receiver)
-                    .is_none_or(|root| catalog::lookup_method(&root, &method).is_none()),
+            may_lookup
+                || self.chain_root_path(&call.receiver).is_none_or(|root| {
+                    catalog::lookup_method(&root, &call.method.to_string()).is_none()
+                }),
             "catalog::may_lookup_method is out of date"
         );
-        if catalog::may_lookup_method(&method)
+        if may_lookup
             && let Some(root) = self.chain_root_path(&call.receiver)
-            && let Some(api) = catalog::lookup_method(&root, &method)
+            && let Some(api) = catalog::lookup_method(&root, &call.method.to_string())
         {
             return Some(api);
         }
-        if matches!(method.as_str(), "spawn" | "spawn_fifo")
+        if ident_is(&call.method, &["spawn", "spawn_fifo"])
             && let Some(kind) = path_ident(&call.receiver).and_then(|id| self.scope_handle(&id))
         {
             return Some(match kind {
@@ -257,7 +300,7 @@ impl<'f> Facts<'f> {
                 ScopeKind::Rayon => Api::RayonSpawn,
             });
         }
-        catalog::lookup_method_name(&method)
+        by_name
     }
 
     /// What an expression is when it is a call or method call the catalog knows.
@@ -342,7 +385,6 @@ impl<'f> Facts<'f> {
 
     /// The role a method call gives the closures passed to it ([`Facts::closure_role`]).
     pub fn method_closure_role(&self, call: &ExprMethodCall) -> ClosureRole {
-        let method = call.method.to_string();
         match self.method_api(call) {
             Some(api @ (Api::ThreadSpawn | Api::BlockingHandoff | Api::RayonSpawn)) => {
                 return role_for_api(Some(api));
@@ -350,8 +392,8 @@ impl<'f> Facts<'f> {
             Some(_) => return ClosureRole::Opaque,
             None => {}
         }
-        let inline = catalog::INLINE_CLOSURE_METHODS.contains(&method.as_str());
-        if method == "install" || (inline && in_rayon_chain(&call.receiver)) {
+        let inline = ident_is(&call.method, catalog::INLINE_CLOSURE_METHODS);
+        if call.method == "install" || (inline && in_rayon_chain(&call.receiver)) {
             return ClosureRole::Rayon;
         }
         if inline {
@@ -385,9 +427,7 @@ impl<'f> Facts<'f> {
         if self.method_closure_role(call) == ClosureRole::Rayon {
             return Some(Worker::Rayon);
         }
-        catalog::SPAWN_METHODS
-            .contains(&call.method.to_string().as_str())
-            .then_some(Worker::Unknown)
+        ident_is(&call.method, catalog::SPAWN_METHODS).then_some(Worker::Unknown)
     }
 }
 
@@ -527,7 +567,7 @@ pub fn role_for_api(api: Option<Api>) -> ClosureRole {
 /// Whether a method chain passes through a rayon parallel iterator (`par_iter()`).
 pub fn in_rayon_chain(mut expr: &Expr) -> bool {
     while let Expr::MethodCall(call) = expr {
-        if catalog::RAYON_ITER_METHODS.contains(&call.method.to_string().as_str()) {
+        if ident_is(&call.method, catalog::RAYON_ITER_METHODS) {
             return true;
         }
         expr = &call.receiver;

@@ -11,7 +11,7 @@ use crate::analysis::facts::Facts;
 use crate::diagnostic::{Assumption, Span};
 use crate::semantic::catalog::{self, Api, LockFlavor, LockMode};
 use crate::semantic::resolve::Imports;
-use crate::syntax::exprs::{is_constant_name, place_key, strip};
+use crate::syntax::exprs::{ident_is, is_constant_name, place_key, strip};
 use crate::syntax::find::Search;
 
 /// A lock guard bound by `let` and still alive at the current point of the walk.
@@ -74,17 +74,18 @@ pub fn lock_acquisition(expr: &Expr) -> Option<Acquisition<'_>> {
                 awaited = true;
                 expr = &e.base;
             }
-            Expr::MethodCall(call)
-                if catalog::GUARD_PASSING_METHODS.contains(&call.method.to_string().as_str()) =>
-            {
+            Expr::MethodCall(call) if ident_is(&call.method, catalog::GUARD_PASSING_METHODS) => {
                 expr = &call.receiver;
             }
             Expr::MethodCall(call) if call.args.is_empty() => {
-                let mode = match call.method.to_string().as_str() {
-                    "lock" => LockMode::Lock,
-                    "read" => LockMode::Read,
-                    "write" => LockMode::Write,
-                    _ => return None,
+                let mode = if call.method == "lock" {
+                    LockMode::Lock
+                } else if call.method == "read" {
+                    LockMode::Read
+                } else if call.method == "write" {
+                    LockMode::Write
+                } else {
+                    return None;
                 };
                 if is_stdio_call(&call.receiver) {
                     return None;
@@ -112,7 +113,7 @@ fn is_stdio_call(expr: &Expr) -> bool {
     path.path
         .segments
         .last()
-        .is_some_and(|s| catalog::STDIO_FUNCTIONS.contains(&s.ident.to_string().as_str()))
+        .is_some_and(|s| ident_is(&s.ident, catalog::STDIO_FUNCTIONS))
 }
 
 /// Records the lock flavor of struct fields and statics by name, from their declared types.

@@ -7,6 +7,7 @@ use syn::{Block, Expr, ExprMethodCall, Pat, UnOp};
 
 use crate::analysis::facts::Facts;
 use crate::semantic::catalog::{self, Api};
+use crate::syntax::exprs::ident_is;
 
 /// What a loop polls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +32,7 @@ fn probe(cx: &Facts<'_>, call: &ExprMethodCall) -> Option<Probe> {
             .path
             .segments
             .last()
-            .is_some_and(|s| catalog::ORDERING_NAMES.contains(&s.ident.to_string().as_str()));
+            .is_some_and(|s| ident_is(&s.ident, catalog::ORDERING_NAMES));
     (method == "load" && names_ordering).then_some(Probe::AtomicLoad)
 }
 
@@ -132,15 +133,11 @@ pub fn waits_on(cx: &Facts<'_>, cond: &Expr) -> bool {
             };
             waiting_pattern && is_try_probe(cx, &lett.expr)
         }
-        Expr::MethodCall(call)
-            if matches!(call.method.to_string().as_str(), "is_err" | "is_none") =>
-        {
+        Expr::MethodCall(call) if ident_is(&call.method, &["is_err", "is_none"]) => {
             is_try_probe(cx, &call.receiver)
         }
         Expr::Unary(unary) if matches!(unary.op, UnOp::Not(_)) => match &*unary.expr {
-            Expr::MethodCall(call)
-                if matches!(call.method.to_string().as_str(), "is_ok" | "is_some") =>
-            {
+            Expr::MethodCall(call) if ident_is(&call.method, &["is_ok", "is_some"]) => {
                 is_try_probe(cx, &call.receiver)
             }
             _ => false,

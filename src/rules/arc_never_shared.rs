@@ -7,6 +7,7 @@ use crate::analysis::bindings::{self, Follow, Parent, Use};
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
 use crate::semantic::catalog::{self, Api};
+use crate::syntax::exprs::ident_is;
 use crate::syntax::macros;
 use crate::syntax::pats::pat_name;
 use crate::walk::context::Context;
@@ -35,7 +36,7 @@ fn only_borrows(found: &Use<'_>) -> bool {
     match &found.parent {
         Parent::Methods(calls) => calls
             .first()
-            .is_some_and(|c| catalog::BORROWING_METHODS.contains(&c.method.to_string().as_str())),
+            .is_some_and(|c| ident_is(&c.method, catalog::BORROWING_METHODS)),
         Parent::Macro(names) => names
             .first()
             .is_some_and(|m| catalog::BORROWING_METHODS.contains(&m.as_str())),

@@ -9,7 +9,7 @@ use syn::{Block, Expr, ExprMethodCall, Stmt};
 use crate::analysis::commands::{Arg, CommandUse, command_ctor, str_literal};
 use crate::diagnostic::{Applicability, Diagnostic, Suggestion};
 use crate::rules::declare_rule;
-use crate::syntax::exprs::unwrapped;
+use crate::syntax::exprs::{ident_is, unwrapped};
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -78,7 +78,7 @@ fn statement_command<'a>(cx: &Context<'_>, stmt: &'a Stmt) -> Option<&'a syn::Ex
     let Expr::MethodCall(run) = unwrapped(expr) else {
         return None;
     };
-    if !matches!(run.method.to_string().as_str(), "status" | "output") || !run.args.is_empty() {
+    if !ident_is(&run.method, &["status", "output"]) || !run.args.is_empty() {
         return None;
     }
     let mut link = &*run.receiver;

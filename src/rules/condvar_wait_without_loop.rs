@@ -7,7 +7,7 @@ use crate::analysis::locks::lock_acquisition;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::declare_rule;
 use crate::semantic::catalog;
-use crate::syntax::exprs::{path_ident, unwrapped};
+use crate::syntax::exprs::{ident_is, path_ident, unwrapped};
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -38,9 +38,7 @@ fn discarded_timed_wait(stmt: &Stmt) -> Option<&Expr> {
     let Expr::MethodCall(call) = wait else {
         return None;
     };
-    catalog::TIMED_WAIT_METHODS
-        .contains(&call.method.to_string().as_str())
-        .then_some(wait)
+    ident_is(&call.method, catalog::TIMED_WAIT_METHODS).then_some(wait)
 }
 
 fn discards_result(pat: &Pat) -> bool {

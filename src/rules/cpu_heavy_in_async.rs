@@ -9,7 +9,7 @@ use crate::rules::declare_rule;
 use crate::rules::{chain_line, chain_notes};
 use crate::semantic::catalog::{self, Api};
 use crate::semantic::model::{Effect, Model};
-use crate::syntax::exprs::{chain_root, path_ident, strip};
+use crate::syntax::exprs::{chain_root, ident_is, path_ident, strip};
 use crate::syntax::find::{Search, awaits_inline};
 use crate::syntax::pats::pat_names;
 use crate::walk::context::Context;
@@ -114,9 +114,7 @@ impl Rule for CpuHeavyInAsync {
                 (message, header)
             }
             // `(0..1_000_000).map(..).sum()`: a per-item adapter over a big literal range.
-            Expr::MethodCall(call)
-                if catalog::PER_ITEM_METHODS.contains(&call.method.to_string().as_str()) =>
-            {
+            Expr::MethodCall(call) if ident_is(&call.method, catalog::PER_ITEM_METHODS) => {
                 if call.args.iter().any(makes_future) {
                     return;
                 }

@@ -11,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::declare_rule;
 use crate::semantic::catalog::LockMode;
 use crate::semantic::catalog::{self, Api, LockFlavor};
-use crate::syntax::exprs::{path_ident, unwrapped};
+use crate::syntax::exprs::{ident_is, path_ident, unwrapped};
 use crate::syntax::find::{Node, Search};
 use crate::syntax::macros;
 use crate::syntax::pats::{pat_name, pat_names};
@@ -292,9 +292,7 @@ fn does_work<'a>(guard: &[String], node: impl Into<Node<'a>>) -> bool {
     Search::NESTED.without_macros().any(node, |expr| {
         let costly = match expr {
             Expr::Call(call) => !is_constructor(&call.func),
-            Expr::MethodCall(call) => {
-                !catalog::CHEAP_METHODS.contains(&call.method.to_string().as_str())
-            }
+            Expr::MethodCall(call) => !ident_is(&call.method, catalog::CHEAP_METHODS),
             _ => false,
         };
         costly && !macros::node_mentions(guard, |v| v.visit_expr(expr))

@@ -8,7 +8,7 @@ use syn::{Block, Expr, ExprMethodCall, Stmt};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
 use crate::rules::declare_rule;
 use crate::semantic::catalog::Api;
-use crate::syntax::exprs::{callee_span, path_ident, strip, unwrapped};
+use crate::syntax::exprs::{callee_span, ident_is, path_ident, strip, unwrapped};
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -81,7 +81,7 @@ fn join_call(expr: &Expr) -> Option<&ExprMethodCall> {
 /// Whether `expr` is `X.join().unwrap()` or `X.join().expect(..)`: its value is the closure's.
 fn unwraps_join(expr: &Expr) -> bool {
     matches!(expr, Expr::MethodCall(outer)
-        if matches!(outer.method.to_string().as_str(), "unwrap" | "expect")
+        if ident_is(&outer.method, &["unwrap", "expect"])
             && matches!(&*outer.receiver, Expr::MethodCall(join) if join.method == "join"))
 }
 

@@ -864,10 +864,15 @@ pub const RECEIVER_CONSUMING_METHODS: &[&str] = &[
 // `reentrant_by_name`) must be accepted here too; debug builds check every rejection
 // (`Context::call_api`, `Context::method_api`), so the fixture suite catches a miss.
 
-/// Last segments of catalog paths, and method names of chains on catalog roots.
+/// Last segments of catalog paths, method names of chains on catalog roots, and the names of
+/// the types whose constructors the catalog knows.
 struct Filters {
     path_lasts: HashSet<&'static str>,
     root_methods: HashSet<&'static str>,
+    constructed: HashSet<&'static str>,
+    /// The segment before a constructor-named last segment in the catalog's own paths
+    /// (`ThreadPoolBuilder` of `rayon::ThreadPoolBuilder::new`).
+    constructor_owners: HashSet<&'static str>,
 }
 
 fn filters() -> &'static Filters {
@@ -881,6 +886,19 @@ fn filters() -> &'static Filters {
             .iter()
             .flat_map(|(_, names, _)| names.iter().copied())
             .collect(),
+        constructed: PATHS
+            .iter()
+            .filter(|(_, api)| matches!(api, LockType(_) | AtomicType | ArcType | CommandType))
+            .filter_map(|(path, _)| path.rsplit("::").next())
+            .collect(),
+        constructor_owners: PATHS
+            .iter()
+            .filter_map(|(path, _)| {
+                let mut segments = path.rsplit("::");
+                let last = segments.next()?;
+                is_constructor(last).then(|| segments.next()).flatten()
+            })
+            .collect(),
     })
 }
 
@@ -893,6 +911,21 @@ fn is_constructor(last: &str) -> bool {
 /// `None` for every such path.
 pub fn may_lookup(last: &str) -> bool {
     is_constructor(last) || last.starts_with("Reentrant") || filters().path_lasts.contains(last)
+}
+
+/// Whether [`lookup`] can know a constructor (`Mutex::new`) written with `owner` as the
+/// segment before it: the owner must be a type the catalog knows (resolution keeps that
+/// segment, unless it is an imported name, which the caller checks).
+pub fn may_own_constructor(owner: &str) -> bool {
+    let filters = filters();
+    owner.starts_with("Reentrant")
+        || filters.constructed.contains(owner)
+        || filters.constructor_owners.contains(owner)
+}
+
+/// Whether a last segment names a constructor ([`lookup`] maps it to its type's entry).
+pub fn names_constructor(last: &str) -> bool {
+    is_constructor(last)
 }
 
 /// Whether [`lookup_method`] can know a method named `method` on some root; `false` means it

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use syn::{Item, Stmt, UseTree};
 
 use crate::semantic::catalog;
+use crate::syntax::exprs::with_ident;
 
 /// A canonical path: segments such as `["std", "thread", "spawn"]`.
 pub type CanonicalPath = Vec<String>;
@@ -184,9 +185,24 @@ impl Imports {
         let Some(last) = path.segments.last() else {
             return false;
         };
-        let last = last.ident.to_string();
-        catalog::may_lookup(&last)
-            || (path.segments.len() == 1 && path.leading_colon.is_none() && self.is_imported(&last))
+        let single = path.segments.len() == 1 && path.leading_colon.is_none();
+        let (may, constructor) = with_ident(&last.ident, |last| {
+            (
+                catalog::may_lookup(last) || (single && self.is_imported(last)),
+                catalog::names_constructor(last),
+            )
+        });
+        if !may || !constructor {
+            return may;
+        }
+        // `X::new(..)`: only when `X` is a type the catalog constructs, or an imported name.
+        let Some(owner) = path.segments.iter().rev().nth(1) else {
+            return true;
+        };
+        let owner_is_first = path.segments.len() == 2 && path.leading_colon.is_none();
+        with_ident(&owner.ident, |owner| {
+            catalog::may_own_constructor(owner) || (owner_is_first && self.is_imported(owner))
+        })
     }
 
     /// Resolves a `syn::Path` (leading `::` is absolute).

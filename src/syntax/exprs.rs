@@ -5,6 +5,27 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Expr, ExprMethodCall};
 
+/// Whether an identifier is one of `names`, compared in place (no string is made).
+pub fn ident_is(ident: &proc_macro2::Ident, names: &[&str]) -> bool {
+    names.iter().any(|name| ident == name)
+}
+
+/// Runs `f` with an identifier's text, written into a reused per-thread buffer: the walk asks
+/// this of every call and method it meets, where making a `String` each time would cost more
+/// than the question. `f` must not ask it again.
+pub fn with_ident<R>(ident: &proc_macro2::Ident, f: impl FnOnce(&str) -> R) -> R {
+    use std::fmt::Write as _;
+    thread_local! {
+        static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    BUFFER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        buffer.clear();
+        let _ = write!(buffer, "{ident}");
+        f(&buffer)
+    })
+}
+
 /// Strips `?`, `.unwrap()`, `.expect(..)` and parentheses from the end of an expression:
 /// `Builder::new().spawn(f).unwrap()` → `Builder::new().spawn(f)`.
 pub fn unwrapped(mut expr: &Expr) -> &Expr {
@@ -12,9 +33,7 @@ pub fn unwrapped(mut expr: &Expr) -> &Expr {
         expr = match expr {
             Expr::Try(e) => &e.expr,
             Expr::Paren(e) => &e.expr,
-            Expr::MethodCall(call)
-                if matches!(call.method.to_string().as_str(), "unwrap" | "expect") =>
-            {
+            Expr::MethodCall(call) if ident_is(&call.method, &["unwrap", "expect"]) => {
                 &call.receiver
             }
             _ => return expr,
@@ -68,7 +87,7 @@ pub fn chain_has(mut expr: &Expr, names: &[&str]) -> bool {
     loop {
         expr = match expr {
             Expr::MethodCall(call) => {
-                if names.contains(&call.method.to_string().as_str()) {
+                if ident_is(&call.method, names) {
                     return true;
                 }
                 &call.receiver

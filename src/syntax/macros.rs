@@ -8,6 +8,8 @@ use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, Token};
 
+use crate::syntax::exprs::ident_is;
+
 /// The grammar of a known macro's arguments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Grammar {
@@ -55,9 +57,9 @@ pub fn parse_args(mac: &syn::Macro) -> Vec<Expr> {
 /// it awaits even where no `.await` is written.
 pub fn awaits_operands(mac: &syn::Macro) -> bool {
     mac.path.segments.last().is_some_and(|s| {
-        matches!(
-            s.ident.to_string().as_str(),
-            "join" | "try_join" | "select" | "select_biased" | "pending"
+        ident_is(
+            &s.ident,
+            &["join", "try_join", "select", "select_biased", "pending"],
         )
     })
 }

@@ -16,7 +16,7 @@ use crate::semantic::summary::{
     Param,
 };
 use crate::syntax::attrs::is_test_item;
-use crate::syntax::exprs::{is_constant_name, path_ident, strip};
+use crate::syntax::exprs::{ident_is, is_constant_name, path_ident, strip};
 use crate::syntax::macros;
 use crate::syntax::pats::pat_name;
 use crate::walk::context::{Context, Exec};
@@ -445,9 +445,7 @@ fn constructed_type(init: &Expr) -> Option<String> {
             (n >= 2).then(|| segments[n - 2].ident.to_string())
         }
         Expr::Try(e) => constructed_type(&e.expr),
-        Expr::MethodCall(call)
-            if matches!(call.method.to_string().as_str(), "unwrap" | "expect") =>
-        {
+        Expr::MethodCall(call) if ident_is(&call.method, &["unwrap", "expect"]) => {
             constructed_type(&call.receiver)
         }
         _ => None,

@@ -16,7 +16,7 @@ use crate::semantic::settings::Settings;
 use crate::semantic::summary::FileSummary;
 use crate::source::SourceFile;
 use crate::syntax::attrs::is_test_item;
-use crate::syntax::exprs::{path_ident, place_key};
+use crate::syntax::exprs::{ident_is, path_ident, place_key};
 use crate::syntax::macros;
 use crate::syntax::pats::pat_name;
 use crate::syntax::spans;
@@ -87,6 +87,7 @@ impl<'f, 'r> Walker<'f, 'r> {
     }
 
     fn dispatch_expr(&mut self, expr: &Expr) {
+        self.cx.remember_node(expr);
         for rule in self.rules.iter_mut() {
             rule.check_expr(&self.cx, expr, &mut self.out);
         }
@@ -340,8 +341,8 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
-        self.visit_expr(&call.func);
         let api = self.cx.call_api(&call.func);
+        self.visit_expr(&call.func);
         let role = role_for_api(api);
         for arg in &call.args {
             self.visit_arg(arg, role);
@@ -355,11 +356,9 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
-        self.visit_expr(&call.receiver);
         let role = self.cx.method_closure_role(call);
-        if role == ClosureRole::Inline
-            && catalog::PER_ITEM_METHODS.contains(&call.method.to_string().as_str())
-        {
+        self.visit_expr(&call.receiver);
+        if role == ClosureRole::Inline && ident_is(&call.method, catalog::PER_ITEM_METHODS) {
             let info = LoopInfo {
                 kind: LoopKind::PerItemClosure,
                 trips: self.cx.trip_count(&call.receiver),
@@ -419,6 +418,8 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         for expr in macros::parse_args(mac) {
             self.visit_expr(&expr);
         }
+        // The parsed arguments are gone: no remembered answer may name their addresses.
+        self.cx.forget_node();
     }
 
     fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
