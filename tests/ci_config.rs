@@ -265,7 +265,7 @@ fn bad_config_is_an_error_with_position_and_closest_name() {
     assert!(key.contains("did you mean `exclude`?"), "{key}");
     let rule = config_error("\n[rules]\nthread_per_itme = \"deny\"\n");
     assert!(
-        rule.contains("concur.toml:3:1: unknown rule `thread_per_itme`"),
+        rule.contains("concur.toml:3:1: unknown rule or category `thread_per_itme`"),
         "{rule}"
     );
     assert!(rule.contains("did you mean `thread_per_item`?"), "{rule}");
@@ -428,4 +428,102 @@ fn blocking_functions_name_the_packages_own_functions_in_every_spelling() {
         );
         assert!(!err.contains(&format!("`{entry}` matches")), "{err}");
     }
+}
+
+/// A detached thread (`pedantic`, off by default), an unwaited child (`correctness`, an
+/// error by default) and a thread per item (`perf`).
+const THREE_CATEGORIES: &str = "fn start() {\n    std::thread::spawn(|| work());\n    std::process::Command::new(\"true\").spawn().unwrap();\n}\nfn work() {}\n";
+
+#[test]
+fn categories_are_accepted_wherever_rule_names_are() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(dir.path(), &[("a.rs", THREE_CATEGORIES), ("b.rs", PER_ITEM)]);
+    let run = |args: &[&str]| {
+        let mut all = vec!["--isolated", "--format", "short"];
+        all.extend_from_slice(args);
+        all.push(".");
+        let out = concur(dir.path(), &all);
+        stdout(&out)
+            .lines()
+            .map(|l| l.split(": ").nth(1).unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    // The default set: pedantic is off, correctness is an error.
+    assert_eq!(
+        run(&[]),
+        ["error[unwaited_child]", "warning[thread_per_item]"]
+    );
+    assert_eq!(run(&["--select", "perf"]), ["warning[thread_per_item]"]);
+    assert_eq!(run(&["--ignore", "correctness"]), ["warning[thread_per_item]"]);
+    assert_eq!(
+        run(&["-W", "pedantic"]),
+        [
+            "warning[detached_thread]",
+            "error[unwaited_child]",
+            "warning[thread_per_item]"
+        ]
+    );
+    assert_eq!(
+        run(&["-W", "correctness", "-A", "perf"]),
+        ["warning[unwaited_child]"]
+    );
+    assert_eq!(
+        run(&["--select", "pedantic,correctness"]),
+        ["warning[detached_thread]", "error[unwaited_child]"]
+    );
+
+    write_files(
+        dir.path(),
+        &[(
+            "concur.toml",
+            "ignore = [\"perf\"]\n[rules]\npedantic = \"deny\"\ncorrectness = \"warn\"\n",
+        )],
+    );
+    let out = concur(dir.path(), &["--format", "short", "."]);
+    let text = stdout(&out);
+    let found: Vec<&str> = text
+        .lines()
+        .map(|l| l.split(": ").nth(1).unwrap_or_default())
+        .collect();
+    assert_eq!(found, ["error[detached_thread]", "warning[unwaited_child]"]);
+
+    let typo = concur(dir.path(), &["--isolated", "--select", "perff", "."]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        stderr(&typo).contains("unknown rule or category `perff`")
+            && stderr(&typo).contains("did you mean `perf`?"),
+        "{}",
+        stderr(&typo)
+    );
+}
+
+#[test]
+fn rules_lists_each_rules_category_and_the_categories() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = concur(dir.path(), &["rules"]);
+    let text = stdout(&out);
+    let line = |rule: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{rule} ")))
+            .unwrap_or_default()
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(line("double_lock"), ["double_lock", "correctness", "error"]);
+    assert_eq!(line("detached_thread"), ["detached_thread", "pedantic", "off"]);
+    assert_eq!(
+        line("shell_command_injection"),
+        ["shell_command_injection", "security", "warning"]
+    );
+    for category in concur::rules::CATEGORIES {
+        assert!(
+            text.lines()
+                .any(|l| l.trim_start().starts_with(category.name())),
+            "{}",
+            category.name()
+        );
+    }
+    let explain = concur(dir.path(), &["explain", "double_lock"]);
+    assert!(stdout(&explain).contains("Category: `correctness`"));
 }

@@ -85,17 +85,22 @@ fn sarif_has_rules_results_locations_and_fingerprints() {
                 .as_str()
                 .is_some_and(|t| !t.is_empty())
         );
-        assert_eq!(rule["defaultConfiguration"]["level"], "warning");
-        assert_eq!(rule["properties"]["precision"], "high");
+        let on = info.default_level().is_some();
+        assert_eq!(rule["defaultConfiguration"]["enabled"], on, "{}", info.name);
+        let level = info.category.enabled_level().as_str();
+        assert_eq!(rule["defaultConfiguration"]["level"], level, "{}", info.name);
+        let precision = if on { "high" } else { "medium" };
+        assert_eq!(rule["properties"]["precision"], precision, "{}", info.name);
+        let tags = rule["properties"]["tags"].as_array().expect("tags");
         assert!(
-            rule["properties"]["tags"]
-                .as_array()
-                .is_some_and(|t| !t.is_empty())
+            tags.iter().any(|t| t == info.category.name()),
+            "{}: {tags:?}",
+            info.name
         );
         let security = rule["properties"].get("security-severity").is_some();
         assert_eq!(
             security,
-            info.name == "shell_command_injection",
+            info.category == concur::rules::Category::Security,
             "{}",
             info.name
         );

@@ -79,7 +79,7 @@ fn workspace(root: &Path) {
                 "core/src/bin/tool.rs",
                 &format!("fn main() {{}}\n{BLOCKING}"),
             ),
-            // Test code: a rule that checks tests too (blocking calls in async tests are allowed).
+            // Test code: reported with `--include-tests`.
             (
                 "core/tests/it.rs",
                 "fn run(m: &std::sync::Mutex<u8>) {\n    let _ = m.lock().unwrap();\n    work();\n}\nfn work() {}\n",
@@ -96,7 +96,7 @@ fn workspace(root: &Path) {
 fn each_finding_names_its_package_and_target() {
     let dir = tempfile::tempdir().expect("tempdir");
     workspace(dir.path());
-    let out = cargo_concur(dir.path(), &["-p", "core"]);
+    let out = cargo_concur(dir.path(), &["-p", "core", "--include-tests"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let found = findings(&out);
     let summary: Vec<(&str, &str, &str)> = found

@@ -224,7 +224,7 @@ fn cargo_concur_lints_every_member_of_a_workspace() {
         std::env::var("PATH").unwrap_or_default()
     );
     let out = Command::new("cargo")
-        .args(["concur", "--format", "json"])
+        .args(["concur", "--format", "json", "--include-tests"])
         .env("PATH", path)
         .current_dir(dir.path())
         .output()
@@ -381,6 +381,6 @@ fn one_file_of_a_package_is_linted_with_the_packages_model() {
     );
     assert_eq!(
         stdout(&declared),
-        "src/lib.rs:19:15: warning[lock_across_await]: blocking lock guard `cache` is held across an `.await`\n"
+        "src/lib.rs:19:15: error[lock_across_await]: blocking lock guard `cache` is held across an `.await`\n"
     );
 }

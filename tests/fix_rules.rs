@@ -65,8 +65,8 @@ fn let_underscore_guard_fix_is_unsafe_when_the_block_relocks_or_awaits() {
     let safe = std::fs::read_to_string(dir.path().join("a.rs")).expect("read");
     assert_eq!(
         bound(&safe),
-        "let _guard = self.entries.lock().unwrap(); //~ WARN let_underscore_guard\n\
-         let _guard = self.index.write().expect(\"index poisoned\"); //~ WARN let_underscore_guard"
+        "let _guard = self.entries.lock().unwrap(); //~ ERROR let_underscore_guard\n\
+         let _guard = self.index.write().expect(\"index poisoned\"); //~ ERROR let_underscore_guard"
     );
 
     concur(dir.path(), &["--fix", "--unsafe-fixes", "a.rs"]);

@@ -9,8 +9,9 @@ use concur::app::driver::{lint_files, lint_source};
 use concur::app::options::Options;
 use concur::source::SourceFile;
 
-/// `(line, rule)` → how many findings are expected there.
-fn expectations(text: &str) -> BTreeMap<(usize, String), usize> {
+/// `(line, rule)` → how many findings are expected there, and at which level (`WARN` or
+/// `ERROR`: `correctness` rules are denied by default).
+fn expectations(text: &str) -> BTreeMap<(usize, String), (usize, &'static str)> {
     let mut expected = BTreeMap::new();
     for (index, line) in text.lines().enumerate() {
         for marker in line.split("//~").skip(1) {
@@ -26,7 +27,8 @@ fn expectations(text: &str) -> BTreeMap<(usize, String), usize> {
                 .unwrap_or_default()
                 .trim_end_matches(',')
                 .to_string();
-            *expected.entry((index + 1, rule)).or_insert(0) += 1;
+            let level = if level == "ERROR" { "error" } else { "warning" };
+            expected.entry((index + 1, rule)).or_insert((0, level)).0 += 1;
         }
     }
     expected
@@ -104,10 +106,10 @@ fn lint_case(case: &Case) -> (Vec<PathBuf>, Vec<concur::diagnostic::Diagnostic>)
         Case::File(path) => {
             let text = std::fs::read_to_string(path).expect("fixture is UTF-8");
             let file = SourceFile::new(path.clone(), text);
-            (vec![path.clone()], lint_source(&file, &Options::default()))
+            (vec![path.clone()], lint_source(&file, &Options::every_rule()))
         }
         Case::Crate(_, files) => {
-            let report = lint_files(files, &Options::default());
+            let report = lint_files(files, &Options::every_rule());
             assert!(report.errors.is_empty(), "{:?}", report.errors);
             (files.clone(), report.diagnostics)
         }
@@ -130,9 +132,18 @@ fn every_fixture_expectation_fires_and_nothing_else() {
             for diag in found.iter().filter(|d| d.path == *path) {
                 let key = (diag.span.start.line, diag.rule.to_string());
                 match expected.get_mut(&key) {
-                    Some(count) if *count > 0 => {
+                    Some((count, level)) if *count > 0 => {
                         *count -= 1;
                         checked += 1;
+                        if *level != diag.level.as_str() {
+                            failures.push(format!(
+                                "wrong level: {}:{}: {} is a {}, expected a {level}",
+                                path.display(),
+                                diag.span.start.line,
+                                diag.rule,
+                                diag.level.as_str()
+                            ));
+                        }
                     }
                     _ => failures.push(format!(
                         "unexpected: {}:{}: {} ({})",
@@ -143,7 +154,7 @@ fn every_fixture_expectation_fires_and_nothing_else() {
                     )),
                 }
             }
-            for ((line, rule), count) in expected {
+            for ((line, rule), (count, _)) in expected {
                 if count > 0 {
                     failures.push(format!("missing:    {}:{line}: {rule}", path.display()));
                 }
@@ -173,7 +184,12 @@ fn every_rule_has_fixtures_with_positive_and_negative_cases() {
             rule.name,
             rule.name
         );
-        let marker = format!("//~ WARN {}", rule.name);
+        let level = if rule.category.enabled_level() == concur::diagnostic::Level::Error {
+            "ERROR"
+        } else {
+            "WARN"
+        };
+        let marker = format!("//~ {level} {}", rule.name);
         let mut sources = Vec::new();
         collect_sources(&dir, &mut sources);
         let positives: usize = sources
@@ -190,7 +206,7 @@ fn every_rule_has_fixtures_with_positive_and_negative_cases() {
 }
 
 fn fixed_text(path: &Path, text: String) -> concur::report::fix::Fixed {
-    let options = Options::default();
+    let options = Options::every_rule();
     let file = SourceFile::new(path.to_path_buf(), text);
     let found = lint_source(&file, &options);
     let relint = |file: &SourceFile| lint_source(file, &options);

@@ -33,7 +33,7 @@ fn code_block<'d>(doc: &'d str, heading: &str) -> &'d str {
 
 fn rules_fired(code: &str) -> Vec<&'static str> {
     let file = SourceFile::new("doc.rs", code.to_string());
-    lint_source(&file, &Options::default())
+    lint_source(&file, &Options::every_rule())
         .iter()
         .map(|d| d.rule)
         .collect()
@@ -64,6 +64,13 @@ fn every_rule_doc_has_its_sections_and_its_examples_behave() {
         assert!(
             example.contains(&rule.name),
             "{}: the Example does not trigger the rule (got {example:?})",
+            path.display()
+        );
+        assert_eq!(
+            rule.checks_tests,
+            doc.contains("## Test code"),
+            "{}: a rule that checks test code says why in a `## Test code` section, and only \
+             such a rule has one",
             path.display()
         );
         let fixed = rules_fired(code_block(&doc, "## Use instead"));

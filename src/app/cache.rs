@@ -23,6 +23,7 @@ use crate::diagnostic::{Assumption, Diagnostic, Label, Level, Note, Span, Sugges
 use crate::report::suppress::Suppressions;
 use crate::report::{FileAnalysis, UnitVerdict, names};
 use crate::semantic::summary::FileSummary;
+use crate::semantic::test_code::TestCode;
 
 /// The folder `concur` keeps its cache in, relative to the current directory.
 pub const DEFAULT_DIR: &str = ".concur_cache";
@@ -31,7 +32,7 @@ pub const DEFAULT_DIR: &str = ".concur_cache";
 pub const TARGET_SUBDIR: &str = "concur-cache";
 
 /// First bytes of an index file, before its checksum.
-const MAGIC: &str = "concur-cache-v3";
+const MAGIC: &str = "concur-cache-v4";
 
 /// The folder (inside the cache folder) of the units' packs of summaries.
 const PACKS: &str = "packs";
@@ -66,6 +67,7 @@ struct Entry {
     findings: Vec<Stored>,
     suppressions: Suppressions,
     configured: Vec<String>,
+    test_code: TestCode,
 }
 
 /// What the cache holds for one unit (a package): its crate-wide findings, valid while every
@@ -76,6 +78,7 @@ struct UnitEntry {
     findings: Vec<Stored>,
     refuted: Vec<Assumption>,
     configured: Vec<String>,
+    test_files: Vec<PathBuf>,
 }
 
 /// A unit's pack: the summaries of its files, each with the content hash it was made from.
@@ -172,6 +175,7 @@ impl Cache {
             summary: FileSummary::default(),
             suppressions: entry.suppressions.clone(),
             configured: entry.configured.clone(),
+            test_code: entry.test_code.clone(),
         })
     }
 
@@ -183,6 +187,7 @@ impl Cache {
             findings: entry.findings.iter().map(|s| s.0.clone()).collect(),
             refuted: entry.refuted.clone(),
             configured: entry.configured.clone(),
+            test_files: entry.test_files.clone(),
         })
     }
 
@@ -220,6 +225,7 @@ impl Cache {
                     findings: verdict.findings.iter().cloned().map(Stored).collect(),
                     refuted: verdict.refuted.clone(),
                     configured: verdict.configured.clone(),
+                    test_files: verdict.test_files.clone(),
                 },
             ));
     }
@@ -239,6 +245,7 @@ impl Cache {
             findings: analysis.findings.iter().cloned().map(Stored).collect(),
             suppressions: analysis.suppressions.clone(),
             configured: analysis.configured.clone(),
+            test_code: analysis.test_code.clone(),
         };
         self.fresh
             .lock()

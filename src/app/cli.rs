@@ -18,7 +18,7 @@ use crate::report::fix::{self, FixMode};
 use crate::report::packages::Packages;
 use crate::report::render;
 use crate::report::write::write_atomically;
-use crate::rules::{self, FixKind, RULES};
+use crate::rules::{self, CATEGORIES, FixKind, RULES};
 
 const EXIT_HELP: &str = "Exit status:
   0  no findings (or only warnings, with --exit-zero)
@@ -166,21 +166,26 @@ pub struct ConfigArgs {
     /// Ignore every configuration file.
     #[arg(long, conflicts_with = "config")]
     pub isolated: bool,
-    /// Run only these rules (comma-separated or repeated; `all` for every rule).
+    /// Run only these rules or categories (comma-separated or repeated; `all` for every
+    /// rule).
     #[arg(long, value_name = "RULE")]
     pub select: Vec<String>,
-    /// Do not run these rules.
+    /// Do not run these rules or categories.
     #[arg(long, value_name = "RULE")]
     pub ignore: Vec<String>,
-    /// Report RULE as a warning (`all` for every rule).
+    /// Report a rule or category as a warning, running it (`-W pedantic`, `all`).
     #[arg(short = 'W', long = "warn", value_name = "RULE")]
     pub warn: Vec<String>,
-    /// Report RULE as an error (`all` for every rule).
+    /// Report a rule or category as an error, running it (`all` for every rule).
     #[arg(short = 'D', long = "deny", value_name = "RULE")]
     pub deny: Vec<String>,
-    /// Do not run RULE (`all` for every rule).
+    /// Do not run a rule or category (`all` for every rule).
     #[arg(short = 'A', long = "allow", value_name = "RULE")]
     pub allow: Vec<String>,
+    /// Report in test code too (`#[test]`, `#[cfg(test)]`, `tests/`, `benches/`, test
+    /// modules), as `include-tests = true` does.
+    #[arg(long)]
+    pub include_tests: bool,
 }
 
 impl ConfigArgs {
@@ -194,6 +199,7 @@ impl ConfigArgs {
         )?;
         overrides.config_file.clone_from(&self.config);
         overrides.isolated = self.isolated;
+        overrides.include_tests = self.include_tests;
         overrides.jobs = jobs;
         Ok(overrides)
     }
@@ -483,7 +489,10 @@ pub fn exit_code(report: &Report, exit_zero: bool) -> ExitCode {
 
 fn print_rules() -> ExitCode {
     let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
-    println!("{:width$}  {:7}  {:7}  summary", "rule", "level", "fix");
+    println!(
+        "{:width$}  {:11}  {:7}  {:7}  summary",
+        "rule", "category", "level", "fix"
+    );
     for rule in RULES {
         let fix = match rule.fix {
             FixKind::None => "-",
@@ -492,12 +501,17 @@ fn print_rules() -> ExitCode {
             FixKind::Display => "display",
         };
         println!(
-            "{:width$}  {:7}  {:7}  {}",
+            "{:width$}  {:11}  {:7}  {:7}  {}",
             rule.name,
-            rule.default_level.as_str(),
+            rule.category.name(),
+            rule.default_level().map_or("off", Level::as_str),
             fix,
             rule.summary
         );
+    }
+    println!("\ncategories (select, ignore and -W/-D/-A take them like rule names):");
+    for category in CATEGORIES {
+        println!("  {:11}  {}", category.name(), category.summary());
     }
     ExitCode::SUCCESS
 }
@@ -505,6 +519,11 @@ fn print_rules() -> ExitCode {
 fn explain(name: &str) -> ExitCode {
     if let Some(rule) = rules::find(name) {
         print!("{}", rule.doc);
+        println!(
+            "\nCategory: `{}` ({}).",
+            rule.category.name(),
+            rule.category.summary()
+        );
         return ExitCode::SUCCESS;
     }
     eprintln!("error: unknown rule `{name}`");

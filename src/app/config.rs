@@ -3,13 +3,15 @@
 //! flags on top. The result is the [`Options`] the lint run, the rules and the cache see.
 //!
 //! ```toml
-//! select = ["blocking_call_in_async", "thread_per_item"]   # default: every rule
-//! ignore = ["spawn_then_join"]
+//! select = ["correctness", "perf", "thread_per_item"]   # rules or categories; default:
+//! ignore = ["spawn_then_join"]                           # correctness, security, perf, suspicious
 //! exclude = ["generated/**", "vendor/"]
 //! require-reason = true            # suppression comments must say `-- why`
+//! include-tests = true             # lint test code too (default: skipped)
 //!
 //! [rules]
 //! thread_per_item = "deny"         # allow | warn | deny
+//! pedantic = "warn"                # a category: every rule in it
 //!
 //! [options]
 //! blocking-functions = ["my_crate::io::read_all"]
@@ -39,6 +41,7 @@ const TOP_KEYS: &[&str] = &[
     "ignore",
     "exclude",
     "require-reason",
+    "include-tests",
     "rules",
     "options",
 ];
@@ -161,6 +164,8 @@ pub struct Overrides {
     pub config_file: Option<PathBuf>,
     /// `--isolated`: use no file at all.
     pub isolated: bool,
+    /// `--include-tests`: report in test code too, whatever the file says.
+    pub include_tests: bool,
     /// `-j`.
     pub jobs: Option<usize>,
 }
@@ -183,16 +188,12 @@ impl Overrides {
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
                 {
-                    if item == "all" {
-                        out.extend(RULES.iter().map(|r| r.name));
-                        continue;
-                    }
-                    match rules::find(item) {
-                        Some(rule) => out.push(rule.name),
+                    match rules::selected_by(item) {
+                        Some(selected) => out.extend(selected.into_iter().map(|r| r.name)),
                         None => {
                             return Err(ConfigError::Cli {
                                 flag,
-                                message: format!("unknown rule `{item}`"),
+                                message: format!("unknown rule or category `{item}`"),
                                 help: Some(rules::unknown_rule_help(item)),
                             });
                         }
@@ -290,8 +291,9 @@ pub fn effective(file: Option<Arc<FileConfig>>, overrides: &Overrides) -> Effect
                 if !select.contains(&entry.0) {
                     *entry = (entry.0, RuleLevel::Allow, origin.clone());
                 } else if entry.1 == RuleLevel::Allow {
-                    // A later layer's select turns back on what an earlier one left out.
-                    *entry = (entry.0, default_level(entry.0), origin.clone());
+                    // Selected: on at its category's level (a later layer's select also turns
+                    // back on what an earlier one left out).
+                    *entry = (entry.0, enabled_level(entry.0), origin.clone());
                 }
             }
         }
@@ -320,10 +322,14 @@ pub fn effective(file: Option<Arc<FileConfig>>, overrides: &Overrides) -> Effect
             .filter(|(_, l, _)| *l == RuleLevel::Deny)
             .map(|(n, _, _)| *n)
             .collect(),
-        settings: file
-            .as_ref()
-            .map(|f| f.settings.clone())
-            .unwrap_or_default(),
+        settings: Settings {
+            include_tests: overrides.include_tests
+                || file.as_ref().is_some_and(|f| f.settings.include_tests),
+            ..file
+                .as_ref()
+                .map(|f| f.settings.clone())
+                .unwrap_or_default()
+        },
         jobs: overrides.jobs,
         ..Options::default()
     };
@@ -334,11 +340,28 @@ pub fn effective(file: Option<Arc<FileConfig>>, overrides: &Overrides) -> Effect
     }
 }
 
-/// A rule's level when nothing configures it.
+/// A rule's level when nothing configures it: its category's (`pedantic` and `nursery` rules
+/// are off).
 fn default_level(rule: &str) -> RuleLevel {
-    match rules::find(rule).map(|r| r.default_level) {
-        Some(Level::Error) => RuleLevel::Deny,
-        _ => RuleLevel::Warn,
+    match rules::find(rule).and_then(|r| r.default_level()) {
+        Some(level) => RuleLevel::from(level),
+        None => RuleLevel::Allow,
+    }
+}
+
+/// A rule's level once selected: its category's, a warning for rules off by default.
+fn enabled_level(rule: &str) -> RuleLevel {
+    rules::find(rule).map_or(RuleLevel::Warn, |r| {
+        RuleLevel::from(r.category.enabled_level())
+    })
+}
+
+impl From<Level> for RuleLevel {
+    fn from(level: Level) -> RuleLevel {
+        match level {
+            Level::Error => RuleLevel::Deny,
+            Level::Warning => RuleLevel::Warn,
+        }
     }
 }
 
@@ -539,6 +562,16 @@ impl Parser<'_> {
             .collect()
     }
 
+    fn boolean(&self, value: &Spanned<DeValue<'_>>, key: &str) -> Result<bool, ConfigError> {
+        value.get_ref().as_bool().ok_or_else(|| {
+            self.error(
+                value.span(),
+                format!("`{key}` must be `true` or `false`"),
+                None,
+            )
+        })
+    }
+
     fn rule_names(
         &self,
         value: &Spanned<DeValue<'_>>,
@@ -547,15 +580,17 @@ impl Parser<'_> {
         self.strings(value, key)?
             .into_iter()
             .map(|(name, span)| {
-                rules::find(&name).map(|r| r.name).ok_or_else(|| {
+                rules::selected_by(&name).ok_or_else(|| {
                     self.error(
                         span,
-                        format!("unknown rule `{name}` in `{key}`"),
+                        format!("unknown rule or category `{name}` in `{key}`"),
                         Some(rules::unknown_rule_help(&name)),
                     )
                 })
             })
-            .collect()
+            .map(|selected| Ok(selected?.into_iter().map(|r| r.name)))
+            .collect::<Result<Vec<_>, _>>()
+            .map(|lists| lists.into_iter().flatten().collect())
     }
 
     fn config(&self, table: &DeTable<'_>, root: PathBuf) -> Result<FileConfig, ConfigError> {
@@ -583,21 +618,22 @@ impl Parser<'_> {
                     origins.insert("exclude".into(), origin);
                 }
                 "require-reason" => {
-                    settings.require_reason = value.get_ref().as_bool().ok_or_else(|| {
-                        self.error(
-                            value.span(),
-                            "`require-reason` must be `true` or `false`",
-                            None,
-                        )
-                    })?;
+                    settings.require_reason = self.boolean(value, "require-reason")?;
                     origins.insert("require-reason".into(), origin);
+                }
+                "include-tests" => {
+                    settings.include_tests = self.boolean(value, "include-tests")?;
+                    origins.insert("include-tests".into(), origin);
                 }
                 "rules" => {
                     for (name, level) in self.table(value, "rules")? {
-                        let Some(rule) = rules::find(name.get_ref()) else {
+                        let Some(selected) = rules::selected_by(name.get_ref()) else {
                             return Err(self.error(
                                 name.span(),
-                                format!("unknown rule `{}` in `[rules]`", name.get_ref()),
+                                format!(
+                                    "unknown rule or category `{}` in `[rules]`",
+                                    name.get_ref()
+                                ),
                                 Some(rules::unknown_rule_help(name.get_ref())),
                             ));
                         };
@@ -605,13 +641,16 @@ impl Parser<'_> {
                         let Some(parsed) = RuleLevel::parse(word) else {
                             return Err(self.error(
                                 level.span(),
-                                format!("invalid level for `{}`", rule.name),
+                                format!("invalid level for `{}`", name.get_ref()),
                                 Some(format!("expected one of {}", quoted(LEVELS))),
                             ));
                         };
-                        layer
-                            .levels
-                            .push((rule.name, parsed, self.origin(level.span())));
+                        let origin = self.origin(level.span());
+                        layer.levels.extend(
+                            selected
+                                .into_iter()
+                                .map(|rule| (rule.name, parsed, origin.clone())),
+                        );
                     }
                 }
                 "options" => {
@@ -750,7 +789,10 @@ pub fn show(effective: &Effective) -> String {
     out.push_str("\n[rules]\n");
     for (name, level, origin) in &effective.levels {
         let value = format!("\"{}\"", level.as_str());
-        out.push_str(&format!("{name:width$} = {value:7}  # {origin}\n"));
+        let category = rules::find(name).map(|r| r.category.name()).unwrap_or_default();
+        out.push_str(&format!(
+            "{name:width$} = {value:7}  # {origin} ({category})\n"
+        ));
     }
     let origin = |key: &str| {
         effective
@@ -784,6 +826,11 @@ pub fn show(effective: &Effective) -> String {
         "require-reason = {}  # {}\n",
         settings.require_reason,
         origin("require-reason")
+    ));
+    out.push_str(&format!(
+        "include-tests = {}  # {}\n",
+        settings.include_tests,
+        origin("include-tests")
     ));
     out.push_str("\n[options]\n");
     out.push_str(&format!(

@@ -18,7 +18,9 @@ use crate::report::suppress::{self, Suppressions};
 use crate::report::{FileAnalysis, Report, UnitVerdict, names};
 use crate::semantic::model::{self, Model, UnitFile};
 use crate::semantic::settings::Settings;
+use crate::rules;
 use crate::semantic::summary::FileSummary;
+use crate::semantic::test_code::TestCode;
 use crate::source::SourceFile;
 use crate::syntax::parse;
 use crate::walk::rule::Rule;
@@ -171,7 +173,13 @@ impl Workspace {
             let mut findings = analysis.findings;
             drop_refuted(&mut findings, &verdict.refuted);
             findings.extend(verdict.findings);
-            let done = finish_file(&file.path, findings, &analysis.suppressions, options);
+            let done = finish_file(
+                &file.path,
+                findings,
+                (&analysis.suppressions, &analysis.test_code),
+                false,
+                options,
+            );
             return vec![(file.path.clone(), done)];
         };
         let files = self
@@ -205,7 +213,13 @@ impl Workspace {
                 let mut findings = walked.findings.clone();
                 drop_refuted(&mut findings, &verdict.refuted);
                 findings.extend(verdict.findings.iter().filter(|d| d.path == *path).cloned());
-                let done = finish_file(path, findings, &walked.suppressions, options);
+                let done = finish_file(
+                    path,
+                    findings,
+                    (&walked.suppressions, &walked.test_code),
+                    verdict.test_files.contains(path),
+                    options,
+                );
                 (path.clone(), done)
             })
             .collect()
@@ -232,16 +246,17 @@ pub fn analyze_source(file: &SourceFile, options: &Options) -> FileAnalysis {
         Some(stats) => stats.timed_rules(&options.rules),
         None => options.rules.iter().map(|r| (r.new)()).collect(),
     };
-    let (findings, summary, configured) = stats::time(stats, Phase::WalkRules, || {
+    let walked = stats::time(stats, Phase::WalkRules, || {
         Walker::run(file, &ast, &mut rules, &options.settings)
     });
     let suppressions = suppress::collect(file, &ast, &options.settings);
     stats::time(stats, Phase::Parse, || drop(ast));
     FileAnalysis {
-        findings,
-        summary,
+        findings: walked.findings,
+        summary: walked.summary,
         suppressions,
-        configured,
+        configured: walked.configured,
+        test_code: walked.test_code,
     }
 }
 
@@ -290,6 +305,7 @@ fn check_unit(
         findings,
         refuted,
         configured: model.configured_hits(),
+        test_files: model.test_files().map(Path::to_path_buf).collect(),
     }
 }
 
@@ -311,15 +327,24 @@ fn drop_refuted(findings: &mut Vec<Diagnostic>, refuted: &[Assumption]) {
     }
 }
 
-/// A file's final findings: its own and the crate-wide ones in it, suppressions applied,
-/// denied rules raised to errors, sorted.
+/// A file's final findings: its own and the crate-wide ones in it, suppressions applied, test
+/// code left out (unless `include-tests`, or the rule checks tests), denied rules raised to
+/// errors, sorted. `declared_test` says the package declares the file as a test module.
 fn finish_file(
     path: &Path,
     mut findings: Vec<Diagnostic>,
-    suppressions: &Suppressions,
+    analysis: (&Suppressions, &TestCode),
+    declared_test: bool,
     options: &Options,
 ) -> Vec<Diagnostic> {
+    let (suppressions, test_code) = analysis;
     suppressions.apply(path, &options.rules, &mut findings);
+    if !options.settings.include_tests {
+        findings.retain(|diag| {
+            let in_test = declared_test || test_code.covers(diag.span.start.line);
+            !in_test || rules::find(diag.rule).is_none_or(|rule| rule.checks_tests)
+        });
+    }
     for diag in &mut findings {
         if options.deny.contains(&diag.rule) {
             diag.level = Level::Error;
@@ -341,7 +366,13 @@ pub fn lint_source(file: &SourceFile, options: &Options) -> Vec<Diagnostic> {
     });
     drop_refuted(&mut findings, &verdict.refuted);
     findings.extend(verdict.findings);
-    finish_file(&file.path, findings, &analysis.suppressions, options)
+    finish_file(
+        &file.path,
+        findings,
+        (&analysis.suppressions, &analysis.test_code),
+        false,
+        options,
+    )
 }
 
 /// Reads a file once, as UTF-8.
@@ -583,7 +614,8 @@ fn lint_unit(
         report.diagnostics.extend(finish_file(
             path,
             findings,
-            &analyzed.analysis.suppressions,
+            (&analyzed.analysis.suppressions, &analyzed.analysis.test_code),
+            verdict.test_files.iter().any(|p| p == path),
             options,
         ));
     }

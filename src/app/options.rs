@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::app::stats::Stats;
-use crate::rules::{RULES, RuleInfo};
+use crate::diagnostic::Level;
+use crate::rules::{self, RULES, RuleInfo};
 use crate::semantic::settings::Settings;
 
 /// Which rules run and how: built from configuration files and flags by [`crate::app::config`].
@@ -26,14 +27,35 @@ pub struct Options {
 }
 
 impl Default for Options {
+    /// The default set: the rules of the default-on categories, `correctness` denied.
     fn default() -> Self {
         Options {
-            rules: RULES.iter().collect(),
-            deny: Vec::new(),
+            rules: rules::default_rules().collect(),
+            deny: denied_by_default(),
             settings: Settings::default(),
             jobs: None,
             cache_dir: None,
             stats: None,
         }
     }
+}
+
+impl Options {
+    /// Every rule, `pedantic` and `nursery` included, each at its category's level once
+    /// enabled: what the fixtures are checked with.
+    pub fn every_rule() -> Self {
+        Options {
+            rules: RULES.iter().collect(),
+            ..Options::default()
+        }
+    }
+}
+
+/// The rules whose findings are errors when nothing configures them.
+fn denied_by_default() -> Vec<&'static str> {
+    RULES
+        .iter()
+        .filter(|r| r.default_level() == Some(Level::Error))
+        .map(|r| r.name)
+        .collect()
 }

@@ -9,6 +9,7 @@ use crate::diagnostic::{Assumption, Diagnostic};
 use crate::error::Error;
 use crate::report::suppress::Suppressions;
 use crate::semantic::summary::FileSummary;
+use crate::semantic::test_code::TestCode;
 use crate::source::SourceFile;
 
 /// The outcome of linting a set of paths.
@@ -39,6 +40,8 @@ pub struct FileAnalysis {
     pub suppressions: Suppressions,
     /// The configured `blocking-functions`/`lock-types` entries its calls matched.
     pub configured: Vec<String>,
+    /// Where its test code is.
+    pub test_code: TestCode,
 }
 
 /// What a unit's model says: its crate-wide findings, and which of the assumptions its files'
@@ -51,4 +54,7 @@ pub struct UnitVerdict {
     pub refuted: Vec<Assumption>,
     /// The configured `blocking-functions` entries that name the unit's own functions.
     pub configured: Vec<String>,
+    /// The unit's files that are test code because the package declares them so
+    /// (`#[cfg(test)] mod x;`), which their own walk cannot know.
+    pub test_files: Vec<PathBuf>,
 }

@@ -7,6 +7,10 @@
 //! - `//! concur: file-ignore[rule] -- reason` silences the whole file.
 //! - `#[cfg_attr(concur, allow(concur::rule))]` on an item silences the item (rustc drops the
 //!   attribute since the `concur` cfg is never set).
+//! - `#[allow(clippy::lint)]` or `#[expect(..)]` of a rustc or clippy lint that finds the same
+//!   mistake as a rule (its `allowed_by`) silences that rule on the item, statement or file
+//!   (`#![allow(..)]`): code that already answered clippy is not asked again. Such an
+//!   attribute is never an unused suppression (it is there for clippy).
 //!
 //! Comments are found by [`scan`] in the file's text (syn drops comments); [`apply`] then
 //! matches them to the syntax tree and the findings. A suppression that silences nothing is
@@ -270,7 +274,11 @@ pub struct Suppressions {
 /// Finds the suppressions of `file` and what each covers. Called once per file, with its tree.
 pub fn collect(file: &SourceFile, ast: &syn::File, settings: &Settings) -> Suppressions {
     let comments = &scan(file);
-    let has_attrs = file.text.contains("concur::");
+    let has_attrs = file.text.contains("concur::")
+        || rules::RULES
+            .iter()
+            .flat_map(|r| r.allowed_by)
+            .any(|lint| file.text.contains(lint.rsplit("::").next().unwrap_or(lint)));
     if comments.is_empty() && !has_attrs {
         return Suppressions::default();
     }
@@ -322,6 +330,12 @@ pub fn collect(file: &SourceFile, ast: &syn::File, settings: &Settings) -> Suppr
         scan_attrs: has_attrs,
     };
     if !finder.targets.is_empty() || has_attrs {
+        if has_attrs {
+            let rules = allowed_rules(file, &ast.attrs);
+            if !rules.is_empty() {
+                finder.attrs.push(Cover { lines: None, rules });
+            }
+        }
         finder.visit_file(ast);
     }
     let attr_covers = std::mem::take(&mut finder.attrs);
@@ -435,10 +449,7 @@ impl Finder<'_> {
             }
         }
         if self.scan_attrs {
-            let rules: Vec<(String, Span, bool)> = attrs
-                .iter()
-                .flat_map(|a| concur_allows(self.file, a))
-                .collect();
+            let rules = allowed_rules(self.file, attrs);
             if !rules.is_empty() {
                 self.attrs.push(Cover {
                     lines: Some((span.start.line, span.end.line)),
@@ -481,7 +492,9 @@ impl<'ast> Visit<'ast> for Finder<'_> {
     fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
         let attrs = match stmt {
             syn::Stmt::Local(local) => &local.attrs[..],
-            _ => &[],
+            syn::Stmt::Macro(mac) => &mac.attrs,
+            syn::Stmt::Expr(expr, _) => expr_attrs(expr),
+            syn::Stmt::Item(_) => &[],
         };
         if !matches!(stmt, syn::Stmt::Item(_)) {
             self.node(stmt, attrs);
@@ -510,44 +523,103 @@ fn item_attrs(item: &syn::Item) -> &[Attribute] {
     }
 }
 
-/// The rules named by `#[cfg_attr(concur, allow(concur::rule, ..))]`.
-fn concur_allows(file: &SourceFile, attr: &Attribute) -> Vec<(String, Span, bool)> {
-    if !attr.path().is_ident("cfg_attr") {
-        return Vec::new();
+/// The attributes an expression statement can carry (`#[allow(..)] child.spawn()?;`).
+fn expr_attrs(expr: &syn::Expr) -> &[Attribute] {
+    use syn::Expr;
+    match expr {
+        Expr::Call(e) => &e.attrs,
+        Expr::MethodCall(e) => &e.attrs,
+        Expr::Macro(e) => &e.attrs,
+        Expr::Assign(e) => &e.attrs,
+        Expr::Block(e) => &e.attrs,
+        Expr::If(e) => &e.attrs,
+        Expr::Match(e) => &e.attrs,
+        Expr::Loop(e) => &e.attrs,
+        Expr::While(e) => &e.attrs,
+        Expr::ForLoop(e) => &e.attrs,
+        Expr::Try(e) => &e.attrs,
+        Expr::Await(e) => &e.attrs,
+        _ => &[],
     }
-    let Ok(metas) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) else {
-        return Vec::new();
-    };
-    let mut metas = metas.into_iter();
-    if !metas.next().is_some_and(|m| m.path().is_ident("concur")) {
-        return Vec::new();
-    }
+}
+
+/// The rules `attrs` silence, each with the span of the lint that names it and whether it is
+/// already counted as used: `concur::rule` in `#[cfg_attr(concur, allow(..))]` (reported when
+/// unused), and the rules whose `allowed_by` lists a lint in `#[allow(..)]`/`#[expect(..)]`,
+/// direct or under `cfg_attr` (never reported as unused).
+fn allowed_rules(file: &SourceFile, attrs: &[Attribute]) -> Vec<(String, Span, bool)> {
     let mut found = Vec::new();
-    for meta in metas {
-        let Meta::List(list) = meta else { continue };
-        if !list.path.is_ident("allow") {
-            continue;
-        }
-        let Ok(paths) = list.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-        else {
-            continue;
-        };
-        for path in paths {
-            let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    for attr in attrs {
+        for lint in allowed_lints(&attr.meta) {
+            let segments: Vec<String> = lint.segments.iter().map(|s| s.ident.to_string()).collect();
+            let last = lint.segments.last().expect("a path has a segment");
+            let span = Span::from_syn(file, last.ident.span());
             if let [tool, rule] = segments.as_slice()
                 && tool == "concur"
             {
-                let last = path.segments.last().expect("two segments");
-                found.push((rule.clone(), Span::from_syn(file, last.ident.span()), false));
+                found.push((rule.clone(), span, false));
+                continue;
+            }
+            let written = segments.join("::");
+            for rule in rules::RULES.iter().filter(|r| r.allowed_by.contains(&written.as_str())) {
+                found.push((rule.name.to_string(), span, true));
             }
         }
     }
     found
 }
 
+/// The lint paths an `allow`/`expect` attribute names, also under `cfg_attr(pred, ..)`.
+fn allowed_lints(meta: &Meta) -> Vec<syn::Path> {
+    let Meta::List(list) = meta else {
+        return Vec::new();
+    };
+    if list.path.is_ident("allow") || list.path.is_ident("expect") {
+        // `reason = ".."` is a name-value pair, not a lint.
+        return list
+            .parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+            .map(|metas| {
+                metas
+                    .into_iter()
+                    .filter_map(|m| match m {
+                        Meta::Path(path) => Some(path),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+    }
+    if list.path.is_ident("cfg_attr")
+        && let Ok(metas) = list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+    {
+        return metas.iter().skip(1).flat_map(allowed_lints).collect();
+    }
+    Vec::new()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_allowed_by_lint_silences_its_rule() {
+        for rule in rules::RULES {
+            for lint in rule.allowed_by {
+                let text = format!("#[allow({lint})]\nfn f() {{}}\n");
+                let file = SourceFile::new("a.rs", text.clone());
+                let ast = syn::parse_file(&text).expect("parses");
+                let syn::Item::Fn(f) = &ast.items[0] else {
+                    panic!("a fn")
+                };
+                let found = allowed_rules(&file, &f.attrs);
+                assert!(
+                    found.iter().any(|(name, _, used)| name == rule.name && *used),
+                    "{lint} → {}: {found:?}",
+                    rule.name
+                );
+            }
+        }
+    }
 
     fn comments(text: &str) -> Vec<SuppressComment> {
         scan(&SourceFile::new("a.rs", text.to_string()))

@@ -16,6 +16,7 @@ use crate::walk::rule::Rule;
 declare_rule!(
     ArcNeverShared,
     name: "arc_never_shared",
+    category: Perf,
     fix: None,
     summary: "an `Arc` that is never cloned, moved or passed on: its atomic reference count buys nothing",
 );

@@ -13,9 +13,10 @@ use crate::walk::rule::Rule;
 declare_rule!(
     BlockOnInAsync,
     name: "block_on_in_async",
+    category: Correctness,
     fix: None,
     summary: "`block_on` called inside async code, which panics or deadlocks the executor",
-    crate_check: Some(check_crate),
+    crate_check: check_crate,
 );
 
 /// See `rules/block_on_in_async.md`.
@@ -24,7 +25,7 @@ pub struct BlockOnInAsync;
 
 impl Rule for BlockOnInAsync {
     fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
-        if cx.api(expr) != Some(Api::BlockOn) || !cx.in_async() || cx.in_test_code() {
+        if cx.api(expr) != Some(Api::BlockOn) || !cx.in_async() {
             return;
         }
         out.push(

@@ -14,9 +14,10 @@ use crate::walk::rule::Rule;
 declare_rule!(
     BlockingCallInAsync,
     name: "blocking_call_in_async",
+    category: Perf,
     fix: Unsafe,
     summary: "a blocking call (sleep, file, network, process, stdin) made directly in async code",
-    crate_check: Some(check_crate),
+    crate_check: check_crate,
 );
 
 /// See `rules/blocking_call_in_async.md`.
@@ -25,7 +26,7 @@ pub struct BlockingCallInAsync;
 
 impl Rule for BlockingCallInAsync {
     fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
-        if !cx.in_async() || cx.in_test_code() {
+        if !cx.in_async() {
             return;
         }
         let Some(kind) = cx.blocking_call(expr) else {

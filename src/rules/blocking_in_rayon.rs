@@ -11,6 +11,7 @@ use crate::walk::rule::Rule;
 declare_rule!(
     BlockingInRayon,
     name: "blocking_in_rayon",
+    category: Perf,
     fix: None,
     summary: "a blocking call (I/O, sleep, network, waiting) inside a closure run on rayon's pool",
 );
@@ -21,7 +22,7 @@ pub struct BlockingInRayon;
 
 impl Rule for BlockingInRayon {
     fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
-        if cx.exec() != Exec::Rayon || cx.in_test_code() {
+        if cx.exec() != Exec::Rayon {
             return;
         }
         let Some(kind) = cx.blocking_call(expr) else {

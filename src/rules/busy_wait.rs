@@ -13,8 +13,10 @@ use crate::walk::rule::Rule;
 declare_rule!(
     BusyWait,
     name: "busy_wait",
+    category: Perf,
     fix: None,
     summary: "a loop spinning on a flag, `try_recv` or `try_lock` without ever yielding the CPU",
+    allowed_by: ["clippy::missing_spin_loop"],
 );
 
 /// See `rules/busy_wait.md`.
@@ -40,9 +42,6 @@ fn busy_loop_header(cx: &Context<'_>, expr: &Expr) -> Option<Span> {
 
 impl Rule for BusyWait {
     fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
-        if cx.in_test_code() {
-            return;
-        }
         let Some(header) = busy_loop_header(cx, expr) else {
             return;
         };

@@ -16,6 +16,7 @@ use crate::walk::rule::Rule;
 declare_rule!(
     CommandForStdOperation,
     name: "command_for_std_operation",
+    category: Perf,
     fix: Unsafe,
     summary: "a child process (`cp`, `rm`, `mkdir`, `sleep`, ...) for a job the standard library does in-process",
 );

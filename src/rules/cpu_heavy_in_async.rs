@@ -18,9 +18,10 @@ use crate::walk::rule::Rule;
 declare_rule!(
     CpuHeavyInAsync,
     name: "cpu_heavy_in_async",
+    category: Perf,
     fix: None,
     summary: "CPU-bound work (big loops, hashing, compression) run directly on the async executor",
-    crate_check: Some(check_crate),
+    crate_check: check_crate,
 );
 
 /// See `rules/cpu_heavy_in_async.md`.
@@ -86,7 +87,7 @@ impl CpuHeavyInAsync {
 
 impl Rule for CpuHeavyInAsync {
     fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
-        if !cx.in_async() || cx.in_test_code() {
+        if !cx.in_async() {
             return;
         }
         if matches!(cx.api(expr), Some(Api::CpuHeavy | Api::Digest)) {

@@ -14,6 +14,7 @@ use crate::walk::rule::Rule;
 declare_rule!(
     DetachedThread,
     name: "detached_thread",
+    category: Pedantic,
     fix: None,
     summary: "a thread spawned with its `JoinHandle` dropped at once, so its panics and results are lost",
 );
@@ -109,9 +110,6 @@ fn breaks_out(body: &syn::Block) -> bool {
 
 impl Rule for DetachedThread {
     fn check_stmt(&mut self, cx: &Context<'_>, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
-        if cx.in_test_code() {
-            return;
-        }
         let Some(spawn) = dropped_spawn(cx, stmt) else {
             return;
         };

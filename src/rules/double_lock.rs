@@ -16,9 +16,10 @@ use crate::walk::rule::Rule;
 declare_rule!(
     DoubleLock,
     name: "double_lock",
+    category: Correctness,
     fix: None,
     summary: "a lock taken again while a guard from the first acquisition is alive: self-deadlock",
-    crate_check: Some(check_crate),
+    crate_check: check_crate,
 );
 
 /// See `rules/double_lock.md`.
@@ -59,8 +60,7 @@ impl Rule for DoubleLock {
         let Some(second) = taking(cx, expr) else {
             return;
         };
-        // Tests that take a lock twice are deadlock tests (parking_lot's own).
-        if can_nest(second.flavor) || cx.in_test_code() {
+        if can_nest(second.flavor) {
             return;
         }
         let Some(id) = second.id(cx) else { return };

@@ -13,8 +13,10 @@ use crate::walk::rule::Rule;
 declare_rule!(
     DrainBeforeJoin,
     name: "drain_before_join",
+    category: Correctness,
     fix: None,
     summary: "results drained with `try_recv`/`try_iter` before the producing workers are joined, so late results are lost",
+    checks_tests: true,
 );
 
 /// See `rules/drain_before_join.md`.

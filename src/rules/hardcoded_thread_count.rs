@@ -14,6 +14,7 @@ use crate::walk::rule::Rule;
 declare_rule!(
     HardcodedThreadCount,
     name: "hardcoded_thread_count",
+    category: Pedantic,
     fix: Unsafe,
     summary: "a pool or runtime sized with a literal thread count instead of the machine's cores",
 );
@@ -46,7 +47,7 @@ fn report(cx: &Context<'_>, span: Span, count: u128) -> Diagnostic {
 
 impl Rule for HardcodedThreadCount {
     fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
-        if cx.api(expr) != Some(Api::ThreadCount) || cx.in_test_code() {
+        if cx.api(expr) != Some(Api::ThreadCount) {
             return;
         }
         let args = match expr {

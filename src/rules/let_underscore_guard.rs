@@ -14,8 +14,10 @@ use crate::walk::rule::Rule;
 declare_rule!(
     LetUnderscoreGuard,
     name: "let_underscore_guard",
+    category: Correctness,
     fix: Safe,
     summary: "`let _ = m.lock()` drops the guard at once, so nothing is protected",
+    allowed_by: ["clippy::let_underscore_lock"],
 );
 
 /// See `rules/let_underscore_guard.md`.

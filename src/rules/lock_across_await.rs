@@ -15,8 +15,10 @@ use crate::walk::rule::Rule;
 declare_rule!(
     LockAcrossAwait,
     name: "lock_across_await",
+    category: Correctness,
     fix: None,
     summary: "a blocking lock's guard held across an `.await`, which can deadlock the executor",
+    allowed_by: ["clippy::await_holding_lock"],
 );
 
 /// See `rules/lock_across_await.md`. Reports each guard once, at the first `.await` it spans.

@@ -14,9 +14,10 @@ use crate::walk::rule::Rule;
 declare_rule!(
     LockAcrossBlocking,
     name: "lock_across_blocking",
+    category: Perf,
     fix: None,
     summary: "a lock held across a blocking call (sleep, I/O, process wait), stalling every thread that needs it",
-    crate_check: Some(check_crate),
+    crate_check: check_crate,
 );
 
 /// See `rules/lock_across_blocking.md`.

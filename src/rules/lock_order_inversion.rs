@@ -15,9 +15,10 @@ use crate::walk::rule::Rule;
 declare_rule!(
     LockOrderInversion,
     name: "lock_order_inversion",
+    category: Correctness,
     fix: None,
     summary: "two locks taken in opposite orders in two places: threads running both can deadlock",
-    crate_check: Some(check_crate),
+    crate_check: check_crate,
 );
 
 /// See `rules/lock_order_inversion.md`.

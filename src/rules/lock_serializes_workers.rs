@@ -21,6 +21,7 @@ use crate::walk::rule::Rule;
 declare_rule!(
     LockSerializesWorkers,
     name: "lock_serializes_workers",
+    category: Perf,
     fix: None,
     summary: "workers that lock the same lock first and hold it through all their work, so they run one at a time",
 );
@@ -73,7 +74,7 @@ impl Rule for LockSerializesWorkers {
         if !matches!(
             role,
             Some(ClosureRole::Thread | ClosureRole::BlockingPool | ClosureRole::Rayon)
-        ) || cx.in_test_code()
+        )
         {
             return;
         }

@@ -9,6 +9,10 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::semantic::model::{Hop, Model};
 use crate::walk::rule::Rule;
 
+pub mod category;
+
+pub use category::{CATEGORIES, Category};
+
 mod arc_never_shared;
 mod block_on_in_async;
 mod blocking_call_in_async;
@@ -50,13 +54,13 @@ pub enum FixKind {
     Display,
 }
 
-/// A rule's registration: its name, level, summary and constructor.
+/// A rule's registration: its name, category, summary and constructor.
 #[derive(Debug)]
 pub struct RuleInfo {
     /// The rule name users put in configs and suppressions.
     pub name: &'static str,
-    /// The level findings get unless configured otherwise.
-    pub default_level: Level,
+    /// What kind of mistake it finds: whether it runs by default, and at which level.
+    pub category: Category,
     /// One line: what the rule flags.
     pub summary: &'static str,
     /// Whether and how safely the rule's findings can be fixed.
@@ -68,6 +72,19 @@ pub struct RuleInfo {
     /// The rule's questions to the crate-wide model (calls followed across functions and
     /// files), asked once per package after every file was walked.
     pub crate_check: Option<CrateCheck>,
+    /// Whether it reports in test code even without `include-tests` (its doc says why).
+    pub checks_tests: bool,
+    /// The rustc and clippy lints that find the same mistake (`clippy::zombie_processes`):
+    /// `#[allow(..)]` or `#[expect(..)]` of one silences the rule too, so code that already
+    /// answered clippy is not asked again.
+    pub allowed_by: &'static [&'static str],
+}
+
+impl RuleInfo {
+    /// The level its findings get when nothing configures it; `None`: off by default.
+    pub fn default_level(&self) -> Option<Level> {
+        self.category.default_level()
+    }
 }
 
 /// A rule's check on a package's model; it pushes its findings into the vector.
@@ -139,22 +156,43 @@ pub fn find(name: &str) -> Option<&'static RuleInfo> {
     RULES.iter().find(|r| r.name == name)
 }
 
-/// Rule names closest to `name`, for "did you mean" messages.
+/// The rules a selector names: a rule name, a category name, or `all`.
+pub fn selected_by(selector: &str) -> Option<Vec<&'static RuleInfo>> {
+    if selector == "all" {
+        return Some(RULES.iter().collect());
+    }
+    if let Some(category) = Category::parse(selector) {
+        return Some(RULES.iter().filter(|r| r.category == category).collect());
+    }
+    find(selector).map(|rule| vec![rule])
+}
+
+/// The rules that run when nothing configures them.
+pub fn default_rules() -> impl Iterator<Item = &'static RuleInfo> {
+    RULES.iter().filter(|r| r.default_level().is_some())
+}
+
+/// Rule and category names closest to `name`, for "did you mean" messages.
 pub fn similar_names(name: &str) -> Vec<&'static str> {
     let mut scored: Vec<(usize, &'static str)> = RULES
         .iter()
-        .map(|r| (edit_distance(name, r.name), r.name))
+        .map(|r| r.name)
+        .chain(CATEGORIES.iter().map(|c| c.name()))
+        .map(|n| (edit_distance(name, n), n))
         .filter(|(d, rule)| *d <= rule.len() / 3 + 2 || rule.contains(name))
         .collect();
     scored.sort();
     scored.into_iter().take(3).map(|(_, n)| n).collect()
 }
 
-/// The help for an unknown rule name: the closest rule, and where to find them all.
+/// The help for an unknown rule name: the closest rule or category, and where to find them
+/// all.
 pub fn unknown_rule_help(name: &str) -> String {
     match similar_names(name).first() {
-        Some(closest) => format!("did you mean `{closest}`? `concur rules` lists every rule"),
-        None => "`concur rules` lists every rule".to_string(),
+        Some(closest) => format!(
+            "did you mean `{closest}`? `concur rules` lists every rule and category"
+        ),
+        None => "`concur rules` lists every rule and category".to_string(),
     }
 }
 
@@ -173,23 +211,36 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// Declares a rule's registration next to its implementation.
+/// Declares a rule's registration next to its implementation. After the summary come the
+/// optional parts, in this order: its `crate_check`, `checks_tests: true` and the lints it
+/// is `allowed_by`.
 macro_rules! declare_rule {
-    ($ty:ident, name: $name:literal, fix: $fix:ident, summary: $summary:literal $(,)?) => {
-        $crate::rules::declare_rule!($ty, name: $name, fix: $fix, summary: $summary, crate_check: None);
-    };
-    ($ty:ident, name: $name:literal, fix: $fix:ident, summary: $summary:literal, crate_check: $check:expr $(,)?) => {
+    (
+        $ty:ident,
+        name: $name:literal,
+        category: $category:ident,
+        fix: $fix:ident,
+        summary: $summary:literal
+        $(, crate_check: $check:expr)?
+        $(, checks_tests: $tests:literal)?
+        $(, allowed_by: [$($allowed:literal),* $(,)?])?
+        $(,)?
+    ) => {
         /// This rule's registration.
         pub const INFO: $crate::rules::RuleInfo = $crate::rules::RuleInfo {
             name: $name,
-            default_level: $crate::diagnostic::Level::Warning,
+            category: $crate::rules::Category::$category,
             summary: $summary,
             fix: $crate::rules::FixKind::$fix,
             doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $name, ".md")),
             new: || Box::<$ty>::default(),
-            crate_check: $check,
+            crate_check: $crate::rules::declare_rule!(@or [$(Some($check))?] None),
+            checks_tests: $crate::rules::declare_rule!(@or [$($tests)?] false),
+            allowed_by: &[$($($allowed),*)?],
         };
     };
+    (@or [$value:expr] $default:expr) => { $value };
+    (@or [] $default:expr) => { $default };
 }
 pub(crate) use declare_rule;
 

@@ -15,6 +15,7 @@ use crate::walk::rule::Rule;
 declare_rule!(
     MutexCollectsResults,
     name: "mutex_collects_results",
+    category: Perf,
     fix: None,
     summary: "workers push results into a shared `Mutex<Vec<_>>`: return them from the workers instead",
 );

@@ -14,8 +14,10 @@ use crate::walk::rule::Rule;
 declare_rule!(
     MutexInsteadOfAtomic,
     name: "mutex_instead_of_atomic",
+    category: Perf,
     fix: Display,
     summary: "a `Mutex` around an integer or bool used only for loads, stores and updates: use an atomic",
+    allowed_by: ["clippy::mutex_atomic", "clippy::mutex_integer"],
 );
 
 /// See `rules/mutex_instead_of_atomic.md`.

@@ -12,6 +12,7 @@ use crate::walk::rule::Rule;
 declare_rule!(
     ProcessForParallelism,
     name: "process_for_parallelism",
+    category: Perf,
     fix: None,
     summary: "worker processes (the running binary re-executed in a loop) used to spread CPU work",
 );

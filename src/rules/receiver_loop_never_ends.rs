@@ -13,8 +13,10 @@ use crate::walk::rule::Rule;
 declare_rule!(
     ReceiverLoopNeverEnds,
     name: "receiver_loop_never_ends",
+    category: Correctness,
     fix: None,
     summary: "a receive loop that never ends because the receiving function still holds a sender",
+    checks_tests: true,
 );
 
 /// See `rules/receiver_loop_never_ends.md`.

@@ -14,9 +14,10 @@ use crate::walk::rule::Rule;
 declare_rule!(
     ShellCommandInjection,
     name: "shell_command_injection",
+    category: Security,
     fix: None,
     summary: "a shell (`sh -c`, `cmd /C`) running a command string built at run time",
-    crate_check: Some(check_crate),
+    crate_check: check_crate,
 );
 
 /// See `rules/shell_command_injection.md`.

@@ -15,6 +15,7 @@ use crate::walk::rule::Rule;
 declare_rule!(
     SpawnThenJoin,
     name: "spawn_then_join",
+    category: Perf,
     fix: Unsafe,
     summary: "a thread spawned and joined right away, so nothing runs in parallel",
 );
@@ -148,10 +149,6 @@ fn inline_fix(
 
 impl Rule for SpawnThenJoin {
     fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
-        // Tests spawn and join on purpose: to observe a panic, a thread-local, or `Send`.
-        if cx.in_test_code() {
-            return;
-        }
         match expr {
             // `thread::spawn(f).join()`, visited at its outermost `.unwrap()` first when it has one.
             Expr::MethodCall(_) => {
@@ -196,9 +193,6 @@ impl Rule for SpawnThenJoin {
     }
 
     fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
-        if cx.in_test_code() {
-            return;
-        }
         for pair in block.stmts.windows(2) {
             let Some((handle, spawn)) = spawned_handle(cx, &pair[0]) else {
                 continue;

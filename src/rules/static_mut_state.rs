@@ -12,8 +12,10 @@ use crate::walk::rule::Rule;
 declare_rule!(
     StaticMutState,
     name: "static_mut_state",
+    category: Correctness,
     fix: None,
     summary: "a `static mut` used from a spawned thread: a data race waiting to happen",
+    allowed_by: ["static_mut_refs"],
 );
 
 /// See `rules/static_mut_state.md`.

@@ -13,6 +13,7 @@ use crate::walk::rule::Rule;
 declare_rule!(
     ThreadPerItem,
     name: "thread_per_item",
+    category: Perf,
     fix: None,
     summary: "an OS thread spawned for every item of a collection, so thread count grows with input",
 );
@@ -23,8 +24,7 @@ pub struct ThreadPerItem;
 
 impl Rule for ThreadPerItem {
     fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
-        // Tests spawn a thread per test case on purpose, over a short fixed list.
-        if cx.api(expr) != Some(Api::ThreadSpawn) || cx.in_test_code() {
+        if cx.api(expr) != Some(Api::ThreadSpawn) {
             return;
         }
         let Some(per_item) = cx.loops().find(|l| l.trips == TripCount::PerItem) else {

@@ -15,6 +15,7 @@ use crate::walk::rule::Rule;
 declare_rule!(
     UnboundedChannel,
     name: "unbounded_channel",
+    category: Suspicious,
     fix: Display,
     summary: "an unbounded channel fed once per input item, so producers can run arbitrarily far ahead of the consumer",
 );

@@ -14,8 +14,10 @@ use crate::walk::rule::Rule;
 declare_rule!(
     UnwaitedChild,
     name: "unwaited_child",
+    category: Correctness,
     fix: None,
     summary: "a child process spawned and never waited on: a zombie on Unix until this process exits",
+    allowed_by: ["clippy::zombie_processes"],
 );
 
 /// See `rules/unwaited_child.md`.

@@ -12,3 +12,4 @@ pub mod model;
 pub mod resolve;
 pub mod settings;
 pub mod summary;
+pub mod test_code;

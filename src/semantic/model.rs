@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Assumption, Span};
 use crate::semantic::catalog::{LockFlavor, LockMode};
 use crate::semantic::settings::Settings;
+use crate::semantic::test_code::is_test_path;
 use crate::semantic::summary::{
     Base, Call, Callee, Ctx, EventKind, FileSummary, FnSummary, ItemKind, LockRef, TypeRef,
 };
@@ -156,8 +157,10 @@ pub struct Model<'a> {
     callees: Vec<Vec<Option<FnId>>>,
     effects: Vec<[Option<Reason>; 3]>,
     takes: Vec<Vec<Take>>,
-    /// Per file: whether a parent declares its module as test code (`#[cfg(test)] mod x;`).
+    /// Per file: whether it is test code ([`crate::semantic::test_code`]).
     test_files: Vec<bool>,
+    /// Whether test code is checked too (`include-tests`).
+    include_tests: bool,
     /// Per function: configured as blocking (`options.blocking-functions`).
     configured: Vec<bool>,
     /// The configured entries that named one of the unit's functions.
@@ -187,6 +190,7 @@ impl<'a> Model<'a> {
             effects: Vec::new(),
             takes: Vec::new(),
             test_files: Vec::new(),
+            include_tests: settings.include_tests,
             configured: Vec::new(),
             configured_hits: Vec::new(),
         };
@@ -234,14 +238,21 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// Marks the files whose module some file declares as test code (and their submodules).
+    /// Marks the files whose module some file declares as test code (and their submodules),
+    /// by module path or by `#[path]`.
     fn find_test_files(&mut self) {
         let mut test_modules: Vec<(&str, Vec<String>)> = Vec::new();
+        let mut test_paths: Vec<PathBuf> = Vec::new();
         for file in &self.files {
-            for (inline, name) in &file.summary.test_mods {
+            for declared in &file.summary.test_mods {
+                if let Some(path) = &declared.path {
+                    let dir = file.path.parent().unwrap_or(Path::new(""));
+                    test_paths.push(lexical(&dir.join(path)));
+                    continue;
+                }
                 let mut module = file.module.to_vec();
-                module.extend(inline.iter().cloned());
-                module.push(name.clone());
+                module.extend(declared.inline.iter().cloned());
+                module.push(declared.name.clone());
                 test_modules.push((file.target, module));
             }
         }
@@ -249,11 +260,22 @@ impl<'a> Model<'a> {
             .files
             .iter()
             .map(|file| {
-                test_modules
-                    .iter()
-                    .any(|(target, m)| *target == file.target && file.module.starts_with(m))
+                is_test_path(file.path)
+                    || test_modules
+                        .iter()
+                        .any(|(target, m)| *target == file.target && file.module.starts_with(m))
+                    || test_paths.contains(&lexical(file.path))
             })
             .collect();
+    }
+
+    /// The files of the unit that are test code.
+    pub fn test_files(&self) -> impl Iterator<Item = &'a Path> + '_ {
+        self.files
+            .iter()
+            .zip(&self.test_files)
+            .filter(|(_, test)| **test)
+            .map(|(file, _)| file.path)
     }
 
     /// Marks the unit's functions that `options.blocking-functions` names, by any of their
@@ -297,9 +319,10 @@ impl<'a> Model<'a> {
         self.configured_hits.clone()
     }
 
-    /// Whether a function is test code: marked so itself, or in a test module's file.
-    pub fn is_test(&self, id: FnId) -> bool {
-        self.summary(id).in_test || self.test_files[self.fns[id].0]
+    /// Whether the crate-wide questions leave a function out as test code (marked so itself,
+    /// or in a test file) that `include-tests` does not ask for.
+    pub fn skips_test(&self, id: FnId) -> bool {
+        !self.include_tests && (self.summary(id).in_test || self.test_files[self.fns[id].0])
     }
 
     /// The summary of a function.
@@ -565,7 +588,7 @@ impl<'a> Model<'a> {
         let mut found = Vec::new();
         for id in self.functions() {
             let summary = self.summary(id);
-            if self.is_test(id) {
+            if self.skips_test(id) {
                 continue;
             }
             for (i, event) in summary.events.iter().enumerate() {
@@ -888,7 +911,7 @@ impl Model<'_> {
         let mut found = Vec::new();
         for id in self.functions() {
             let summary = self.summary(id);
-            if self.is_test(id) {
+            if self.skips_test(id) {
                 continue;
             }
             for (i, event) in summary.events.iter().enumerate() {
@@ -929,7 +952,7 @@ impl Model<'_> {
         let mut edges = Vec::new();
         for id in self.functions() {
             let summary = self.summary(id);
-            if self.is_test(id) {
+            if self.skips_test(id) {
                 continue;
             }
             for (i, event) in summary.events.iter().enumerate() {
@@ -1033,4 +1056,19 @@ mod tests {
         assert_eq!(m("tests/api.rs", true), ("tests:api".into(), vec![]));
         assert_eq!(m("build.rs", true), ("build".into(), vec![]));
     }
+}
+
+/// `path` with `.` and `a/..` removed, without asking the file system.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }

@@ -15,6 +15,9 @@ pub struct Settings {
     pub heavy_loop_bound: Option<u64>,
     /// Whether a suppression comment must give a reason (`-- why`).
     pub require_reason: bool,
+    /// Whether rules report in test code too (`include-tests`); by default only the rules
+    /// for which test code matters do.
+    pub include_tests: bool,
 }
 
 impl Settings {

@@ -17,9 +17,20 @@ pub struct FileSummary {
     pub fns: Vec<FnSummary>,
     /// Glob imports (`use super::*;`), with the inline module they are in.
     pub globs: Vec<(Vec<String>, Vec<String>)>,
-    /// Modules in other files declared as test code (`#[cfg(test)] mod tests;`), with the
-    /// inline module the declaration is in.
-    pub test_mods: Vec<(Vec<String>, String)>,
+    /// Modules in other files declared as test code (`#[cfg(test)] mod tests;`).
+    pub test_mods: Vec<TestMod>,
+}
+
+/// A module in another file declared as test code: `#[cfg(test)] mod tests;`, or with its
+/// file named, `#[cfg(test)] #[path = "store_tests.rs"] mod tests;`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TestMod {
+    /// The inline modules the declaration is in.
+    pub inline: Vec<String>,
+    /// The module's name.
+    pub name: String,
+    /// Its `#[path]`, relative to the declaring file's folder.
+    pub path: Option<String>,
 }
 
 /// A declaration other files may need.

@@ -28,3 +28,17 @@ fn cfg_requires_test(meta: &syn::Meta) -> bool {
         _ => false,
     }
 }
+
+/// The file a `#[path = "x.rs"]` attribute names for a module.
+pub fn path_attr(attrs: &[Attribute]) -> Option<String> {
+    attrs.iter().find_map(|attr| match &attr.meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })
+}

@@ -11,6 +11,7 @@ use crate::analysis::facts::{ClosureRole, Facts};
 use crate::analysis::locks::Guard;
 use crate::analysis::loops::TripCount;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
+use crate::semantic::test_code::is_test_path;
 use crate::syntax::exprs::callee_span;
 
 /// Where code runs, as far as syntax can tell.
@@ -85,8 +86,7 @@ pub struct Context<'f> {
     pub(super) frames: Vec<Frame>,
     pub(super) guards: Vec<LiveGuard>,
     pub(super) test_depth: usize,
-    /// Whether the file is under a `tests/` or `benches/` folder (computed once: rules ask
-    /// per node).
+    /// Whether the file is test code by its path (computed once: asked per node).
     in_tests_dir: bool,
     pub(super) block_depth: usize,
     pub(super) commands: CommandFinder,
@@ -108,11 +108,7 @@ impl<'f> DerefMut for Context<'f> {
 
 impl<'f> Context<'f> {
     pub(super) fn new(facts: Facts<'f>) -> Self {
-        let in_tests_dir = facts
-            .file
-            .path
-            .components()
-            .any(|c| c.as_os_str() == "tests" || c.as_os_str() == "benches");
+        let in_tests_dir = is_test_path(&facts.file.path);
         Context {
             facts,
             frames: Vec::new(),
@@ -180,9 +176,8 @@ impl<'f> Context<'f> {
         }
     }
 
-    /// Whether the current code is test code: inside a `#[test]` function (any `*::test`
-    /// attribute), a `#[cfg(test)]` item, or a file under a `tests/` or `benches/` folder
-    /// (benchmarks fix thread counts and spawn helper threads on purpose, like tests).
+    /// Whether the current code is test code ([`crate::semantic::test_code`]): inside a test
+    /// item, or in a test file by its path.
     pub fn in_test_code(&self) -> bool {
         self.test_depth > 0 || self.in_tests_dir
     }

@@ -13,11 +13,11 @@ use crate::diagnostic::Span;
 use crate::semantic::catalog::Api;
 use crate::semantic::summary::{
     Base, Call, Callee, Ctx, Event, EventKind, FileSummary, FnSummary, Item, ItemKind, LockRef,
-    Param,
+    Param, TestMod,
 };
-use crate::syntax::attrs::is_test_item;
+use crate::semantic::test_code::is_test_item;
 use crate::syntax::exprs::{ident_is, is_constant_name, path_ident, strip};
-use crate::syntax::macros;
+use crate::syntax::{attrs, macros};
 use crate::syntax::pats::pat_name;
 use crate::walk::context::{Context, Exec};
 
@@ -99,9 +99,11 @@ impl Summarizer {
                 }
             }
             syn::Item::Mod(m) if m.content.is_none() && is_test_item(&m.attrs) => {
-                self.file
-                    .test_mods
-                    .push((self.modules.clone(), m.ident.to_string()));
+                self.file.test_mods.push(TestMod {
+                    inline: self.modules.clone(),
+                    name: m.ident.to_string(),
+                    path: attrs::path_attr(&m.attrs),
+                });
             }
             syn::Item::Use(u) => {
                 let mut globs = Vec::new();

@@ -2,6 +2,7 @@
 //! date (frames for functions, closures, async blocks and loops; live guards; test code; the
 //! [`Facts`] of the names in scope) and hands each node to every enabled rule.
 
+use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, ExprClosure, ExprMethodCall, Local};
 
@@ -15,7 +16,7 @@ use crate::semantic::catalog::{self, Api, LockFlavor};
 use crate::semantic::settings::Settings;
 use crate::semantic::summary::FileSummary;
 use crate::source::SourceFile;
-use crate::syntax::attrs::is_test_item;
+use crate::semantic::test_code::{TestCode, is_test_item, is_test_path};
 use crate::syntax::exprs::{ident_is, path_ident, place_key};
 use crate::syntax::macros;
 use crate::syntax::pats::pat_name;
@@ -31,30 +32,51 @@ pub struct Walker<'f, 'r> {
     rules: &'r mut [Box<dyn Rule>],
     out: Vec<Diagnostic>,
     pending_role: Option<ClosureRole>,
+    test_code: TestCode,
+}
+
+/// What one walk of a file yields.
+pub struct Walked {
+    /// The rules' findings (test code included: the report applies the test policy).
+    pub findings: Vec<Diagnostic>,
+    /// The file's summary for the crate-wide model.
+    pub summary: FileSummary,
+    /// The configured `blocking-functions`/`lock-types` entries its calls matched.
+    pub configured: Vec<String>,
+    /// Where its test code is.
+    pub test_code: TestCode,
 }
 
 impl<'f, 'r> Walker<'f, 'r> {
-    /// Walks `ast`, running `rules`; returns their findings and the file's summary for the
-    /// crate-wide model.
+    /// Walks `ast`, running `rules`; returns their findings, the file's summary for the
+    /// crate-wide model and where its test code is.
     pub fn run(
         file: &'f SourceFile,
         ast: &syn::File,
         rules: &'r mut [Box<dyn Rule>],
         settings: &'f Settings,
-    ) -> (Vec<Diagnostic>, FileSummary, Vec<String>) {
+    ) -> Walked {
         let mut walker = Walker {
             cx: Context::new(Facts::new(file, settings, &ast.items)),
             summary: Summarizer::default(),
             rules,
             out: Vec::new(),
             pending_role: None,
+            test_code: TestCode {
+                file: is_test_path(&file.path),
+                items: Vec::new(),
+            },
         };
         walker.visit_file(ast);
         for rule in walker.rules.iter_mut() {
             rule.finish(&walker.cx, &mut walker.out);
         }
-        let configured = walker.cx.configured_hits();
-        (walker.out, walker.summary.finish(), configured)
+        Walked {
+            configured: walker.cx.configured_hits(),
+            findings: walker.out,
+            summary: walker.summary.finish(),
+            test_code: walker.test_code,
+        }
     }
 
     fn with_frame(&mut self, frame: Frame, f: impl FnOnce(&mut Self)) {
@@ -65,7 +87,12 @@ impl<'f, 'r> Walker<'f, 'r> {
         debug_assert_eq!(self.cx.frames.len(), depth, "frame stack out of balance");
     }
 
-    fn in_test_if(&mut self, is_test: bool, f: impl FnOnce(&mut Self)) {
+    /// Walks an item, as test code when it is a test item (`node` spans it).
+    fn in_test_if(&mut self, is_test: bool, node: &impl Spanned, f: impl FnOnce(&mut Self)) {
+        if is_test && self.cx.test_depth == 0 {
+            let span = self.cx.span(node.span());
+            self.test_code.items.push((span.start.line, span.end.line));
+        }
         self.cx.test_depth += usize::from(is_test);
         f(self);
         self.cx.test_depth -= usize::from(is_test);
@@ -103,11 +130,12 @@ impl<'f, 'r> Walker<'f, 'r> {
     /// Walks a function with a body, summarising it for the crate model.
     fn visit_fn_with_body(
         &mut self,
+        item: &impl Spanned,
         sig: &syn::Signature,
         is_test: bool,
         f: impl FnOnce(&mut Self),
     ) {
-        self.in_test_if(is_test, |w| {
+        self.in_test_if(is_test, item, |w| {
             let in_test = w.cx.in_test_code();
             w.summary.enter_fn(&w.cx, sig, in_test);
             w.visit_fn(sig.asyncness.is_some(), f);
@@ -209,20 +237,22 @@ impl<'f, 'r> Walker<'f, 'r> {
 
 impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
-        self.visit_fn_with_body(&item.sig, is_test_item(&item.attrs), |w| {
+        self.visit_fn_with_body(item, &item.sig, is_test_item(&item.attrs), |w| {
             visit::visit_item_fn(w, item)
         });
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
-        self.visit_fn_with_body(&item.sig, is_test_item(&item.attrs), |w| {
+        self.visit_fn_with_body(item, &item.sig, is_test_item(&item.attrs), |w| {
             visit::visit_impl_item_fn(w, item)
         });
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
         if item.default.is_some() {
-            self.visit_fn_with_body(&item.sig, false, |w| visit::visit_trait_item_fn(w, item));
+            self.visit_fn_with_body(item, &item.sig, false, |w| {
+                visit::visit_trait_item_fn(w, item)
+            });
         } else {
             self.visit_fn(item.sig.asyncness.is_some(), |w| {
                 visit::visit_trait_item_fn(w, item)
@@ -237,7 +267,9 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
 
     fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
         self.cx.enter_impl(&item.self_ty);
-        visit::visit_item_impl(self, item);
+        self.in_test_if(is_test_item(&item.attrs), item, |w| {
+            visit::visit_item_impl(w, item)
+        });
         self.cx.exit_impl();
     }
 
@@ -247,7 +279,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         };
         self.cx.enter_items(items);
         self.summary.enter_mod(&item.ident);
-        self.in_test_if(is_test_item(&item.attrs), |w| {
+        self.in_test_if(is_test_item(&item.attrs), item, |w| {
             visit::visit_item_mod(w, item)
         });
         self.summary.exit_mod();

@@ -18,10 +18,11 @@ use serde_sarif::sarif::{
 
 use crate::diagnostic::{Diagnostic, Level, Span};
 use crate::report::Report;
-use crate::rules::RULES;
+use crate::rules::{Category, RULES};
 
-/// The one rule whose findings are security issues, and the CVSS-like severity GitHub shows.
-const SECURITY_RULE: (&str, &str) = ("shell_command_injection", "8.8");
+/// The CVSS-like severity GitHub shows for findings of `security` rules (a shell built from
+/// input runs what an attacker writes: high).
+const SECURITY_SEVERITY: &str = "8.8";
 const SRCROOT: &str = "%SRCROOT%";
 
 /// Writes the report as one pretty-printed SARIF log with one run.
@@ -87,11 +88,16 @@ fn information_uri() -> Option<String> {
 }
 
 fn descriptor(rule: &crate::rules::RuleInfo) -> ReportingDescriptor {
-    let mut extra = BTreeMap::from([("precision".to_string(), json!("high"))]);
-    let mut tags = vec!["concurrency".to_string()];
-    if rule.name == SECURITY_RULE.0 {
-        extra.insert("security-severity".into(), json!(SECURITY_RULE.1));
-        tags.push("security".into());
+    // Rules earn a default-on category with at least 90% precision on application code.
+    let precision = if rule.default_level().is_some() {
+        "high"
+    } else {
+        "medium"
+    };
+    let mut extra = BTreeMap::from([("precision".to_string(), json!(precision))]);
+    let tags = vec!["concurrency".to_string(), rule.category.name().to_string()];
+    if rule.category == Category::Security {
+        extra.insert("security-severity".into(), json!(SECURITY_SEVERITY));
     }
     ReportingDescriptor::builder()
         .id(rule.name)
@@ -114,7 +120,8 @@ fn descriptor(rule: &crate::rules::RuleInfo) -> ReportingDescriptor {
         )
         .default_configuration(
             ReportingConfiguration::builder()
-                .level(json!(rule.default_level.as_str()))
+                .enabled(rule.default_level().is_some())
+                .level(json!(rule.category.enabled_level().as_str()))
                 .build(),
         )
         .properties(
