@@ -166,10 +166,11 @@ pub fn passed_through(mut expr: &Expr) -> &Expr {
 }
 
 /// Whether a string is visibly built at run time: `format!` with a value that is neither a
-/// literal nor a constant (or an inline capture), a concatenation, or a conversion of one.
+/// literal, a constant nor quoted for a shell (or an inline capture), a concatenation, or a
+/// conversion of one.
 pub fn is_built_string(expr: &Expr) -> bool {
     match strip(expr) {
-        Expr::Macro(mac) => format_is_built(&mac.mac, |_| true),
+        Expr::Macro(mac) => format_is_built(&mac.mac, |v| !is_shell_quoted(v)),
         Expr::Binary(binary) => matches!(binary.op, syn::BinOp::Add(_)),
         Expr::MethodCall(call)
             if ident_is(
@@ -180,6 +181,39 @@ pub fn is_built_string(expr: &Expr) -> bool {
             is_built_string(&call.receiver)
         }
         _ => false,
+    }
+}
+
+/// Whether a value is quoted for a shell before it is spliced into a script: passed through a
+/// function or method named for it (`shlex::quote`, `shell_escape::escape`,
+/// `escape_string`), or with its single quotes replaced (`x.replace('\'', "'\\''")`, the
+/// POSIX way to put any text inside `'..'`).
+pub fn is_shell_quoted(expr: &Expr) -> bool {
+    let names_quoting = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        name.contains("escape") || name.contains("quote")
+    };
+    match passed_through(unwrapped(expr)) {
+        Expr::Call(call) => path_segments(&call.func)
+            .and_then(|segments| segments.last().cloned())
+            .is_some_and(|name| names_quoting(&name)),
+        Expr::MethodCall(call) if call.method == "replace" => call
+            .args
+            .first()
+            .is_some_and(|from| char_or_str_literal(from).is_some_and(|s| s == "'")),
+        Expr::MethodCall(call) => names_quoting(&call.method.to_string()),
+        _ => false,
+    }
+}
+
+/// The text of a string or char literal.
+fn char_or_str_literal(expr: &Expr) -> Option<String> {
+    match strip(expr) {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Char(c),
+            ..
+        }) => Some(c.value().to_string()),
+        other => str_literal(other),
     }
 }
 
@@ -235,6 +269,11 @@ pub enum LocalKind {
     CurrentExe,
     /// A string literal.
     Literal,
+    /// A string visibly built at run time ([`is_built_string`]: `format!` with values, `+`).
+    Built,
+    /// A value quoted for a shell ([`is_shell_quoted`]: `shlex::quote(x)`,
+    /// `x.replace('\'', "'\\''")`).
+    ShellQuoted,
 }
 
 /// Finds every `Command` of a file once: bound ones when their block is entered, chained ones
@@ -263,6 +302,10 @@ impl CommandFinder {
                 LocalKind::CurrentExe
             } else if command_ctor(cx, value).is_some() {
                 LocalKind::Command
+            } else if is_shell_quoted(value) {
+                LocalKind::ShellQuoted
+            } else if is_built_string(value) {
+                LocalKind::Built
             } else {
                 continue;
             };

@@ -27,6 +27,7 @@ use crate::report::names::{INVALID_SUPPRESSION, UNUSED_SUPPRESSION};
 use crate::rules::{self, RuleInfo};
 use crate::semantic::settings::Settings;
 use crate::source::SourceFile;
+use crate::syntax::attrs;
 
 /// What a suppression comment covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -490,12 +491,7 @@ impl<'ast> Visit<'ast> for Finder<'_> {
     }
 
     fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
-        let attrs = match stmt {
-            syn::Stmt::Local(local) => &local.attrs[..],
-            syn::Stmt::Macro(mac) => &mac.attrs,
-            syn::Stmt::Expr(expr, _) => expr_attrs(expr),
-            syn::Stmt::Item(_) => &[],
-        };
+        let attrs = attrs::stmt_attrs(stmt);
         if !matches!(stmt, syn::Stmt::Item(_)) {
             self.node(stmt, attrs);
         }
@@ -519,26 +515,6 @@ fn item_attrs(item: &syn::Item) -> &[Attribute] {
         Item::Static(i) => &i.attrs,
         Item::Struct(i) => &i.attrs,
         Item::Trait(i) => &i.attrs,
-        _ => &[],
-    }
-}
-
-/// The attributes an expression statement can carry (`#[allow(..)] child.spawn()?;`).
-fn expr_attrs(expr: &syn::Expr) -> &[Attribute] {
-    use syn::Expr;
-    match expr {
-        Expr::Call(e) => &e.attrs,
-        Expr::MethodCall(e) => &e.attrs,
-        Expr::Macro(e) => &e.attrs,
-        Expr::Assign(e) => &e.attrs,
-        Expr::Block(e) => &e.attrs,
-        Expr::If(e) => &e.attrs,
-        Expr::Match(e) => &e.attrs,
-        Expr::Loop(e) => &e.attrs,
-        Expr::While(e) => &e.attrs,
-        Expr::ForLoop(e) => &e.attrs,
-        Expr::Try(e) => &e.attrs,
-        Expr::Await(e) => &e.attrs,
         _ => &[],
     }
 }

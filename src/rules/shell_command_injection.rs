@@ -3,7 +3,9 @@
 use syn::Expr;
 
 use crate::analysis::bindings::pos;
-use crate::analysis::commands::{CommandUse, LocalKind, format_is_built, str_literal};
+use crate::analysis::commands::{
+    CommandUse, LocalKind, format_is_built, is_shell_quoted, passed_through, str_literal,
+};
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
 use crate::semantic::model::Model;
@@ -25,33 +27,40 @@ declare_rule!(
 pub struct ShellCommandInjection;
 
 impl ShellCommandInjection {
-    /// Whether a command string is built at run time from values concur cannot see are fixed:
-    /// `format!` with arguments, concatenation, a variable that is not a literal.
+    /// Whether a whole command string is visibly built at run time: `format!` splicing in
+    /// data, a concatenation, or a local bound to one. A string concur sees only as a variable,
+    /// a field or a call's result is a configured command (a user's hook, a desktop entry's
+    /// `Exec=` line), which is what a shell is for: it stays quiet.
     fn is_built(cx: &Context<'_>, script: &Expr) -> bool {
-        if str_literal(script).is_some() {
+        let script = passed_through(script);
+        match strip(script) {
+            Expr::Macro(mac) => format_is_built(&mac.mac, |v| Self::splices_data(cx, v)),
+            Expr::Binary(binary) => matches!(binary.op, syn::BinOp::Add(_)),
+            Expr::Path(_) => path_ident(script).is_some_and(|name| {
+                cx.commands().local(&name, pos(script)) == Some(LocalKind::Built)
+            }),
+            _ => false,
+        }
+    }
+
+    /// Whether a value spliced into a script by `format!` carries data the shell would parse:
+    /// anything but a literal, a constant, a value quoted for the shell, or the parameter of a
+    /// helper (its callers are checked against the package's model).
+    fn splices_data(cx: &Context<'_>, value: &Expr) -> bool {
+        if str_literal(value).is_some() || is_shell_quoted(value) {
             return false;
         }
-        match strip(script) {
-            Expr::Macro(mac) => format_is_built(&mac.mac, |v| Self::is_built(cx, v)),
-            Expr::Binary(binary) => matches!(binary.op, syn::BinOp::Add(_)),
-            Expr::Path(_) => {
-                let Some(name) = path_ident(script) else {
-                    return false;
-                };
-                // A helper that runs the string it was given is not the finding: its callers
-                // are checked against the package's model.
+        let value = passed_through(value);
+        match path_ident(value) {
+            Some(name) => {
                 !is_constant_name(&name)
                     && !cx.is_param(&name)
-                    && cx.commands().local(&name, pos(script)) != Some(LocalKind::Literal)
+                    && !matches!(
+                        cx.commands().local(&name, pos(value)),
+                        Some(LocalKind::Literal | LocalKind::ShellQuoted)
+                    )
             }
-            Expr::MethodCall(call) => match call.method.to_string().as_str() {
-                "as_str" | "as_ref" | "to_string" | "to_owned" | "clone" | "into" | "as_os_str" => {
-                    Self::is_built(cx, &call.receiver)
-                }
-                _ => true,
-            },
-            Expr::Field(_) | Expr::Call(_) | Expr::Index(_) => true,
-            _ => false,
+            None => true,
         }
     }
 }

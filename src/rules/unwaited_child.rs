@@ -1,12 +1,13 @@
 //! `unwaited_child`: a `Child` from `Command::spawn` that is never waited on.
 
-use syn::{Block, Expr, Pat, Stmt};
+use syn::{Block, Expr, ExprMethodCall, Pat, Stmt};
 
 use crate::analysis::bindings::{self, Follow, Parent};
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
-use crate::semantic::catalog;
+use crate::semantic::catalog::{self, Api};
 use crate::syntax::exprs::unwrapped;
+use crate::syntax::find::Search;
 use crate::syntax::pats::pat_name;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
@@ -51,11 +52,32 @@ impl UnwaitedChild {
     }
 }
 
+/// Whether a child left unreaped leaks nothing: on Windows (no zombies there: Windows-only
+/// code, or a chain setting `creation_flags`, which only Windows has), or when the process
+/// ends right after (`process::exit` later in the block: the daemon is spawned on purpose).
+fn leaks_nothing(cx: &Context<'_>, spawn: &ExprMethodCall, rest: &[Stmt]) -> bool {
+    let mut receiver = &*spawn.receiver;
+    let mut windows_flags = false;
+    while let Expr::MethodCall(call) = receiver {
+        windows_flags |= call.method == "creation_flags";
+        receiver = &call.receiver;
+    }
+    windows_flags
+        || cx.windows_only()
+        || Search::INLINE.any(rest, |e| cx.api(e) == Some(Api::ProcessExit))
+}
+
 impl Rule for UnwaitedChild {
     fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
         for (index, stmt) in block.stmts.iter().enumerate() {
+            let rest = &block.stmts[index + 1..];
             match stmt {
-                Stmt::Expr(expr, Some(_)) if cx.commands().spawn_call(cx, expr).is_some() => {
+                Stmt::Expr(expr, Some(_))
+                    if cx
+                        .commands()
+                        .spawn_call(cx, expr)
+                        .is_some_and(|spawn| !leaks_nothing(cx, spawn, rest)) =>
+                {
                     out.push(self.report(
                         cx,
                         unwrapped(expr),
@@ -65,7 +87,10 @@ impl Rule for UnwaitedChild {
                 }
                 Stmt::Local(local) => {
                     let Some(init) = &local.init else { continue };
-                    if cx.commands().spawn_call(cx, &init.expr).is_none() {
+                    let Some(spawn_call) = cx.commands().spawn_call(cx, &init.expr) else {
+                        continue;
+                    };
+                    if leaks_nothing(cx, spawn_call, rest) {
                         continue;
                     }
                     let spawn = unwrapped(&init.expr);
@@ -81,7 +106,7 @@ impl Rule for UnwaitedChild {
                     let Some(name) = pat_name(&local.pat) else {
                         continue;
                     };
-                    if !Self::is_rescued(cx, &name, &block.stmts[index + 1..]) {
+                    if !Self::is_rescued(cx, &name, rest) {
                         out.push(
                             self.report(
                                 cx,

@@ -113,6 +113,8 @@ pub enum Api {
     // --- channels and processes ---
     /// `std::env::current_exe`: the path of the running binary.
     CurrentExe,
+    /// `std::process::exit`/`abort`: the process ends here.
+    ProcessExit,
     // --- async runtime misuse, threads and pools ---
     /// Sets the thread count of a pool or runtime: its last argument is the count
     /// (`ThreadPoolBuilder::num_threads(n)`, `threadpool::ThreadPool::new(n)`).
@@ -272,6 +274,8 @@ const PATHS: &[(&str, Api)] = &[
     ("drop", Drop),
     // --- channels and processes ---
     ("std::env::current_exe", CurrentExe),
+    ("std::process::exit", ProcessExit),
+    ("std::process::abort", ProcessExit),
     // --- async runtime misuse, threads and pools ---
     ("rayon::ThreadPoolBuilder::default", PoolBuilder),
     ("rayon_core::ThreadPoolBuilder::new", PoolBuilder),

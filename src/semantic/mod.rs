@@ -9,6 +9,7 @@
 
 pub mod catalog;
 pub mod model;
+pub mod platform;
 pub mod resolve;
 pub mod settings;
 pub mod summary;

@@ -11,6 +11,7 @@ use crate::analysis::facts::{ClosureRole, Facts};
 use crate::analysis::locks::Guard;
 use crate::analysis::loops::TripCount;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
+use crate::semantic::platform::is_windows_path;
 use crate::semantic::test_code::is_test_path;
 use crate::syntax::exprs::callee_span;
 
@@ -86,6 +87,9 @@ pub struct Context<'f> {
     pub(super) frames: Vec<Frame>,
     pub(super) guards: Vec<LiveGuard>,
     pub(super) test_depth: usize,
+    pub(super) windows_depth: usize,
+    /// Whether the file is Windows-only by its path.
+    windows_file: bool,
     /// Whether the file is test code by its path (computed once: asked per node).
     in_tests_dir: bool,
     pub(super) block_depth: usize,
@@ -109,11 +113,14 @@ impl<'f> DerefMut for Context<'f> {
 impl<'f> Context<'f> {
     pub(super) fn new(facts: Facts<'f>) -> Self {
         let in_tests_dir = is_test_path(&facts.file.path);
+        let windows_file = is_windows_path(&facts.file.path);
         Context {
             facts,
             frames: Vec::new(),
             guards: Vec::new(),
             test_depth: 0,
+            windows_depth: 0,
+            windows_file,
             in_tests_dir,
             block_depth: 0,
             commands: CommandFinder::default(),
@@ -180,6 +187,11 @@ impl<'f> Context<'f> {
     /// item, or in a test file by its path.
     pub fn in_test_code(&self) -> bool {
         self.test_depth > 0 || self.in_tests_dir
+    }
+
+    /// Whether the current code is built only for Windows ([`crate::semantic::platform`]).
+    pub fn windows_only(&self) -> bool {
+        self.windows_depth > 0 || self.windows_file
     }
 
     /// Where the current code runs.

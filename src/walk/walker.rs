@@ -4,7 +4,7 @@
 
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
-use syn::{Block, Expr, ExprClosure, ExprMethodCall, Local};
+use syn::{Attribute, Block, Expr, ExprClosure, ExprMethodCall, Local};
 
 use crate::analysis::channels::channels;
 use crate::analysis::commands::CommandFinder;
@@ -16,7 +16,9 @@ use crate::semantic::catalog::{self, Api, LockFlavor};
 use crate::semantic::settings::Settings;
 use crate::semantic::summary::FileSummary;
 use crate::source::SourceFile;
+use crate::semantic::platform::is_windows_only;
 use crate::semantic::test_code::{TestCode, is_test_item, is_test_path};
+use crate::syntax::attrs;
 use crate::syntax::exprs::{ident_is, path_ident, place_key};
 use crate::syntax::macros;
 use crate::syntax::pats::pat_name;
@@ -87,15 +89,23 @@ impl<'f, 'r> Walker<'f, 'r> {
         debug_assert_eq!(self.cx.frames.len(), depth, "frame stack out of balance");
     }
 
-    /// Walks an item, as test code when it is a test item (`node` spans it).
-    fn in_test_if(&mut self, is_test: bool, node: &impl Spanned, f: impl FnOnce(&mut Self)) {
+    /// Walks an item with attributes `attrs` (`node` spans it): as test code when it is a
+    /// test item, as Windows-only code under a Windows-only `cfg`.
+    fn in_item(&mut self, attrs: &[Attribute], node: &impl Spanned, f: impl FnOnce(&mut Self)) {
+        let is_test = is_test_item(attrs);
         if is_test && self.cx.test_depth == 0 {
             let span = self.cx.span(node.span());
             self.test_code.items.push((span.start.line, span.end.line));
         }
         self.cx.test_depth += usize::from(is_test);
-        f(self);
+        self.in_windows_if(is_windows_only(attrs), f);
         self.cx.test_depth -= usize::from(is_test);
+    }
+
+    fn in_windows_if(&mut self, windows: bool, f: impl FnOnce(&mut Self)) {
+        self.cx.windows_depth += usize::from(windows);
+        f(self);
+        self.cx.windows_depth -= usize::from(windows);
     }
 
     fn visit_fn(&mut self, is_async: bool, f: impl FnOnce(&mut Self)) {
@@ -131,11 +141,11 @@ impl<'f, 'r> Walker<'f, 'r> {
     fn visit_fn_with_body(
         &mut self,
         item: &impl Spanned,
+        attrs: &[Attribute],
         sig: &syn::Signature,
-        is_test: bool,
         f: impl FnOnce(&mut Self),
     ) {
-        self.in_test_if(is_test, item, |w| {
+        self.in_item(attrs, item, |w| {
             let in_test = w.cx.in_test_code();
             w.summary.enter_fn(&w.cx, sig, in_test);
             w.visit_fn(sig.asyncness.is_some(), f);
@@ -237,20 +247,20 @@ impl<'f, 'r> Walker<'f, 'r> {
 
 impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
-        self.visit_fn_with_body(item, &item.sig, is_test_item(&item.attrs), |w| {
+        self.visit_fn_with_body(item, &item.attrs, &item.sig, |w| {
             visit::visit_item_fn(w, item)
         });
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
-        self.visit_fn_with_body(item, &item.sig, is_test_item(&item.attrs), |w| {
+        self.visit_fn_with_body(item, &item.attrs, &item.sig, |w| {
             visit::visit_impl_item_fn(w, item)
         });
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
         if item.default.is_some() {
-            self.visit_fn_with_body(item, &item.sig, false, |w| {
+            self.visit_fn_with_body(item, &item.attrs, &item.sig, |w| {
                 visit::visit_trait_item_fn(w, item)
             });
         } else {
@@ -267,9 +277,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
 
     fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
         self.cx.enter_impl(&item.self_ty);
-        self.in_test_if(is_test_item(&item.attrs), item, |w| {
-            visit::visit_item_impl(w, item)
-        });
+        self.in_item(&item.attrs, item, |w| visit::visit_item_impl(w, item));
         self.cx.exit_impl();
     }
 
@@ -279,9 +287,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         };
         self.cx.enter_items(items);
         self.summary.enter_mod(&item.ident);
-        self.in_test_if(is_test_item(&item.attrs), item, |w| {
-            visit::visit_item_mod(w, item)
-        });
+        self.in_item(&item.attrs, item, |w| visit::visit_item_mod(w, item));
         self.summary.exit_mod();
         self.cx.leave_scope();
     }
@@ -322,10 +328,14 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
     }
 
     fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
-        for rule in self.rules.iter_mut() {
-            rule.check_stmt(&self.cx, stmt, &mut self.out);
-        }
-        visit::visit_stmt(self, stmt);
+        let attrs = attrs::stmt_attrs(stmt);
+        let windows = !attrs.is_empty() && is_windows_only(attrs);
+        self.in_windows_if(windows, |w| {
+            for rule in w.rules.iter_mut() {
+                rule.check_stmt(&w.cx, stmt, &mut w.out);
+            }
+            visit::visit_stmt(w, stmt);
+        });
     }
 
     fn visit_local(&mut self, local: &'ast Local) {
