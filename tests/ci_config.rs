@@ -437,7 +437,10 @@ const THREE_CATEGORIES: &str = "fn start() {\n    std::thread::spawn(|| work());
 #[test]
 fn categories_are_accepted_wherever_rule_names_are() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write_files(dir.path(), &[("a.rs", THREE_CATEGORIES), ("b.rs", PER_ITEM)]);
+    write_files(
+        dir.path(),
+        &[("a.rs", THREE_CATEGORIES), ("b.rs", PER_ITEM)],
+    );
     let run = |args: &[&str]| {
         let mut all = vec!["--isolated", "--format", "short"];
         all.extend_from_slice(args);
@@ -454,7 +457,10 @@ fn categories_are_accepted_wherever_rule_names_are() {
         ["error[unwaited_child]", "warning[thread_per_item]"]
     );
     assert_eq!(run(&["--select", "perf"]), ["warning[thread_per_item]"]);
-    assert_eq!(run(&["--ignore", "correctness"]), ["warning[thread_per_item]"]);
+    assert_eq!(
+        run(&["--ignore", "correctness"]),
+        ["warning[thread_per_item]"]
+    );
     assert_eq!(
         run(&["-W", "pedantic"]),
         [
@@ -511,7 +517,10 @@ fn rules_lists_each_rules_category_and_the_categories() {
             .collect::<Vec<_>>()
     };
     assert_eq!(line("double_lock"), ["double_lock", "correctness", "error"]);
-    assert_eq!(line("detached_thread"), ["detached_thread", "pedantic", "off"]);
+    assert_eq!(
+        line("detached_thread"),
+        ["detached_thread", "pedantic", "off"]
+    );
     assert_eq!(
         line("shell_command_injection"),
         ["shell_command_injection", "security", "warning"]

@@ -88,7 +88,11 @@ fn sarif_has_rules_results_locations_and_fingerprints() {
         let on = info.default_level().is_some();
         assert_eq!(rule["defaultConfiguration"]["enabled"], on, "{}", info.name);
         let level = info.category.enabled_level().as_str();
-        assert_eq!(rule["defaultConfiguration"]["level"], level, "{}", info.name);
+        assert_eq!(
+            rule["defaultConfiguration"]["level"], level,
+            "{}",
+            info.name
+        );
         let precision = if on { "high" } else { "medium" };
         assert_eq!(rule["properties"]["precision"], precision, "{}", info.name);
         let tags = rule["properties"]["tags"].as_array().expect("tags");

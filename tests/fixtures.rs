@@ -106,7 +106,10 @@ fn lint_case(case: &Case) -> (Vec<PathBuf>, Vec<concur::diagnostic::Diagnostic>)
         Case::File(path) => {
             let text = std::fs::read_to_string(path).expect("fixture is UTF-8");
             let file = SourceFile::new(path.clone(), text);
-            (vec![path.clone()], lint_source(&file, &Options::every_rule()))
+            (
+                vec![path.clone()],
+                lint_source(&file, &Options::every_rule()),
+            )
         }
         Case::Crate(_, files) => {
             let report = lint_files(files, &Options::every_rule());

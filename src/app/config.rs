@@ -789,7 +789,9 @@ pub fn show(effective: &Effective) -> String {
     out.push_str("\n[rules]\n");
     for (name, level, origin) in &effective.levels {
         let value = format!("\"{}\"", level.as_str());
-        let category = rules::find(name).map(|r| r.category.name()).unwrap_or_default();
+        let category = rules::find(name)
+            .map(|r| r.category.name())
+            .unwrap_or_default();
         out.push_str(&format!(
             "{name:width$} = {value:7}  # {origin} ({category})\n"
         ));

@@ -16,9 +16,9 @@ use crate::diagnostic::{Assumption, Diagnostic, Level};
 use crate::error::Error;
 use crate::report::suppress::{self, Suppressions};
 use crate::report::{FileAnalysis, Report, UnitVerdict, names};
+use crate::rules;
 use crate::semantic::model::{self, Model, UnitFile};
 use crate::semantic::settings::Settings;
-use crate::rules;
 use crate::semantic::summary::FileSummary;
 use crate::semantic::test_code::TestCode;
 use crate::source::SourceFile;
@@ -614,7 +614,10 @@ fn lint_unit(
         report.diagnostics.extend(finish_file(
             path,
             findings,
-            (&analyzed.analysis.suppressions, &analyzed.analysis.test_code),
+            (
+                &analyzed.analysis.suppressions,
+                &analyzed.analysis.test_code,
+            ),
             verdict.test_files.iter().any(|p| p == path),
             options,
         ));

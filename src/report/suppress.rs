@@ -537,7 +537,10 @@ fn allowed_rules(file: &SourceFile, attrs: &[Attribute]) -> Vec<(String, Span, b
                 continue;
             }
             let written = segments.join("::");
-            for rule in rules::RULES.iter().filter(|r| r.allowed_by.contains(&written.as_str())) {
+            for rule in rules::RULES
+                .iter()
+                .filter(|r| r.allowed_by.contains(&written.as_str()))
+            {
                 found.push((rule.name.to_string(), span, true));
             }
         }
@@ -589,7 +592,9 @@ mod tests {
                 };
                 let found = allowed_rules(&file, &f.attrs);
                 assert!(
-                    found.iter().any(|(name, _, used)| name == rule.name && *used),
+                    found
+                        .iter()
+                        .any(|(name, _, used)| name == rule.name && *used),
                     "{lint} → {}: {found:?}",
                     rule.name
                 );

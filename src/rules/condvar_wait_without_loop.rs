@@ -63,7 +63,6 @@ impl Rule for CondvarWaitWithoutLoop {
         // Tests of synchronization primitives wait once on purpose.
         if !catalog::CONDVAR_WAIT_METHODS.contains(&method.as_str())
             || !(1..=2).contains(&call.args.len())
-           
         {
             return;
         }

@@ -74,8 +74,7 @@ impl Rule for LockSerializesWorkers {
         if !matches!(
             role,
             Some(ClosureRole::Thread | ClosureRole::BlockingPool | ClosureRole::Rayon)
-        )
-        {
+        ) {
             return;
         }
         let per_item = role == Some(ClosureRole::Rayon)

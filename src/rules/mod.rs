@@ -189,9 +189,9 @@ pub fn similar_names(name: &str) -> Vec<&'static str> {
 /// all.
 pub fn unknown_rule_help(name: &str) -> String {
     match similar_names(name).first() {
-        Some(closest) => format!(
-            "did you mean `{closest}`? `concur rules` lists every rule and category"
-        ),
+        Some(closest) => {
+            format!("did you mean `{closest}`? `concur rules` lists every rule and category")
+        }
         None => "`concur rules` lists every rule and category".to_string(),
     }
 }

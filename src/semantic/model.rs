@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Assumption, Span};
 use crate::semantic::catalog::{LockFlavor, LockMode};
 use crate::semantic::settings::Settings;
-use crate::semantic::test_code::is_test_path;
 use crate::semantic::summary::{
     Base, Call, Callee, Ctx, EventKind, FileSummary, FnSummary, ItemKind, LockRef, TypeRef,
 };
+use crate::semantic::test_code::is_test_path;
 
 /// A function of the unit: its file and its index in that file's summary.
 pub type FnId = usize;
@@ -1035,6 +1035,21 @@ fn map_take(take: &Take, call: &Call, caller: FnId, event: usize) -> Take {
     }
 }
 
+/// `path` with `.` and `a/..` removed, without asking the file system.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1056,19 +1071,4 @@ mod tests {
         assert_eq!(m("tests/api.rs", true), ("tests:api".into(), vec![]));
         assert_eq!(m("build.rs", true), ("build".into(), vec![]));
     }
-}
-
-/// `path` with `.` and `a/..` removed, without asking the file system.
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir if out.file_name().is_some() => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }

@@ -16,7 +16,10 @@ pub fn is_windows_path(path: &Path) -> bool {
         .into_iter()
         .flat_map(Path::components)
         .any(|c| c.as_os_str() == "windows");
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     in_dir
         || matches!(stem, "windows" | "win")
         || stem.ends_with("_windows")
@@ -29,10 +32,19 @@ mod tests {
 
     #[test]
     fn windows_files() {
-        for yes in ["src/tty/windows/child.rs", "src/service/win.rs", "src/os_windows.rs"] {
+        for yes in [
+            "src/tty/windows/child.rs",
+            "src/service/win.rs",
+            "src/os_windows.rs",
+        ] {
             assert!(is_windows_path(Path::new(yes)), "{yes}");
         }
-        for no in ["src/window.rs", "src/twin.rs", "src/winit.rs", "src/main.rs"] {
+        for no in [
+            "src/window.rs",
+            "src/twin.rs",
+            "src/winit.rs",
+            "src/main.rs",
+        ] {
             assert!(!is_windows_path(Path::new(no)), "{no}");
         }
     }

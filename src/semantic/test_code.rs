@@ -24,7 +24,10 @@ pub fn is_test_path(path: &Path) -> bool {
         .into_iter()
         .flat_map(Path::components)
         .any(|c| c.as_os_str() == "tests" || c.as_os_str() == "benches");
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     in_test_dir || stem == "tests" || stem.ends_with("_tests") || stem.ends_with("_test")
 }
 

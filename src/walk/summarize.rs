@@ -17,8 +17,8 @@ use crate::semantic::summary::{
 };
 use crate::semantic::test_code::is_test_item;
 use crate::syntax::exprs::{ident_is, is_constant_name, path_ident, strip};
-use crate::syntax::{attrs, macros};
 use crate::syntax::pats::pat_name;
+use crate::syntax::{attrs, macros};
 use crate::walk::context::{Context, Exec};
 
 /// Builds a [`FileSummary`] as the walk goes.
