@@ -22,7 +22,7 @@ use crate::semantic::summary::TypeRef;
 use crate::source::SourceFile;
 use crate::syntax::exprs::{chain_root, ident_is, path_ident, strip, with_ident};
 use crate::syntax::pats::{pat_name, pat_names};
-use crate::syntax::types::named_type;
+use crate::syntax::types::{holds_one_value, named_type};
 
 /// What a closure passed to a call is for, decided by the call it is passed to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +83,9 @@ pub struct Facts<'f> {
     /// Locals bound to a literal collection or a chain over a range (`let w = vec![a, b]`,
     /// `let workers: Vec<_> = (0..n).map(..).collect()`), with the trip count of a loop over them.
     pub(super) local_counts: Vec<(String, TripCount)>,
+    /// Parameters and locals by name, with whether their declared type holds at most one
+    /// value (`Option`, `Result`): `sender.map(|s| ..)` on one is no loop.
+    one_value_locals: Vec<(String, bool)>,
     uses_tokio: OnceCell<bool>,
     locks: LockScope,
     /// The current function's parameters (not `self`).
@@ -102,6 +105,7 @@ pub struct SavedLocals {
     value_roots: Vec<(String, Option<CanonicalPath>)>,
     core_count_locals: Vec<String>,
     local_counts: Vec<(String, TripCount)>,
+    one_value_locals: Vec<(String, bool)>,
 }
 
 impl<'f> Facts<'f> {
@@ -116,6 +120,7 @@ impl<'f> Facts<'f> {
             lock_decls: HashMap::new(),
             core_count_locals: Vec::new(),
             local_counts: Vec::new(),
+            one_value_locals: Vec::new(),
             uses_tokio: OnceCell::new(),
             locks: LockScope::default(),
             params: Vec::new(),
@@ -472,6 +477,7 @@ impl Facts<'_> {
             value_roots: std::mem::take(&mut self.value_roots),
             core_count_locals: std::mem::take(&mut self.core_count_locals),
             local_counts: std::mem::take(&mut self.local_counts),
+            one_value_locals: std::mem::take(&mut self.one_value_locals),
         };
         (saved, self.locks.enter_fn())
     }
@@ -482,7 +488,18 @@ impl Facts<'_> {
         self.value_roots = saved.value_roots;
         self.core_count_locals = saved.core_count_locals;
         self.local_counts = saved.local_counts;
+        self.one_value_locals = saved.one_value_locals;
         self.locks.exit_fn(aliases);
+    }
+
+    /// Whether `name` is a parameter or local declared as holding at most one value
+    /// (`Option<T>`, `Result<T, E>`).
+    pub fn holds_one_value(&self, name: &str) -> bool {
+        self.one_value_locals
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .is_some_and(|(_, one)| *one)
     }
 
     /// Records a function's name and the lock types of its parameters.
@@ -493,6 +510,10 @@ impl Facts<'_> {
                 continue;
             };
             self.params.extend(pat_name(&param.pat));
+            if let Some(name) = pat_name(&param.pat) {
+                self.one_value_locals
+                    .push((name, holds_one_value(&param.ty)));
+            }
             let flavor = locks::type_lock_flavor(&self.imports, &param.ty);
             if let (Some(name), Some(flavor)) = (pat_name(&param.pat), flavor) {
                 self.lock_decls.insert(name, flavor);
@@ -531,7 +552,9 @@ impl Facts<'_> {
                 _ => None,
             });
         // Every name bound gets an entry: unknown values shadow known ones of the same name.
+        let typed_one = matches!(&local.pat, syn::Pat::Type(typed) if holds_one_value(&typed.ty));
         for name in pat_names(&local.pat) {
+            self.one_value_locals.push((name.clone(), typed_one));
             self.value_roots.push((name, root.clone()));
         }
         let (Some(name), Some(init)) = (pat_name(&local.pat), &local.init) else {

@@ -4,7 +4,7 @@
 //! of the walk; [`loops`] how many times a loop runs; [`bindings`] what happens to a local
 //! after its `let`; [`locks`] lock identity, acquisitions and live guards; [`lock_uses`] how a
 //! local lock is used; [`polls`] what a loop polls; [`channels`] channel bindings and receive loops; [`commands`]
-//! `std::process::Command` chains.
+//! `std::process::Command` chains; [`threads`] what a spawned thread's body is.
 //!
 //! It imports only [`crate::semantic`], [`crate::syntax`] and the foundation modules: never the
 //! walk or the rules.
@@ -17,3 +17,4 @@ pub mod lock_uses;
 pub mod locks;
 pub mod loops;
 pub mod polls;
+pub mod threads;

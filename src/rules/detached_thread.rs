@@ -2,12 +2,11 @@
 
 use syn::{Expr, Pat, Stmt};
 
-use crate::analysis::channels::sends_on_channel;
+use crate::analysis::threads;
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
-use crate::semantic::catalog::{self, Api};
+use crate::semantic::catalog::Api;
 use crate::syntax::exprs::{chain_root, unwrapped};
-use crate::syntax::find::Search;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -60,52 +59,13 @@ fn dropped_spawn<'s>(cx: &Context<'_>, stmt: &'s Stmt) -> Option<&'s Expr> {
         _ => return None,
     };
     let spawn = unwrapped(value);
-    // A worker that sends its results on a channel is observed through the channel.
-    (is_plain_detachable_spawn(cx, spawn)
-        && !sends_on_channel(spawn)
-        && !is_service_thread(cx, spawn))
-    .then_some(spawn)
-}
-
-/// Whether the thread's body is one service loop: a `loop` with no `break` (joining it would
-/// wait forever) or a `for` over a channel receiver (it ends when the senders are gone). Such
-/// threads are daemons by design; there is nothing to join at a useful time.
-fn is_service_thread(cx: &Context<'_>, spawn: &Expr) -> bool {
-    let args = match spawn {
-        Expr::Call(call) => &call.args,
-        Expr::MethodCall(call) => &call.args,
-        _ => return false,
-    };
-    let Some(Expr::Closure(closure)) = args.first() else {
-        return false;
-    };
-    let body = match &*closure.body {
-        Expr::Block(block) => match block.block.stmts.as_slice() {
-            [Stmt::Expr(expr, _)] => expr,
-            _ => return false,
-        },
-        body => body,
-    };
-    match body {
-        Expr::Loop(l) => !breaks_out(&l.body),
-        Expr::ForLoop(f) => cx
-            .chain_root_path(&f.expr)
-            .is_some_and(|root| matches!(catalog::lookup(&root), Some(Api::ChannelNew { .. }))),
-        // `|| block_on(executor.run())`: a thread that drives an executor is its daemon.
-        // `|| worker(state)`: the captured state goes to a function concur cannot see, which
-        // may be a service loop or report through a channel; stay quiet.
-        Expr::Call(call) => match cx.call_api(&call.func) {
-            Some(Api::BlockOn) => true,
-            Some(_) => false,
-            None => !call.args.is_empty(),
-        },
-        _ => false,
+    if !is_plain_detachable_spawn(cx, spawn) {
+        return None;
     }
-}
-
-/// Whether a loop body contains a `break` (outside closures and async blocks).
-fn breaks_out(body: &syn::Block) -> bool {
-    Search::INLINE.any(body, |e| matches!(e, Expr::Break(_)))
+    // A service thread has nothing to join at a useful time; a worker that reports through a
+    // channel or the UI's event loop is observed there.
+    let body = threads::spawned_body(spawn)?;
+    (!threads::is_service(cx, body) && !threads::reports(body)).then_some(spawn)
 }
 
 impl Rule for DetachedThread {

@@ -3,6 +3,7 @@
 use syn::Expr;
 
 use crate::analysis::loops::TripCount;
+use crate::analysis::threads;
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
 use crate::semantic::catalog::Api;
@@ -30,6 +31,11 @@ impl Rule for ThreadPerItem {
         let Some(per_item) = cx.loops().find(|l| l.trips == TripCount::PerItem) else {
             return;
         };
+        // A thread per resource that serves for the program's life (one capture loop per
+        // network interface) is not a thread per piece of work: no pool can run it.
+        if threads::spawned_body(expr).is_some_and(|body| threads::is_service(cx, body)) {
+            return;
+        }
         let span = cx.span(callee_span(expr));
         out.push(
             cx.diagnostic_at(INFO.name, span,

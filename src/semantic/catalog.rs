@@ -612,7 +612,29 @@ pub const COLLECTION_TYPES: &[&str] = &[
 ];
 
 /// Methods that send a message on a channel.
-pub const SEND_METHODS: &[&str] = &["send", "unbounded_send", "send_blocking", "try_send"];
+pub const SEND_METHODS: &[&str] = &[
+    "send",
+    "unbounded_send",
+    "send_blocking",
+    "blocking_send",
+    "try_send",
+    "send_timeout",
+    "send_async",
+];
+
+/// Calls that hand work to a UI toolkit's event loop, to run on the UI thread: how a worker
+/// thread of a desktop app reports its results (slint, glib/gtk, winit, egui, iced, fltk).
+pub const UI_HANDOFF: &[&str] = &[
+    "invoke_from_event_loop",
+    "upgrade_in_event_loop",
+    "idle_add",
+    "idle_add_local",
+    "idle_add_once",
+    "timeout_add",
+    "send_event",
+    "request_repaint",
+    "awake",
+];
 
 /// Receiving methods of channels and queues.
 pub const RECV_METHODS: &[&str] = &[
@@ -620,6 +642,7 @@ pub const RECV_METHODS: &[&str] = &[
     "try_recv",
     "recv_timeout",
     "recv_async",
+    "blocking_recv",
     "try_iter",
     "pop",
 ];

@@ -28,6 +28,21 @@ pub fn named_type(ty: &Type) -> Option<String> {
     }
 }
 
+/// Whether a type holds at most one value: `Option<T>` or `Result<T, E>` (behind references),
+/// whose `map`/`for` run their closure or body at most once.
+pub fn holds_one_value(ty: &Type) -> bool {
+    match ty {
+        Type::Reference(r) => holds_one_value(&r.elem),
+        Type::Paren(p) => holds_one_value(&p.elem),
+        Type::Path(path) if path.qself.is_none() => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| last.ident == "Option" || last.ident == "Result"),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -401,9 +401,15 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         let role = self.cx.method_closure_role(call);
         self.visit_expr(&call.receiver);
         if role == ClosureRole::Inline && ident_is(&call.method, catalog::PER_ITEM_METHODS) {
+            // `opt.map(|x| ..)` on an `Option` or `Result` runs at most once.
+            let one_value = path_ident(&call.receiver).is_some_and(|n| self.cx.holds_one_value(&n));
             let info = LoopInfo {
                 kind: LoopKind::PerItemClosure,
-                trips: self.cx.trip_count(&call.receiver),
+                trips: if one_value {
+                    TripCount::Constant(1)
+                } else {
+                    self.cx.trip_count(&call.receiver)
+                },
                 header: self.cx.span(call.method.span()),
             };
             self.with_frame(Frame::Loop(info), |w| {
