@@ -22,7 +22,8 @@ pub struct BlockingInRayon;
 
 impl Rule for BlockingInRayon {
     fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
-        if cx.exec() != Exec::Rayon {
+        // A pool built for the job (sized for I/O, one task per domain) blocks only itself.
+        if cx.exec() != Exec::Rayon || cx.on_dedicated_pool() {
             return;
         }
         let Some(kind) = cx.blocking_call(expr) else {

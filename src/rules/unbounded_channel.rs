@@ -3,7 +3,7 @@
 
 use syn::Expr;
 
-use crate::analysis::bindings::{self, Follow};
+use crate::analysis::bindings::{self, Follow, Parent};
 use crate::analysis::channels::{Channel, loops_over_receiver};
 use crate::analysis::loops::LoopSize;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Suggestion};
@@ -85,6 +85,11 @@ fn bounded_fix(cx: &Context<'_>, ctor: &syn::ExprCall, path: &[String]) -> Optio
     })
 }
 
+/// Whether a send call sends `()`.
+fn sends_unit(call: &syn::ExprMethodCall) -> bool {
+    matches!(call.args.first(), Some(Expr::Tuple(t)) if t.elems.is_empty())
+}
+
 impl Rule for UnboundedChannel {
     fn check_channel(&mut self, cx: &Context, channel: &Channel, out: &mut Vec<Diagnostic>) {
         let Some(sender) = channel.sender.as_ref().filter(|_| !channel.bounded) else {
@@ -93,6 +98,12 @@ impl Rule for UnboundedChannel {
         let follow = Follow { aliases: true };
         let sends = bindings::uses(cx, sender, channel.rest, follow);
         let Some((send, input)) = sends.iter().find_map(|u| {
+            // `tx.send(())` queues a wake-up that carries no data: nothing grows with it.
+            if let Parent::Methods(calls) = &u.parent
+                && calls.first().is_some_and(|call| sends_unit(call))
+            {
+                return None;
+            }
             let method = u.methods().into_iter().next()?;
             let input = u.in_loop.filter(|l| {
                 matches!(l.size, LoopSize::PerItem | LoopSize::Stream)

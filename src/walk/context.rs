@@ -88,6 +88,8 @@ pub struct Context<'f> {
     pub(super) guards: Vec<LiveGuard>,
     pub(super) test_depth: usize,
     pub(super) windows_depth: usize,
+    /// How many `pool.install(..)` calls on a pool built in this code enclose the walk.
+    pub(super) dedicated_pool_depth: usize,
     /// Whether the file is Windows-only by its path.
     windows_file: bool,
     /// Whether the file is test code by its path (computed once: asked per node).
@@ -120,6 +122,7 @@ impl<'f> Context<'f> {
             guards: Vec::new(),
             test_depth: 0,
             windows_depth: 0,
+            dedicated_pool_depth: 0,
             windows_file,
             in_tests_dir,
             block_depth: 0,
@@ -192,6 +195,13 @@ impl<'f> Context<'f> {
     /// Whether the current code is built only for Windows ([`crate::semantic::platform`]).
     pub fn windows_only(&self) -> bool {
         self.windows_depth > 0 || self.windows_file
+    }
+
+    /// Whether the current code runs inside `pool.install(..)` of a rayon pool built here
+    /// (`ThreadPoolBuilder::new()..build()`): a pool of its own, sized for its work, not the
+    /// global pool other CPU work queues on.
+    pub fn on_dedicated_pool(&self) -> bool {
+        self.dedicated_pool_depth > 0
     }
 
     /// Where the current code runs.

@@ -418,9 +418,18 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
                 }
             });
         } else {
+            // `pool.install(..)` on a pool built here runs on that pool, not the global one.
+            let dedicated = role == ClosureRole::Rayon
+                && call.method == "install"
+                && self
+                    .cx
+                    .chain_root_path(&call.receiver)
+                    .is_some_and(|root| catalog::lookup(&root) == Some(Api::PoolBuilder));
+            self.cx.dedicated_pool_depth += usize::from(dedicated);
             for arg in &call.args {
                 self.visit_arg(arg, role);
             }
+            self.cx.dedicated_pool_depth -= usize::from(dedicated);
         }
         self.end_moved_guards(&call.args);
     }
