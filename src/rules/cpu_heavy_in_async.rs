@@ -1,7 +1,7 @@
 //! `cpu_heavy_in_async`: CPU-bound work run directly on the async executor.
 
-use syn::spanned::Spanned;
 use syn::Expr;
+use syn::spanned::Spanned;
 
 use crate::analysis::loops::TripCount;
 use crate::diagnostic::{Diagnostic, Span};

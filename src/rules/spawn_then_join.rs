@@ -5,10 +5,14 @@ use std::collections::HashSet;
 use syn::spanned::Spanned;
 use syn::{Block, Expr, ExprMethodCall, Stmt};
 
+use crate::analysis::threads;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
 use crate::rules::declare_rule;
 use crate::semantic::catalog::Api;
-use crate::syntax::exprs::{callee_span, ident_is, path_ident, strip, unwrapped};
+use crate::syntax::exprs::{
+    callee_span, ident_is, is_constant_name, path_ident, path_segments, strip, unwrapped,
+};
+use crate::syntax::find::Search;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -97,8 +101,9 @@ fn spawned_handle<'s>(cx: &Context<'_>, stmt: &'s Stmt) -> Option<(String, &'s E
     is_plain_spawn(cx, spawn).then(|| (pat.ident.to_string(), spawn))
 }
 
-/// A thread spawn that is not on a builder asking for a bigger stack: spawning to get a deep
-/// stack, then joining, is a legitimate pattern.
+/// A thread spawn that is not on a builder asking for a bigger stack (spawning to get a deep
+/// stack, then joining, is a legitimate pattern) and whose closure does not need a thread of
+/// its own.
 fn is_plain_spawn(cx: &Context<'_>, expr: &Expr) -> bool {
     let mut link = expr;
     while let Expr::MethodCall(call) = link {
@@ -107,28 +112,58 @@ fn is_plain_spawn(cx: &Context<'_>, expr: &Expr) -> bool {
         }
         link = &call.receiver;
     }
-    cx.api(expr) == Some(Api::ThreadSpawn)
+    cx.api(expr) == Some(Api::ThreadSpawn) && !needs_fresh_thread(cx, expr)
 }
 
-/// The closure a spawn runs, when it is written inline.
-fn spawned_closure(spawn: &Expr) -> Option<&Expr> {
-    let arg = match spawn {
-        Expr::Call(call) => call.args.first(),
-        Expr::MethodCall(call) => call.args.first(),
+/// Whether the spawned code needs a thread of its own, whatever the caller's: it drives an
+/// executor (`block_on` panics on a thread already inside a runtime, so a fresh thread is the
+/// way to run async code from a `LazyLock` initialiser or a sync callback), reads or sets
+/// thread-locals (`STATE.with(..)`), or initialises COM for the thread.
+fn needs_fresh_thread(cx: &Context<'_>, spawn: &Expr) -> bool {
+    let Some(body) = threads::spawned_body(spawn) else {
+        return false;
+    };
+    Search::NESTED.any(body, |e| match e {
+        Expr::MethodCall(call) => {
+            call.method == "block_on"
+                || (call.method == "with"
+                    && path_ident(&call.receiver).is_some_and(|name| is_constant_name(&name)))
+        }
+        Expr::Call(call) => {
+            cx.call_api(&call.func) == Some(Api::BlockOn)
+                || path_segments(&call.func)
+                    .and_then(|segments| segments.last().cloned())
+                    .is_some_and(|name| name.starts_with("CoInitialize"))
+        }
+        _ => false,
+    })
+}
+
+/// What runs the spawned code in the caller's place: the body of a closure written inline
+/// (unless it has a `return` or `?`, which would leave the caller instead of the closure), or
+/// a call of a function spawned by name (`compute()` for `thread::spawn(compute)`).
+fn inlined(cx: &Context<'_>, spawn: &Expr) -> Option<String> {
+    match threads::spawned_body(spawn)? {
+        Expr::Closure(closure) => {
+            let leaves = Search::INLINE.any(&*closure.body, |e| {
+                matches!(e, Expr::Return(_) | Expr::Try(_))
+            });
+            (!leaves).then(|| cx.text(closure.body.span()).to_string())
+        }
+        function @ Expr::Path(_) => Some(format!("{}()", cx.text(function.span()))),
         _ => None,
-    }?;
-    matches!(arg, Expr::Closure(_)).then_some(arg)
+    }
 }
 
-/// Replaces `value` (the joined result) with a direct call of the closure, and removes `remove`
-/// (the statement that spawned it), when given.
+/// Replaces `value` (the joined result) with the closure's body, and removes `remove` (the
+/// statement that spawned it), when given.
 fn inline_fix(
     cx: &Context<'_>,
     spawn: &Expr,
     value: &Expr,
     remove: Option<Span>,
 ) -> Option<Suggestion> {
-    let closure = spawned_closure(spawn)?;
+    let replacement = inlined(cx, spawn)?;
     let mut edits = Vec::new();
     if let Some(span) = remove {
         edits.push(Edit {
@@ -138,10 +173,10 @@ fn inline_fix(
     }
     edits.push(Edit {
         span: cx.span(value.span()),
-        replacement: format!("({})()", cx.text(closure.span())),
+        replacement,
     });
     Some(Suggestion {
-        message: "call the closure directly".into(),
+        message: "run the thread's code here".into(),
         edits,
         applicability: Applicability::MaybeIncorrect,
     })
