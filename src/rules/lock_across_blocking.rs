@@ -2,11 +2,12 @@
 
 use syn::Expr;
 
-use crate::analysis::locks::is_lock_guard;
+use crate::analysis::locks::{is_lock_guard, lock_acquisition};
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
 use crate::rules::{chain_line, chain_notes};
 use crate::semantic::catalog::{Blocking, LockFlavor};
+use crate::syntax::exprs::path_ident;
 use crate::semantic::model::{Effect, Model};
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
@@ -36,6 +37,28 @@ fn what(kind: Blocking) -> &'static str {
     }
 }
 
+/// Whether a blocking method call works on the value behind the guard named `guard`: its
+/// receiver chain starts from the guard (`file.write_all(..)`, `conn.lock().unwrap().query(..)`
+/// through a temporary guard, `guard.stream.read(..)`).
+fn on_guarded_value(expr: &Expr, guard: &str) -> bool {
+    let Expr::MethodCall(call) = expr else {
+        return false;
+    };
+    let mut link = &*call.receiver;
+    loop {
+        link = match link {
+            Expr::MethodCall(inner) if lock_acquisition(link).is_some() => return true,
+            Expr::MethodCall(inner) => &inner.receiver,
+            Expr::Field(field) => &field.base,
+            Expr::Try(e) => &e.expr,
+            Expr::Paren(e) => &e.expr,
+            Expr::Reference(e) => &e.expr,
+            Expr::Unary(e) => &e.expr,
+            other => return path_ident(other).is_some_and(|name| name == guard),
+        };
+    }
+}
+
 impl Rule for LockAcrossBlocking {
     fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
         let Some(kind) = cx.blocking_call(expr) else {
@@ -54,6 +77,11 @@ impl Rule for LockAcrossBlocking {
         else {
             return;
         };
+        // I/O on the very handle the lock protects (`let mut file = log.lock()?;
+        // file.write_all(..)`) is what the lock is for: it serialises that handle.
+        if on_guarded_value(expr, &guard.name) {
+            return;
+        }
         let lock = guard
             .lock
             .as_deref()
@@ -80,7 +108,7 @@ fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
         let Some(held) = call
             .held
             .iter()
-            .find(|h| h.flavor.is_none_or(LockFlavor::is_blocking))
+            .find(|h| h.flavor.is_none_or(LockFlavor::is_blocking) && !model.serializes(h))
         else {
             continue;
         };

@@ -809,6 +809,13 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// Whether a lock is held by a guard never used by name (`let _guard = m.lock()`), which
+    /// exists to serialise what follows.
+    pub fn serializes(&self, take: &Take) -> bool {
+        let (id, event) = take.site;
+        u32::try_from(event).is_ok_and(|e| self.summary(id).serializing.contains(&e))
+    }
+
     /// How a held lock is written in the function that holds it (`self.state`, `acc.balances`,
     /// `STATE`).
     pub fn lock_label(&self, take: &Take) -> String {

@@ -94,6 +94,10 @@ pub struct FnSummary {
     pub params: Vec<Param>,
     /// What the body does that other functions may care about, in source order.
     pub events: Vec<Event>,
+    /// The lock events whose guard is never used by name (`let _guard = m.lock()`): it
+    /// exists to serialise what follows, blocking calls included.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub serializing: Vec<u32>,
 }
 
 /// A parameter.

@@ -146,6 +146,7 @@ impl Summarizer {
                 in_test,
                 params,
                 events: Vec::new(),
+                serializing: Vec::new(),
             },
             locals: Vec::new(),
             branches: 0,
@@ -420,6 +421,13 @@ impl Summarizer {
             base: if field.is_some() { None } else { base },
             field,
         })
+    }
+
+    /// Marks a lock event as one whose guard is never used by name.
+    pub(super) fn serializing(&mut self, event: u32) {
+        if let Some(open) = self.open.last_mut() {
+            open.summary.serializing.push(event);
+        }
     }
 
     /// The event index of the lock event an acquisition made (for the guard a `let` binds).

@@ -235,6 +235,11 @@ impl<'f, 'r> Walker<'f, 'r> {
             owner: self.cx.locks().impl_type().map(str::to_string),
         };
         let event = self.summary.lock_event_at(guard.taken);
+        if guard.name.starts_with('_')
+            && let Some(event) = event
+        {
+            self.summary.serializing(event);
+        }
         let live = LiveGuard {
             guard,
             event,
