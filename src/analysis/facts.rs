@@ -152,6 +152,22 @@ impl<'f> Facts<'f> {
             .unwrap_or("")
     }
 
+    /// The `//` comment on the line just above the first line of `span` (past attributes),
+    /// if there is one: a choice the code explains there (`// >4 threads degrade search`) is
+    /// deliberate.
+    pub fn comment_above(&self, span: SynSpan) -> Option<&str> {
+        let mut line = self.span(span).start.line;
+        while line > 1 {
+            line -= 1;
+            let text = self.file.line_text(line).trim_start();
+            if text.starts_with("#[") {
+                continue;
+            }
+            return (text.starts_with("//") && !text.starts_with("///")).then_some(text);
+        }
+        None
+    }
+
     /// Whether the file uses tokio anywhere (a fix may then rely on it being a dependency).
     pub fn file_uses_tokio(&self) -> bool {
         *self

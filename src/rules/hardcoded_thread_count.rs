@@ -35,6 +35,11 @@ fn literal_count(expr: &Expr) -> Option<u128> {
     int_literal(expr).filter(|n| *n > 1)
 }
 
+/// The largest worker count of an async runtime that is a deliberate small runtime: async
+/// tasks waiting on I/O need few threads, and a side runtime (a dashboard, a push daemon) is
+/// sized small on purpose.
+const SMALL_ASYNC_RUNTIME: u128 = 4;
+
 fn report(cx: &Context<'_>, span: Span, count: u128) -> Diagnostic {
     cx.diagnostic_at(
         INFO.name,
@@ -59,6 +64,11 @@ impl Rule for HardcodedThreadCount {
         let Some(count) = literal_count(last) else {
             return;
         };
+        let async_runtime = matches!(expr, Expr::MethodCall(call) if call.method == "worker_threads");
+        if (async_runtime && count <= SMALL_ASYNC_RUNTIME) || cx.comment_above(expr.span()).is_some()
+        {
+            return;
+        }
         let fix = cx.replace_with(
             last,
             CORES,
@@ -84,7 +94,10 @@ impl Rule for HardcodedThreadCount {
                 if !pair.path.is_ident("worker_threads") {
                     continue;
                 }
-                if let Some(count) = literal_count(&pair.value) {
+                if let Some(count) = literal_count(&pair.value)
+                    && count > SMALL_ASYNC_RUNTIME
+                    && cx.comment_above(func.span()).is_none()
+                {
                     out.push(report(cx, cx.span(pair.span()), count));
                 }
             }

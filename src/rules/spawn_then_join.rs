@@ -102,8 +102,8 @@ fn spawned_handle<'s>(cx: &Context<'_>, stmt: &'s Stmt) -> Option<(String, &'s E
 }
 
 /// A thread spawn that is not on a builder asking for a bigger stack (spawning to get a deep
-/// stack, then joining, is a legitimate pattern) and whose closure does not need a thread of
-/// its own.
+/// stack, then joining, is a legitimate pattern), whose closure does not need a thread of its
+/// own, and that no comment just above explains as a thread on purpose.
 fn is_plain_spawn(cx: &Context<'_>, expr: &Expr) -> bool {
     let mut link = expr;
     while let Expr::MethodCall(call) = link {
@@ -112,7 +112,11 @@ fn is_plain_spawn(cx: &Context<'_>, expr: &Expr) -> bool {
         }
         link = &call.receiver;
     }
-    cx.api(expr) == Some(Api::ThreadSpawn) && !needs_fresh_thread(cx, expr)
+    cx.api(expr) == Some(Api::ThreadSpawn)
+        && !needs_fresh_thread(cx, expr)
+        && !cx
+            .comment_above(expr.span())
+            .is_some_and(|c| c.to_ascii_lowercase().contains("thread"))
 }
 
 /// Whether the spawned code needs a thread of its own, whatever the caller's: it drives an
