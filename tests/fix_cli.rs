@@ -57,8 +57,12 @@ fn unsafe_fixes_apply_both_and_a_second_run_changes_nothing() {
     let first = read(dir.path(), "a.rs");
     assert!(first.contains("let _guard"), "{first}");
     assert!(
-        first.contains("(move || v.iter().sum::<u64>())()"),
+        first.contains("fn total(v: Vec<u64>) -> u64 {\n    v.iter().sum::<u64>()\n}"),
         "{first}"
+    );
+    assert!(
+        !first.contains("use std::thread;"),
+        "the fix took its last use: {first}"
     );
     assert!(syn::parse_file(&first).is_ok());
     let again = concur(dir.path(), &["--fix", "--unsafe-fixes", "a.rs"]);

@@ -259,3 +259,101 @@ fn fixing_any_fixture_leaves_a_file_that_parses() {
         );
     }
 }
+
+/// The names a `use` line imports (`use a::B;`, `use a::B as C;`, `use a::{B, C as D};`):
+/// read from the text, independently of concur's own import handling.
+fn imported_names(line: &str) -> Vec<String> {
+    let Some(body) = line
+        .trim()
+        .strip_prefix("use ")
+        .and_then(|b| b.strip_suffix(';'))
+    else {
+        return Vec::new();
+    };
+    let leaves: Vec<&str> = match (body.find('{'), body.rfind('}')) {
+        (Some(open), Some(close)) => body[open + 1..close].split(',').collect(),
+        _ => vec![body],
+    };
+    leaves
+        .iter()
+        .filter_map(|leaf| {
+            let leaf = leaf.trim();
+            let name = match leaf.split_once(" as ") {
+                Some((_, rename)) => rename.trim(),
+                None => leaf.rsplit("::").next().unwrap_or(leaf).trim(),
+            };
+            (!name.is_empty() && name != "*" && name != "_" && name != "self")
+                .then(|| name.to_string())
+        })
+        .collect()
+}
+
+/// How many times `name` appears as a word outside `use` lines.
+fn mentions(text: &str, name: &str) -> usize {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("use "))
+        .map(|l| {
+            l.match_indices(name)
+                .filter(|(at, _)| {
+                    let before = l[..*at].chars().next_back();
+                    let after = l[at + name.len()..].chars().next();
+                    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                    !word(before) && !word(after)
+                })
+                .count()
+        })
+        .sum()
+}
+
+/// Every fix leaves the file no worse: linted again, the fixed file has no finding the
+/// original did not have (same rule and message), no import the fix took the last use of,
+/// and no closure called in place (`(|| expr)()`, which clippy flags).
+#[test]
+fn fixed_fixtures_gain_no_finding_no_unused_import_and_no_closure_call() {
+    let options = Options::every_rule();
+    let mut fixed_files = 0;
+    for path in fixture_files() {
+        let text = std::fs::read_to_string(&path).expect("fixture is UTF-8");
+        let fixed = fixed_text(&path, text.clone());
+        if fixed.applied == 0 {
+            continue;
+        }
+        fixed_files += 1;
+        let before = lint_source(&SourceFile::new(path.clone(), text.clone()), &options);
+        let after = lint_source(&SourceFile::new(path.clone(), fixed.text.clone()), &options);
+        for diag in &after {
+            let alike = |list: &[concur::diagnostic::Diagnostic]| {
+                list.iter()
+                    .filter(|d| d.rule == diag.rule && d.message == diag.message)
+                    .count()
+            };
+            assert!(
+                alike(&after) <= alike(&before),
+                "{}: fixing added a finding: {} ({})",
+                path.display(),
+                diag.rule,
+                diag.message
+            );
+        }
+        for line in fixed.text.lines() {
+            for name in imported_names(line) {
+                assert!(
+                    mentions(&fixed.text, &name) > 0 || mentions(&text, &name) == 0,
+                    "{}: fixing left `{name}` imported but unused",
+                    path.display()
+                );
+            }
+        }
+        for line in fixed.text.lines() {
+            let called_closure =
+                line.contains(")()") && (line.contains("(|| ") || line.contains("(move || "));
+            assert!(
+                !called_closure,
+                "{}: fixing left a closure called in place: {line}",
+                path.display()
+            );
+        }
+    }
+    assert!(fixed_files > 0, "no fixture has an applicable fix");
+    eprintln!("{fixed_files} fixed fixtures re-linted");
+}

@@ -4,12 +4,16 @@
 //! rust-analyzer reads) and are applied with the `rustfix` crate, so what `--fix` does is exactly
 //! what any rustfix-based tool would do with concur's JSON. Edits never overlap within a pass; an
 //! overlapping fix waits for the next pass, after the file is linted again. A result that does
-//! not parse is dropped. Files are written atomically and only when their content changed.
+//! not parse is dropped. A fix never leaves the file worse: the imports it takes the last use
+//! of go with it ([`crate::report::imports`]), and a fix after which the file has a finding it
+//! did not have (`let _guard` taking a lock the block takes again) is not applied. Files are
+//! written atomically and only when their content changed.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Applicability, Diagnostic};
+use crate::report::imports;
 use crate::report::write::write_atomically;
 use crate::source::SourceFile;
 
@@ -64,17 +68,55 @@ pub fn fix_source(
     let mut applied = 0;
     let mut dropped_unparsable = false;
     let mut current: Vec<Diagnostic> = diagnostics.to_vec();
+    // Fixes that made the file worse, by the finding they fix (rule, message and the code it
+    // points at, which survive edits elsewhere): never applied again.
+    let mut refused: Vec<Identity> = Vec::new();
     for pass in 0..MAX_PASSES {
         let source = SourceFile::new(file.path.clone(), text.clone());
         if pass > 0 {
             current = relint(&source);
         }
+        let ids = identities(&current, &source);
+        current = current
+            .into_iter()
+            .zip(ids)
+            .filter(|(_, id)| !refused.contains(id))
+            .map(|(d, _)| d)
+            .collect();
         let Some((next, count)) = apply_pass(&source, &current, mode) else {
             break;
         };
-        if syn::parse_file(SourceFile::new(file.path.clone(), next.clone()).parse_text()).is_err() {
+        let next = without_unused_imports(&source, next);
+        let fixed = SourceFile::new(file.path.clone(), next.clone());
+        if syn::parse_file(fixed.parse_text()).is_err() {
             dropped_unparsable = true;
             break;
+        }
+        if gains_a_finding(&current, &relint(&fixed)) {
+            // Find the fixes that do it, one by one, and try again without them.
+            let worse: Vec<Diagnostic> = current
+                .iter()
+                .filter(|d| {
+                    apply_pass(&source, std::slice::from_ref(*d), mode).is_some_and(|(alone, _)| {
+                        let alone = without_unused_imports(&source, alone);
+                        let alone = SourceFile::new(file.path.clone(), alone);
+                        gains_a_finding(&current, &relint(&alone))
+                    })
+                })
+                .cloned()
+                .collect();
+            if worse.is_empty() {
+                break;
+            }
+            let ids = identities(&current, &source);
+            refused.extend(
+                current
+                    .iter()
+                    .zip(ids)
+                    .filter(|(d, _)| worse.contains(d))
+                    .map(|(_, id)| id),
+            );
+            continue;
         }
         text = next;
         applied += count;
@@ -84,6 +126,51 @@ pub fn fix_source(
         applied,
         dropped_unparsable,
     }
+}
+
+/// `fixed` without the imports the fix took the last use of.
+fn without_unused_imports(source: &SourceFile, fixed: String) -> String {
+    let after = SourceFile::new(source.path.clone(), fixed);
+    let unused = imports::newly_unused(source, &after);
+    if unused.is_empty() {
+        after.text
+    } else {
+        imports::remove(&after.text, &unused)
+    }
+}
+
+/// Whether `after` has a finding `before` did not (more of the same rule and message; lines
+/// may have moved): a fix made the file worse.
+fn gains_a_finding(before: &[Diagnostic], after: &[Diagnostic]) -> bool {
+    let count = |list: &[Diagnostic], like: &Diagnostic| {
+        list.iter().filter(|d| same_finding(d, like)).count()
+    };
+    after.iter().any(|d| count(after, d) > count(before, d))
+}
+
+/// Whether two findings say the same thing (their lines may differ).
+fn same_finding(a: &Diagnostic, b: &Diagnostic) -> bool {
+    a.rule == b.rule && a.message == b.message
+}
+
+/// A finding's identity across edits elsewhere in the file: its rule, its message, the line
+/// it points at, and which of the findings alike it is, in source order.
+type Identity = (&'static str, String, String, usize);
+
+/// The identities of `findings` (sorted by position) in `source`.
+fn identities(findings: &[Diagnostic], source: &SourceFile) -> Vec<Identity> {
+    let mut out: Vec<Identity> = Vec::with_capacity(findings.len());
+    for diag in findings {
+        let line = source.line_text(diag.span.start.line).trim().to_string();
+        let nth = out
+            .iter()
+            .filter(|(rule, message, code, _)| {
+                *rule == diag.rule && *message == diag.message && *code == line
+            })
+            .count();
+        out.push((diag.rule, diag.message.clone(), line, nth));
+    }
+    out
 }
 
 /// One pass: applies the non-overlapping applicable fixes; `None` when none applied.

@@ -1,7 +1,8 @@
 //! The report layer: what happens to findings once the rules made them. [`names`] owns the
 //! tool's own diagnostics (`parse_error`, `unused_suppression`, ...) and knows every name a
 //! finding can carry; [`suppress`] applies suppression comments and attributes; [`baseline`]
-//! filters known findings; [`fix`] applies suggestions; [`packages`] says which cargo package
+//! filters known findings; [`fix`] applies suggestions (removing the [`imports`] a fix leaves
+//! unused); [`packages`] says which cargo package
 //! a finding belongs to; [`render`] converts findings to every
 //! output format; [`write`] writes files atomically.
 //!
@@ -10,6 +11,7 @@
 
 pub mod baseline;
 pub mod fix;
+pub mod imports;
 pub mod names;
 pub mod packages;
 pub mod render;

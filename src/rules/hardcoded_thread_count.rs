@@ -64,8 +64,10 @@ impl Rule for HardcodedThreadCount {
         let Some(count) = literal_count(last) else {
             return;
         };
-        let async_runtime = matches!(expr, Expr::MethodCall(call) if call.method == "worker_threads");
-        if (async_runtime && count <= SMALL_ASYNC_RUNTIME) || cx.comment_above(expr.span()).is_some()
+        let async_runtime =
+            matches!(expr, Expr::MethodCall(call) if call.method == "worker_threads");
+        if (async_runtime && count <= SMALL_ASYNC_RUNTIME)
+            || cx.comment_above(expr.span()).is_some()
         {
             return;
         }

@@ -66,26 +66,33 @@ fn check(cx: &Context<'_>, local: &Local, rest: &str, out: &mut Vec<Diagnostic>)
     if acq.mode != LockMode::Lock && !declared && !acq.awaited {
         return;
     }
-    // The fix keeps the guard to the end of the block: certain only when the rest of the block
+    // The fix keeps the guard to the end of the block: right only when the rest of the block
     // neither names the same lock again (a second acquisition would self-deadlock) nor awaits
-    // while a blocking guard is held (the future would stop being `Send`).
-    let applicability = match &key {
-        Some(k) if !rest.contains(k.as_str()) && (acq.awaited || !rest.contains(".await")) => {
-            Applicability::MachineApplicable
-        }
-        _ => Applicability::MaybeIncorrect,
-    };
+    // while a blocking guard is held (the future would stop being `Send`). Otherwise the
+    // critical section must be drawn by hand, and no fix is offered.
+    let fixable = key
+        .as_ref()
+        .is_some_and(|k| !rest.contains(k.as_str()) && (acq.awaited || !rest.contains(".await")));
     let what = key.map_or_else(|| "the lock".to_string(), |k| format!("`{k}`"));
     let taken = Span::join(
         cx.span(acq.call.receiver.span()),
         cx.span(acq.call.paren_token.span.close()),
     );
-    out.push(
-            cx.diagnostic_at(INFO.name, taken,
-                format!("the guard of {what} is dropped at once by `let _ =`"),
-            )
-            .with_primary_label("the lock is released at the end of this statement: the critical section is empty")
-            .with_label(cx.span(wild.span()), "`_` binds nothing, so the guard is a temporary")
+    let diagnostic = cx
+        .diagnostic_at(
+            INFO.name,
+            taken,
+            format!("the guard of {what} is dropped at once by `let _ =`"),
+        )
+        .with_primary_label(
+            "the lock is released at the end of this statement: the critical section is empty",
+        )
+        .with_label(
+            cx.span(wild.span()),
+            "`_` binds nothing, so the guard is a temporary",
+        );
+    out.push(if fixable {
+        diagnostic
             .with_help("bind the guard to a name (`let _guard = ...`) to hold the lock until the end of the scope")
             .with_suggestion(Suggestion {
                 message: "bind the guard to `_guard`".into(),
@@ -93,7 +100,12 @@ fn check(cx: &Context<'_>, local: &Local, rest: &str, out: &mut Vec<Diagnostic>)
                     span: cx.span(wild.span()),
                     replacement: "_guard".into(),
                 }],
-                applicability,
-            }),
-        );
+                applicability: Applicability::MachineApplicable,
+            })
+    } else {
+        diagnostic.with_help(
+            "bind the guard to a name and end it where the critical section ends (a block, or \
+             `drop(guard)` before the lock is taken again or the code awaits)",
+        )
+    });
 }

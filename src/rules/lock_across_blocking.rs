@@ -7,8 +7,8 @@ use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
 use crate::rules::{chain_line, chain_notes};
 use crate::semantic::catalog::{Blocking, LockFlavor};
-use crate::syntax::exprs::path_ident;
 use crate::semantic::model::{Effect, Model};
+use crate::syntax::exprs::path_ident;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
