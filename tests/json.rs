@@ -123,3 +123,32 @@ fn parse_errors_are_json_errors_without_a_rule_code() {
     assert_eq!(line["message"]["level"], "error");
     assert_eq!(line["message"]["spans"][0]["line_start"], 2);
 }
+
+/// A blocking call in the entry function's own body says so (start-up code, a one-shot
+/// command), so the ones in tasks and request paths stand out.
+#[test]
+fn blocking_calls_in_mains_own_body_say_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = "#[tokio::main]\nasync fn main() {\n    let cfg = std::fs::read_to_string(\"cfg\").unwrap();\n    tokio::spawn(async move {\n        std::thread::sleep(std::time::Duration::from_secs(1));\n    });\n    let _ = cfg;\n}\n";
+    write_files(dir.path(), &[("main.rs", src)]);
+    let out = concur(dir.path(), &["--format", "json", "main.rs"]);
+    let notes: Vec<(u64, bool)> = stdout(&out)
+        .lines()
+        .map(|l| {
+            let line: Value = serde_json::from_str(l).expect("json");
+            let message = &line["message"];
+            let at = message["spans"][0]["line_start"].as_u64().expect("line");
+            let says = message["children"]
+                .as_array()
+                .expect("children")
+                .iter()
+                .any(|c| {
+                    c["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains("entry function's own body"))
+                });
+            (at, says)
+        })
+        .collect();
+    assert_eq!(notes, [(3, true), (5, false)]);
+}

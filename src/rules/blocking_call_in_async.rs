@@ -20,6 +20,11 @@ declare_rule!(
     crate_check: check_crate,
 );
 
+/// Said of a finding in the entry function's own body, so that those in a task or a request
+/// path stand out.
+const ENTRY_NOTE: &str = "in the entry function's own body: this runs at start-up or as a \
+                          one-shot command, and stalls only the tasks already spawned";
+
 /// See `rules/blocking_call_in_async.md`.
 #[derive(Default)]
 pub struct BlockingCallInAsync;
@@ -66,6 +71,9 @@ impl Rule for BlockingCallInAsync {
             .with_help(help);
         if let Some(suggestion) = async_equivalent(cx, expr) {
             diag = diag.with_suggestion(suggestion);
+        }
+        if let Some(entry) = cx.entry_fn() {
+            diag = diag.with_note(cx.file.path.clone(), entry, ENTRY_NOTE);
         }
         out.push(diag);
     }

@@ -59,9 +59,17 @@ pub struct LoopInfo {
 /// One level of the walk's stack of bodies and loops.
 #[derive(Debug, Clone)]
 pub(super) enum Frame {
-    Fn { is_async: bool },
+    /// A function body; `entry` is the name of `main` (or a runtime's entry attribute's
+    /// function) when it is one.
+    Fn {
+        is_async: bool,
+        entry: Option<Span>,
+    },
     AsyncBlock,
-    Closure { is_async: bool, role: ClosureRole },
+    Closure {
+        is_async: bool,
+        role: ClosureRole,
+    },
     Loop(LoopInfo),
 }
 
@@ -204,12 +212,27 @@ impl<'f> Context<'f> {
         self.dedicated_pool_depth > 0
     }
 
+    /// The name of the program's entry function (`main`, or a function under
+    /// `#[tokio::main]`), when the current code runs directly in its body rather than in a
+    /// task or closure it starts: start-up code, or a one-shot command.
+    pub fn entry_fn(&self) -> Option<Span> {
+        match self
+            .frames
+            .iter()
+            .rev()
+            .find(|f| !matches!(f, Frame::Loop(_)))?
+        {
+            Frame::Fn { entry, .. } => *entry,
+            _ => None,
+        }
+    }
+
     /// Where the current code runs.
     pub fn exec(&self) -> Exec {
         for frame in self.frames.iter().rev() {
             match frame {
                 Frame::Loop(_) => {}
-                Frame::Fn { is_async } | Frame::Closure { is_async, .. } if *is_async => {
+                Frame::Fn { is_async, .. } | Frame::Closure { is_async, .. } if *is_async => {
                     return Exec::Async;
                 }
                 Frame::Fn { .. } => return Exec::Sync,

@@ -109,8 +109,12 @@ impl<'f, 'r> Walker<'f, 'r> {
     }
 
     fn visit_fn(&mut self, is_async: bool, f: impl FnOnce(&mut Self)) {
+        self.visit_fn_entry(is_async, None, f);
+    }
+
+    fn visit_fn_entry(&mut self, is_async: bool, entry: Option<Span>, f: impl FnOnce(&mut Self)) {
         let saved = self.cx.enter_fn();
-        self.with_frame(Frame::Fn { is_async }, f);
+        self.with_frame(Frame::Fn { is_async, entry }, f);
         self.cx.exit_fn(saved);
     }
 
@@ -145,10 +149,16 @@ impl<'f, 'r> Walker<'f, 'r> {
         sig: &syn::Signature,
         f: impl FnOnce(&mut Self),
     ) {
+        let entry = (self.cx.locks().impl_type().is_none()
+            && (sig.ident == "main"
+                || attrs.iter().any(|attr| {
+                    catalog::lookup(&self.cx.resolve(attr.path())) == Some(Api::RuntimeMain)
+                })))
+        .then(|| self.cx.span(sig.ident.span()));
         self.in_item(attrs, item, |w| {
             let in_test = w.cx.in_test_code();
             w.summary.enter_fn(&w.cx, sig, in_test);
-            w.visit_fn(sig.asyncness.is_some(), f);
+            w.visit_fn_entry(sig.asyncness.is_some(), entry, f);
             w.summary.exit_fn();
         });
     }
