@@ -8,6 +8,7 @@ use syn::visit::{self, Visit};
 use syn::{BinOp, Expr, Local, Stmt, UnOp};
 
 use crate::analysis::facts::Facts;
+use crate::analysis::threads;
 use crate::analysis::locks::clone_source;
 use crate::analysis::locks::lock_acquisition;
 use crate::semantic::catalog::Api;
@@ -50,6 +51,9 @@ pub struct LocalLockUses {
     pub escapes: bool,
     /// Whether a handle is captured by a worker closure.
     pub shared_with_worker: bool,
+    /// Whether a worker that captures a handle serves until stopped (a collector task looping
+    /// over a channel): it never ends, so it has no value to return.
+    pub serving_worker: bool,
 }
 
 /// Follows the lock bound to `name` through `rest`, the statements after its `let`.
@@ -117,6 +121,7 @@ impl UseFinder<'_, '_> {
             if matches!(arg, Expr::Closure(_) | Expr::Async(_)) {
                 if contains_handle(self, arg) {
                     self.found.shared_with_worker = true;
+                    self.found.serving_worker |= threads::is_service(self.cx, arg);
                 }
                 self.in_worker(|v| v.visit_expr(arg));
             } else {

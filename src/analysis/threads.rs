@@ -40,13 +40,19 @@ pub fn spawned_body(spawn: &Expr) -> Option<&Expr> {
 
 /// Whether a spawned body (see [`spawned_body`]) is a service thread's.
 pub fn is_service(cx: &Facts<'_>, body: &Expr) -> bool {
-    let closure = match body {
-        Expr::Closure(closure) => closure,
+    let code = match body {
+        Expr::Closure(closure) => &*closure.body,
+        // `tokio::spawn(async move { while let Some(x) = rx.recv().await { .. } })`.
+        Expr::Async(_) => body,
         // `thread::spawn(run_server)`: a function named to run on its own thread.
         Expr::Path(_) => return true,
         _ => return false,
     };
-    let main = match &*closure.body {
+    let main = match code {
+        Expr::Async(block) => block.block.stmts.iter().find_map(|stmt| match stmt {
+            Stmt::Expr(expr, _) => Some(expr),
+            _ => None,
+        }),
         Expr::Block(block) => block.block.stmts.iter().find_map(|stmt| match stmt {
             Stmt::Local(_) | Stmt::Item(_) => None,
             Stmt::Expr(expr, _) => Some(expr),

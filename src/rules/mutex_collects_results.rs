@@ -32,7 +32,8 @@ impl Rule for MutexCollectsResults {
             };
             let uses = lock.uses(cx);
             let name = &lock.name;
-            if uses.escapes || !uses.shared_with_worker {
+            // A collector that serves until stopped never returns: it has nothing to hand back.
+            if uses.escapes || !uses.shared_with_worker || uses.serving_worker {
                 continue;
             }
             let adds_in_workers = uses
