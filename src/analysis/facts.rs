@@ -129,7 +129,7 @@ impl<'f> Facts<'f> {
         };
         facts.imports.push_items(items);
         locks::collect_lock_decls(&facts.imports, items, &mut facts.lock_decls);
-        facts.locks.collect_static_muts(items);
+        facts.locks.collect_statics(items);
         facts
     }
 

@@ -8,9 +8,9 @@ use syn::visit::{self, Visit};
 use syn::{BinOp, Expr, Local, Stmt, UnOp};
 
 use crate::analysis::facts::Facts;
-use crate::analysis::threads;
 use crate::analysis::locks::clone_source;
 use crate::analysis::locks::lock_acquisition;
+use crate::analysis::threads;
 use crate::semantic::catalog::Api;
 use crate::semantic::catalog::LockMode;
 use crate::syntax::exprs::path_ident;

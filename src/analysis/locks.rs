@@ -13,6 +13,7 @@ use crate::semantic::catalog::{self, Api, LockFlavor, LockMode};
 use crate::semantic::resolve::Imports;
 use crate::syntax::exprs::{ident_is, is_constant_name, place_key, strip};
 use crate::syntax::find::Search;
+use crate::syntax::macros;
 
 /// A lock guard bound by `let` and still alive at the current point of the walk.
 #[derive(Debug, Clone)]
@@ -114,6 +115,15 @@ fn is_stdio_call(expr: &Expr) -> bool {
         .segments
         .last()
         .is_some_and(|s| ident_is(&s.ident, catalog::STDIO_FUNCTIONS))
+}
+
+/// Whether a static's type initialises it on first use (`LazyLock<T>`, `once_cell`'s `Lazy<T>`).
+fn is_lazy_type(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(path) if path
+        .path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "LazyLock" || s.ident == "Lazy"))
 }
 
 /// Records the lock flavor of struct fields and statics by name, from their declared types.
@@ -223,6 +233,7 @@ pub struct LockScope {
     fns: Vec<(usize, Option<String>)>,
     impls: Vec<String>,
     static_muts: Vec<String>,
+    lazy_statics: Vec<String>,
 }
 
 impl LockScope {
@@ -261,21 +272,45 @@ impl LockScope {
         self.aliases.push((name, source));
     }
 
-    /// Records the names of the file's `static mut` items (in inline modules too).
-    pub(crate) fn collect_static_muts(&mut self, items: &[syn::Item]) {
+    /// Records the names of the file's `static mut` items and of its lazily initialised
+    /// statics (`LazyLock`, `Lazy`, `lazy_static!`), in inline modules too.
+    pub(crate) fn collect_statics(&mut self, items: &[syn::Item]) {
         for item in items {
             match item {
                 syn::Item::Static(s) if matches!(s.mutability, syn::StaticMutability::Mut(_)) => {
                     self.static_muts.push(s.ident.to_string());
                 }
+                syn::Item::Static(s) if is_lazy_type(&s.ty) => {
+                    self.lazy_statics.push(s.ident.to_string());
+                }
+                syn::Item::Macro(m) => {
+                    let lazy = m
+                        .mac
+                        .path
+                        .segments
+                        .last()
+                        .is_some_and(|s| s.ident == "lazy_static");
+                    if lazy {
+                        self.lazy_statics.extend(
+                            macros::declared_statics(&m.mac)
+                                .into_iter()
+                                .map(|(name, _)| name.to_string()),
+                        );
+                    }
+                }
                 syn::Item::Mod(m) => {
                     if let Some((_, items)) = &m.content {
-                        self.collect_static_muts(items);
+                        self.collect_statics(items);
                     }
                 }
                 _ => {}
             }
         }
+    }
+
+    /// Whether `name` is a lazily initialised static declared in this file.
+    pub fn is_lazy_static(&self, name: &str) -> bool {
+        self.lazy_statics.iter().any(|s| s == name)
     }
 
     /// Whether `name` is a `static mut` declared in this file.

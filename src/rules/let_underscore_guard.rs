@@ -60,6 +60,14 @@ fn check(cx: &Context<'_>, local: &Local, rest: &str, out: &mut Vec<Diagnostic>)
         return;
     };
     let key = place_key(&acq.call.receiver);
+    // `let _ = CONFIG.lock();` on a lazily initialised static the block does not touch again
+    // forces its initialisation (and waits for a holder): there is no section to protect.
+    if let Some(k) = &key
+        && cx.locks().is_lazy_static(k)
+        && !rest.contains(k.as_str())
+    {
+        return;
+    }
     let declared = key.as_deref().and_then(|k| cx.lock_flavor(k)).is_some();
     // A `read()`/`write()` with no arguments on something not declared as a lock may be
     // a pointer read or a custom API.
