@@ -19,7 +19,7 @@ use crate::semantic::summary::FileSummary;
 use crate::semantic::test_code::{TestCode, is_test_item, is_test_path};
 use crate::source::SourceFile;
 use crate::syntax::attrs;
-use crate::syntax::exprs::{ident_is, path_ident, place_key};
+use crate::syntax::exprs::{ident_is, is_constant_name, path_ident, place_key};
 use crate::syntax::macros;
 use crate::syntax::pats::pat_name;
 use crate::syntax::spans;
@@ -433,13 +433,17 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
                 }
             });
         } else {
-            // `pool.install(..)` on a pool built here runs on that pool, not the global one.
+            // `pool.install(..)` on a pool built here (`let pool = ..build()?`, or bound by a
+            // `match` on the build) runs on that pool, not the global one.
             let dedicated = role == ClosureRole::Rayon
                 && call.method == "install"
-                && self
+                && (self
                     .cx
                     .chain_root_path(&call.receiver)
-                    .is_some_and(|root| catalog::lookup(&root) == Some(Api::PoolBuilder));
+                    .is_some_and(|root| catalog::lookup(&root) == Some(Api::PoolBuilder))
+                    || path_ident(&call.receiver).is_some_and(|name| {
+                        name != "self" && !self.cx.is_param(&name) && !is_constant_name(&name)
+                    }));
             self.cx.dedicated_pool_depth += usize::from(dedicated);
             for arg in &call.args {
                 self.visit_arg(arg, role);
