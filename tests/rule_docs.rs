@@ -99,3 +99,40 @@ fn no_doc_without_a_rule() {
         );
     }
 }
+
+/// The README's rule table lists every rule with its category and fix kind, in registry order.
+#[test]
+fn readme_rule_table_matches_the_registry() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let rows: Vec<Vec<String>> = readme
+        .lines()
+        .filter(|l| l.starts_with("| `") && l.split('|').count() == 6)
+        .map(|l| {
+            let cells: Vec<String> = l
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect();
+            // Names are written as code; summaries keep their own backquotes.
+            let mut cells = cells;
+            cells[0] = cells[0].trim_matches('`').to_string();
+            cells
+        })
+        .collect();
+    assert_eq!(rows.len(), RULES.len(), "one README row per rule");
+    for (row, rule) in rows.iter().zip(RULES) {
+        let fix = match rule.fix {
+            concur::rules::FixKind::None => "-",
+            concur::rules::FixKind::Safe => "safe",
+            concur::rules::FixKind::Unsafe => "unsafe",
+            concur::rules::FixKind::Display => "display",
+        };
+        assert_eq!(
+            row[..4],
+            [rule.name, rule.category.name(), fix, rule.summary],
+            "README row for {}",
+            rule.name
+        );
+    }
+}
