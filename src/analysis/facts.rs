@@ -159,8 +159,13 @@ impl<'f> Facts<'f> {
         let mut line = self.span(span).start.line;
         while line > 1 {
             line -= 1;
-            let text = self.file.line_text(line).trim_start();
-            if text.starts_with("#[") {
+            let text = self.file.line_text(line).trim();
+            // Attributes, and earlier lines of the same statement (`let pool =` above its
+            // value), come between the code and its comment.
+            let continues = !text.is_empty()
+                && !text.starts_with("//")
+                && !text.ends_with([';', '{', '}', ',']);
+            if text.starts_with("#[") || continues {
                 continue;
             }
             return (text.starts_with("//") && !text.starts_with("///")).then_some(text);
@@ -354,11 +359,23 @@ impl<'f> Facts<'f> {
 
     /// The kind of blocking `expr` does, if it is a blocking call the catalog knows. A method
     /// whose chain starts from a blocking call (`File::open(p)?.read_to_end(..)`, or `f.read(..)`
-    /// after `let f = File::open(p)?`) answers `None`: the root call is the one to report.
+    /// after `let f = File::open(p)?`) answers `None`: the root call is the one to report. So
+    /// does a file system call on a literal path in `/proc` or `/sys`, which the kernel answers
+    /// from memory (`File::open("/proc/mounts")` to watch it with `AsyncFd`).
     pub fn blocking_call(&self, expr: &Expr) -> Option<Blocking> {
         let Some(Api::Blocking(kind)) = self.api(expr) else {
             return None;
         };
+        if kind == Blocking::FileSystem
+            && let Expr::Call(call) = expr
+            && let Some(Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(path),
+                ..
+            })) = call.args.first()
+            && ["/proc/", "/sys/"].iter().any(|p| path.value().starts_with(p))
+        {
+            return None;
+        }
         if let Expr::MethodCall(call) = expr
             && let Some(root) = self.chain_root_path(&call.receiver)
             && matches!(catalog::lookup(&root), Some(Api::Blocking(_)))
