@@ -372,7 +372,9 @@ impl<'f> Facts<'f> {
                 lit: syn::Lit::Str(path),
                 ..
             })) = call.args.first()
-            && ["/proc/", "/sys/"].iter().any(|p| path.value().starts_with(p))
+            && ["/proc/", "/sys/"]
+                .iter()
+                .any(|p| path.value().starts_with(p))
         {
             return None;
         }
