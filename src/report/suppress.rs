@@ -463,7 +463,7 @@ impl Finder<'_> {
 
 impl<'ast> Visit<'ast> for Finder<'_> {
     fn visit_item(&mut self, item: &'ast syn::Item) {
-        let attrs = item_attrs(item);
+        let attrs = attrs::item_attrs(item);
         self.node(item, attrs);
         visit::visit_item(self, item);
     }
@@ -501,21 +501,6 @@ impl<'ast> Visit<'ast> for Finder<'_> {
     fn visit_arm(&mut self, arm: &'ast syn::Arm) {
         self.node(arm, &arm.attrs);
         visit::visit_arm(self, arm);
-    }
-}
-
-fn item_attrs(item: &syn::Item) -> &[Attribute] {
-    use syn::Item;
-    match item {
-        Item::Const(i) => &i.attrs,
-        Item::Enum(i) => &i.attrs,
-        Item::Fn(i) => &i.attrs,
-        Item::Impl(i) => &i.attrs,
-        Item::Mod(i) => &i.attrs,
-        Item::Static(i) => &i.attrs,
-        Item::Struct(i) => &i.attrs,
-        Item::Trait(i) => &i.attrs,
-        _ => &[],
     }
 }
 

@@ -10,23 +10,30 @@ pub fn is_test_item(attrs: &[Attribute]) -> bool {
         if path.segments.last().is_some_and(|s| s.ident == "test") {
             return true;
         }
-        path.is_ident("cfg")
-            && attr
-                .parse_args::<syn::Meta>()
-                .is_ok_and(|meta| cfg_requires_test(&meta))
+        has_cfg(
+            attr,
+            &|meta| matches!(meta, syn::Meta::Path(p) if p.is_ident("test")),
+        )
     })
 }
 
-/// Whether a `cfg` predicate only holds in test builds: `test`, or `all(test, ..)`.
-fn cfg_requires_test(meta: &syn::Meta) -> bool {
+/// Whether `attr` is a `#[cfg(..)]` whose predicate only holds when `leaf` does: the predicate
+/// is such a leaf, or `all(..)` with one.
+fn has_cfg(attr: &Attribute, leaf: &dyn Fn(&syn::Meta) -> bool) -> bool {
+    attr.path().is_ident("cfg")
+        && attr
+            .parse_args::<syn::Meta>()
+            .is_ok_and(|meta| cfg_requires(&meta, leaf))
+}
+
+fn cfg_requires(meta: &syn::Meta, leaf: &dyn Fn(&syn::Meta) -> bool) -> bool {
     match meta {
-        syn::Meta::Path(path) => path.is_ident("test"),
         syn::Meta::List(list) if list.path.is_ident("all") => list
             .parse_args_with(
                 syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
             )
-            .is_ok_and(|items| items.iter().any(cfg_requires_test)),
-        _ => false,
+            .is_ok_and(|items| items.iter().any(|m| cfg_requires(m, leaf))),
+        other => leaf(other),
     }
 }
 
@@ -47,27 +54,34 @@ pub fn path_attr(attrs: &[Attribute]) -> Option<String> {
 /// Whether an item or statement is built only for Windows: `#[cfg(windows)]`,
 /// `#[cfg(target_os = "windows")]`, `#[cfg(target_family = "windows")]`, or `all(..)` of one.
 pub fn is_windows_only(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|attr| {
-        attr.path().is_ident("cfg")
-            && attr
-                .parse_args::<syn::Meta>()
-                .is_ok_and(|meta| cfg_requires_windows(&meta))
-    })
+    attrs.iter().any(|attr| has_cfg(attr, &names_windows))
 }
 
-fn cfg_requires_windows(meta: &syn::Meta) -> bool {
+/// `windows`, `target_os = "windows"` or `target_family = "windows"`.
+fn names_windows(meta: &syn::Meta) -> bool {
     match meta {
         syn::Meta::Path(path) => path.is_ident("windows"),
         syn::Meta::NameValue(nv) => {
             (nv.path.is_ident("target_os") || nv.path.is_ident("target_family"))
                 && matches!(&nv.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) if s.value() == "windows")
         }
-        syn::Meta::List(list) if list.path.is_ident("all") => list
-            .parse_args_with(
-                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
-            )
-            .is_ok_and(|items| items.iter().any(cfg_requires_windows)),
         syn::Meta::List(_) => false,
+    }
+}
+
+/// The attributes of an item that can carry an `allow` or a `cfg` worth reading.
+pub fn item_attrs(item: &syn::Item) -> &[Attribute] {
+    use syn::Item;
+    match item {
+        Item::Const(i) => &i.attrs,
+        Item::Enum(i) => &i.attrs,
+        Item::Fn(i) => &i.attrs,
+        Item::Impl(i) => &i.attrs,
+        Item::Mod(i) => &i.attrs,
+        Item::Static(i) => &i.attrs,
+        Item::Struct(i) => &i.attrs,
+        Item::Trait(i) => &i.attrs,
+        _ => &[],
     }
 }
 
