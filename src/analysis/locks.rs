@@ -15,11 +15,17 @@ use crate::syntax::exprs::{ident_is, is_constant_name, place_key, strip};
 use crate::syntax::find::Search;
 use crate::syntax::macros;
 
-/// A lock guard bound by `let` and still alive at the current point of the walk.
+/// A lock guard still alive at the current point of the walk: bound by `let` (or an `if let`
+/// / `match` pattern), or a temporary that lives to the end of its temporary scope
+/// (`m.lock().unwrap().get(k)` to the end of its statement, a `match` scrutinee's to the end
+/// of the `match`).
 #[derive(Debug, Clone)]
 pub struct Guard {
-    /// The binding holding the guard.
+    /// The binding holding the guard; for a temporary, the acquisition's text (`m.lock()`).
     pub name: String,
+    /// Whether it is a temporary: no binding names it, and it drops at the end of its
+    /// temporary scope, not of its block.
+    pub temporary: bool,
     /// The lock's identity: its receiver path (`self.accounts`, `m`), when it is a plain path.
     pub lock: Option<String>,
     /// The lock's family, when its declaration is visible; `Async` when the lock was awaited.
@@ -44,6 +50,29 @@ impl Guard {
             owner: self.owner.clone()?,
             field: field.split('.').next()?.to_string(),
         })
+    }
+
+    /// How a message names it: ``guard `g` `` or ``the temporary guard of `m.lock()` ``.
+    pub fn described(&self) -> String {
+        if self.temporary {
+            format!("the temporary guard of `{}`", self.name)
+        } else {
+            format!("guard `{}`", self.name)
+        }
+    }
+
+    /// How a help text says to end it before the point a finding is about.
+    pub fn how_to_end(&self) -> String {
+        if self.temporary {
+            "bind what you need from it first (`let value = ...;`) so the guard drops at the \
+             end of that statement"
+                .to_string()
+        } else {
+            format!(
+                "end it first (`drop({})`, or a block around its use)",
+                self.name
+            )
+        }
     }
 
     /// Whether holding this guard blocks other threads (not an awaited async lock).

@@ -22,6 +22,7 @@ use crate::app::options::Options;
 use crate::diagnostic::{Assumption, Diagnostic, Label, Level, Note, Span, Suggestion};
 use crate::report::suppress::Suppressions;
 use crate::report::{FileAnalysis, UnitVerdict, names};
+use crate::semantic::settings::Edition;
 use crate::semantic::summary::FileSummary;
 use crate::semantic::test_code::TestCode;
 
@@ -48,6 +49,15 @@ impl ContentHash {
     /// Hashes a file's bytes.
     pub fn of(bytes: &[u8]) -> Self {
         ContentHash(xxhash_rust::xxh3::xxh3_128(bytes))
+    }
+
+    /// Hashes a source file's bytes together with the edition it is read in: the same text
+    /// has other findings in another edition.
+    pub fn of_source(bytes: &[u8], edition: Edition) -> Self {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(bytes);
+        hasher.update(edition.to_string().as_bytes());
+        ContentHash(hasher.digest128())
     }
 }
 

@@ -19,6 +19,7 @@ use crate::report::packages::Packages;
 use crate::report::render;
 use crate::report::write::write_atomically;
 use crate::rules::{self, CATEGORIES, FixKind, RULES};
+use crate::semantic::settings::Edition;
 
 const EXIT_HELP: &str = "Exit status:
   0  no findings (or only warnings, with --exit-zero)
@@ -186,6 +187,14 @@ pub struct ConfigArgs {
     /// modules), as `include-tests = true` does.
     #[arg(long)]
     pub include_tests: bool,
+    /// The edition of files outside a cargo package (2015, 2018, 2021, 2024; default 2021, or
+    /// `edition` in the configuration). A package's files use its `Cargo.toml`'s edition.
+    #[arg(long, value_parser = parse_edition)]
+    pub edition: Option<Edition>,
+}
+
+fn parse_edition(name: &str) -> Result<Edition, String> {
+    Edition::parse(name).ok_or_else(|| "expected 2015, 2018, 2021 or 2024".to_string())
 }
 
 impl ConfigArgs {
@@ -200,6 +209,7 @@ impl ConfigArgs {
         overrides.config_file.clone_from(&self.config);
         overrides.isolated = self.isolated;
         overrides.include_tests = self.include_tests;
+        overrides.edition = self.edition;
         overrides.jobs = jobs;
         Ok(overrides)
     }

@@ -8,6 +8,7 @@
 //! exclude = ["generated/**", "vendor/"]
 //! require-reason = true            # suppression comments must say `-- why`
 //! include-tests = true             # lint test code too (default: skipped)
+//! edition = "2024"                 # for files outside a cargo package (default: 2021)
 //!
 //! [rules]
 //! thread_per_item = "deny"         # allow | warn | deny
@@ -31,7 +32,7 @@ use toml::de::{DeTable, DeValue};
 use crate::app::options::Options;
 use crate::diagnostic::Level;
 use crate::rules::{self, RULES};
-use crate::semantic::settings::Settings;
+use crate::semantic::settings::{Edition, Settings};
 
 /// The file name concur looks for in every folder.
 pub const CONFIG_FILE: &str = "concur.toml";
@@ -42,6 +43,7 @@ const TOP_KEYS: &[&str] = &[
     "exclude",
     "require-reason",
     "include-tests",
+    "edition",
     "rules",
     "options",
 ];
@@ -166,6 +168,8 @@ pub struct Overrides {
     pub isolated: bool,
     /// `--include-tests`: report in test code too, whatever the file says.
     pub include_tests: bool,
+    /// `--edition`: the edition of files outside a cargo package, whatever the file says.
+    pub edition: Option<Edition>,
     /// `-j`.
     pub jobs: Option<usize>,
 }
@@ -325,6 +329,10 @@ pub fn effective(file: Option<Arc<FileConfig>>, overrides: &Overrides) -> Effect
         settings: Settings {
             include_tests: overrides.include_tests
                 || file.as_ref().is_some_and(|f| f.settings.include_tests),
+            edition: overrides.edition.unwrap_or_else(|| {
+                file.as_ref()
+                    .map_or_else(Edition::default, |f| f.settings.edition)
+            }),
             ..file
                 .as_ref()
                 .map(|f| f.settings.clone())
@@ -572,6 +580,20 @@ impl Parser<'_> {
         })
     }
 
+    fn edition(&self, value: &Spanned<DeValue<'_>>) -> Result<Edition, ConfigError> {
+        value
+            .get_ref()
+            .as_str()
+            .and_then(Edition::parse)
+            .ok_or_else(|| {
+                self.error(
+                    value.span(),
+                    "`edition` must be one of \"2015\", \"2018\", \"2021\", \"2024\"",
+                    Some("it applies to files outside a cargo package; a package's own edition comes from its `Cargo.toml`".into()),
+                )
+            })
+    }
+
     fn rule_names(
         &self,
         value: &Spanned<DeValue<'_>>,
@@ -624,6 +646,10 @@ impl Parser<'_> {
                 "include-tests" => {
                     settings.include_tests = self.boolean(value, "include-tests")?;
                     origins.insert("include-tests".into(), origin);
+                }
+                "edition" => {
+                    settings.edition = self.edition(value)?;
+                    origins.insert("edition".into(), origin);
                 }
                 "rules" => {
                     for (name, level) in self.table(value, "rules")? {
@@ -833,6 +859,11 @@ pub fn show(effective: &Effective) -> String {
         "include-tests = {}  # {}\n",
         settings.include_tests,
         origin("include-tests")
+    ));
+    out.push_str(&format!(
+        "edition = \"{}\"  # {} (files outside a cargo package)\n",
+        settings.edition,
+        origin("edition")
     ));
     out.push_str("\n[options]\n");
     out.push_str(&format!(

@@ -34,6 +34,7 @@ use crate::walk::walker::Walker;
 pub struct Driver {
     resolver: Resolver,
     run: RunSettings,
+    units: Units,
 }
 
 /// Settings of a whole run that every configuration shares: the result cache and timing.
@@ -54,6 +55,7 @@ impl Driver {
         Driver {
             resolver: Resolver::new(overrides),
             run,
+            units: Units::default(),
         }
     }
 
@@ -65,6 +67,7 @@ impl Driver {
     /// Forgets every configuration file read so far (one changed on disk).
     pub fn reload(&mut self) {
         self.resolver = Resolver::new(self.resolver.overrides().clone());
+        self.units = Units::default();
     }
 
     /// The options that apply to `path`, or `None` when its configuration excludes it.
@@ -73,7 +76,12 @@ impl Driver {
         if config.as_ref().is_some_and(|c| c.excludes(path)) {
             return Ok(None);
         }
-        Ok(Some(self.options_of(config)))
+        let package = self.units.package_of(path);
+        Ok(Some(
+            self.options_of(config)
+                .in_package(package.as_deref())
+                .into_owned(),
+        ))
     }
 
     fn options_of(&self, config: Option<Arc<FileConfig>>) -> Options {
@@ -417,7 +425,11 @@ fn analyze_file(path: &Path, options: &Options, cache: Option<&Cache>) -> Result
         stats.count_file(bytes.len());
     }
     let (hash, len) = (
-        cache.map(|_| stats::time(stats, Phase::Cache, || ContentHash::of(&bytes))),
+        cache.map(|_| {
+            stats::time(stats, Phase::Cache, || {
+                ContentHash::of_source(&bytes, options.settings.edition)
+            })
+        }),
         bytes.len(),
     );
     if let Some(analysis) = cache
@@ -564,6 +576,7 @@ fn lint_unit(
     options: &Options,
     cache: Option<&Cache>,
 ) -> (Report, Vec<String>) {
+    let options = &*options.in_package(package);
     let analyses: Vec<_> = members
         .par_iter()
         .map(|path| analyze_file(path, options, cache))

@@ -1,10 +1,12 @@
 //! The options of one lint: which rules run, at which level, with which settings, and how the
 //! run itself goes (threads, cache, timing).
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::app::stats::Stats;
+use crate::app::units::Package;
 use crate::diagnostic::Level;
 use crate::rules::{self, RULES, RuleInfo};
 use crate::semantic::settings::Settings;
@@ -47,6 +49,19 @@ impl Options {
         Options {
             rules: RULES.iter().collect(),
             ..Options::default()
+        }
+    }
+
+    /// These options for the files of `package`: its manifest's edition replaces the
+    /// configured one, which is for files outside a package.
+    pub fn in_package(&self, package: Option<&Package>) -> Cow<'_, Options> {
+        match package {
+            Some(package) if package.edition != self.settings.edition => {
+                let mut options = self.clone();
+                options.settings.edition = package.edition;
+                Cow::Owned(options)
+            }
+            _ => Cow::Borrowed(self),
         }
     }
 }

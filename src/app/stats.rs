@@ -15,7 +15,7 @@ use syn::{Block, Expr, Item, Local, Stmt};
 
 use crate::analysis::channels::Channel;
 use crate::analysis::commands::CommandUse;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::{RULES, RuleInfo};
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
@@ -222,6 +222,10 @@ impl Rule for TimedRule {
 
     fn check_channel(&mut self, cx: &Context, channel: &Channel, out: &mut Vec<Diagnostic>) {
         self.timed(|rule| rule.check_channel(cx, channel, out));
+    }
+
+    fn check_suspend(&mut self, cx: &Context<'_>, at: Span, out: &mut Vec<Diagnostic>) {
+        self.timed(|rule| rule.check_suspend(cx, at, out));
     }
 
     fn finish(&mut self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

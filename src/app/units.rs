@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::semantic::settings::Edition;
+
 /// A cargo package, as the model needs it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Package {
@@ -14,6 +16,9 @@ pub struct Package {
     pub name: Option<String>,
     /// Whether it has a library (`src/lib.rs`): files under `src/` then belong to it.
     pub has_lib: bool,
+    /// Its edition (`edition = ..` in the manifest, inherited from the workspace with
+    /// `edition.workspace = true`; 2015 when it names none, as for cargo).
+    pub edition: Edition,
 }
 
 /// Finds the package of each file, reading each folder's `Cargo.toml` once.
@@ -56,14 +61,32 @@ fn package_in(dir: &Path) -> Option<Package> {
     #[derive(serde::Deserialize)]
     struct PackageTable {
         name: Option<String>,
+        edition: Option<toml::Value>,
     }
     let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
     let manifest: Manifest = toml::from_str(&text).ok()?;
     let package = manifest.package?;
+    let edition = match &package.edition {
+        None => Some(Edition::E2015),
+        Some(toml::Value::String(name)) => Edition::parse(name),
+        Some(_) => workspace_edition(dir),
+    };
     Some(Package {
         root: dir.to_path_buf(),
         name: package.name,
         has_lib: dir.join("src/lib.rs").is_file(),
+        edition: edition.unwrap_or_default(),
+    })
+}
+
+/// The edition a member inherits (`edition.workspace = true`): `[workspace.package] edition`
+/// of the nearest manifest above `dir` with a `[workspace]`.
+fn workspace_edition(dir: &Path) -> Option<Edition> {
+    dir.ancestors().skip(1).find_map(|ancestor| {
+        let text = std::fs::read_to_string(ancestor.join("Cargo.toml")).ok()?;
+        let manifest: toml::Table = toml::from_str(&text).ok()?;
+        let workspace = manifest.get("workspace")?;
+        Edition::parse(workspace.get("package")?.get("edition")?.as_str()?)
     })
 }
 

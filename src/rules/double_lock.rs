@@ -47,6 +47,18 @@ fn verb(mode: LockMode) -> &'static str {
     }
 }
 
+/// Why the second acquisition hangs. Two reads of one lock deadlock too: a writer that starts
+/// waiting between them blocks the second read on a writer-preferring lock (std on Linux and
+/// several other platforms, parking_lot, tokio), and waits itself for the first.
+fn waits(held: LockMode, taken: LockMode) -> &'static str {
+    if held == LockMode::Read && taken == LockMode::Read {
+        "a writer that queues between the two reads blocks this one and waits for the first: \
+         the thread deadlocks (use the first guard, or `read_recursive()` with parking_lot)"
+    } else {
+        "this waits for the first guard to drop, which never happens: the thread deadlocks"
+    }
+}
+
 impl Rule for DoubleLock {
     fn check_local(&mut self, cx: &Context<'_>, local: &Local, _out: &mut Vec<Diagnostic>) {
         if let Some(init) = &local.init
@@ -65,10 +77,7 @@ impl Rule for DoubleLock {
         }
         let Some(id) = second.id(cx) else { return };
         let Some(first) = cx.live_guards().find(|g| {
-            is_lock_guard(g)
-                && !can_nest(g.flavor)
-                && g.mode.conflicts(second.mode)
-                && guard_id(cx, g).as_ref() == Some(&id)
+            is_lock_guard(g) && !can_nest(g.flavor) && guard_id(cx, g).as_ref() == Some(&id)
         }) else {
             return;
         };
@@ -81,21 +90,35 @@ impl Rule for DoubleLock {
             return;
         }
         out.push(
-            cx.diagnostic_at(INFO.name, span,
+            cx.diagnostic_at(
+                INFO.name,
+                span,
                 format!(
-                    "`{}` is {} again while guard `{}` still holds it",
+                    "`{}` is {} again while {} still holds it",
                     id.path,
                     verb(second.mode),
-                    first.name
+                    first.described()
                 ),
             )
-            .with_primary_label("this waits for the first guard to drop, which never happens: the thread deadlocks")
-            .with_label(first.taken, format!("first {} here; `{}` is still alive", verb(first.mode), first.name))
+            .with_primary_label(waits(first.mode, second.mode))
+            .with_label(
+                first.taken,
+                format!(
+                    "first {} here; {} is still alive",
+                    verb(first.mode),
+                    first.described()
+                ),
+            )
             .assuming(first.assumption())
-            .with_help(format!(
-                "use the data through `{}`, or end it first (`drop({})`, or a block around its use)",
-                first.name, first.name
-            )),
+            .with_help(if first.temporary {
+                first.how_to_end()
+            } else {
+                format!(
+                    "use the data through `{}`, or {}",
+                    first.name,
+                    first.how_to_end()
+                )
+            }),
         );
     }
 }
@@ -111,7 +134,6 @@ fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
             let held = call.held.iter().find(|h| {
                 h.instance.is_some()
                     && h.instance == taken.instance
-                    && h.mode.conflicts(taken.mode)
                     && !can_nest(h.flavor)
                     && !can_nest(taken.flavor)
             })?;
@@ -132,7 +154,11 @@ fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
             site.span,
             format!("`{callee}` takes `{lock}` again while it is held here: self-deadlock"),
         )
-        .with_primary_label(format!("`{lock}` is still locked when `{callee}` runs"))
+        .with_primary_label(format!(
+            "`{lock}` is still {} when `{callee}` runs; {}",
+            verb(held.mode),
+            waits(held.mode, taken.mode)
+        ))
         .with_label(
             model.take_site(&held).span,
             format!("`{lock}` {} here", verb(held.mode)),

@@ -2,8 +2,6 @@
 
 use std::collections::HashSet;
 
-use syn::Expr;
-
 use crate::analysis::locks::Guard;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::declare_rule;
@@ -39,33 +37,29 @@ fn guard_kind(guard: &Guard) -> &'static str {
 }
 
 impl Rule for LockAcrossAwait {
-    fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
-        let Expr::Await(await_expr) = expr else {
-            return;
-        };
+    fn check_suspend(&mut self, cx: &Context<'_>, at: Span, out: &mut Vec<Diagnostic>) {
         if !cx.in_async() {
             return;
         }
-        let await_span = Span::join(
-            cx.span(await_expr.dot_token.span),
-            cx.span(await_expr.await_token.span),
-        );
         for guard in cx.live_guards().filter(|g| g.is_blocking()) {
             if !self.reported.insert(guard.taken) {
                 continue;
             }
+            let what = if guard.temporary {
+                format!("the temporary {} of `{}`", guard_kind(guard), guard.name)
+            } else {
+                format!("{} `{}`", guard_kind(guard), guard.name)
+            };
             out.push(
-                cx.diagnostic_at(INFO.name, await_span,
-                    format!("{} `{}` is held across an `.await`", guard_kind(guard), guard.name),
-                )
-                .with_primary_label("the task may be suspended here with the lock held")
-                .with_label(guard.taken, "guard taken here")
-                .assuming(guard.assumption())
-                .with_help(format!(
-                    "end the guard before awaiting (`drop({})` or a block around its use), or use \
-                     an async lock such as `tokio::sync::Mutex` if it must be held across the await",
-                    guard.name
-                )),
+                cx.diagnostic_at(INFO.name, at, format!("{what} is held across an `.await`"))
+                    .with_primary_label("the task may be suspended here with the lock held")
+                    .with_label(guard.taken, "guard taken here")
+                    .assuming(guard.assumption())
+                    .with_help(format!(
+                        "{}, or use an async lock such as `tokio::sync::Mutex` if it must be held \
+                         across the await",
+                        guard.how_to_end()
+                    )),
             );
         }
     }

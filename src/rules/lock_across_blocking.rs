@@ -87,15 +87,21 @@ impl Rule for LockAcrossBlocking {
             .as_deref()
             .map_or_else(|| "a lock".to_string(), |l| format!("`{l}`"));
         out.push(
-            cx.call_diagnostic(INFO.name, expr,
+            cx.call_diagnostic(
+                INFO.name,
+                expr,
                 format!("{lock} stays locked across {}", what(kind)),
             )
             .with_primary_label("every thread that needs the lock waits for this call too")
-            .with_label(guard.taken, format!("locked here; `{}` is still alive", guard.name))
+            .with_label(
+                guard.taken,
+                format!("locked here; {} is still alive", guard.described()),
+            )
             .assuming(guard.assumption())
             .with_help(format!(
-                "take what you need out of `{}` and end it (`drop({})` or a block) before the blocking call",
-                guard.name, guard.name
+                "take what you need out of {} and {} before the blocking call",
+                guard.described(),
+                guard.how_to_end()
             )),
         );
     }

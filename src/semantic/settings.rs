@@ -18,6 +18,56 @@ pub struct Settings {
     /// Whether rules report in test code too (`include-tests`); by default only the rules
     /// for which test code matters do.
     pub include_tests: bool,
+    /// The edition the code is written for: a package's own (`Cargo.toml`), otherwise
+    /// `edition` in the configuration or `--edition`, otherwise 2021.
+    pub edition: Edition,
+}
+
+/// A Rust edition. The analysis depends on it where the language does: how long the
+/// temporaries of an `if let` scrutinee and of a block's tail expression live.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Edition {
+    /// Rust 2015 (cargo's default when a manifest names none).
+    E2015,
+    /// Rust 2018.
+    E2018,
+    /// Rust 2021 (concur's default for code outside a package).
+    #[default]
+    E2021,
+    /// Rust 2024.
+    E2024,
+}
+
+impl Edition {
+    /// Every edition, oldest first, with its name.
+    pub const ALL: [(Edition, &'static str); 4] = [
+        (Edition::E2015, "2015"),
+        (Edition::E2018, "2018"),
+        (Edition::E2021, "2021"),
+        (Edition::E2024, "2024"),
+    ];
+
+    /// The edition named `name` (`"2021"`).
+    pub fn parse(name: &str) -> Option<Edition> {
+        Self::ALL.iter().find(|(_, n)| *n == name).map(|(e, _)| *e)
+    }
+
+    /// Whether the temporaries of an `if let` scrutinee live through its `else` branch and
+    /// those of a block's tail expression to the end of the enclosing statement (before 2024;
+    /// the Reference's temporary scopes, edition 2024 changes).
+    pub fn long_temporaries(self) -> bool {
+        self < Edition::E2024
+    }
+}
+
+impl std::fmt::Display for Edition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = Self::ALL
+            .iter()
+            .find(|(e, _)| e == self)
+            .map_or("", |(_, n)| n);
+        f.write_str(name)
+    }
 }
 
 impl Settings {

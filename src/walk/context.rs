@@ -87,6 +87,8 @@ pub(super) struct LiveGuard {
     pub(super) event: Option<u32>,
     pub(super) block_depth: usize,
     pub(super) body: usize,
+    /// For a temporary guard, the temporary scope it drops at the end of.
+    pub(super) temp_scope: Option<usize>,
 }
 
 /// The context of the current point of the walk, read by rules.
@@ -103,6 +105,9 @@ pub struct Context<'f> {
     /// Whether the file is test code by its path (computed once: asked per node).
     in_tests_dir: bool,
     pub(super) block_depth: usize,
+    /// The open temporary scopes, innermost last, and how many were opened so far (ids).
+    temp_scopes: Vec<usize>,
+    temp_scopes_opened: usize,
     pub(super) commands: CommandFinder,
 }
 
@@ -134,6 +139,8 @@ impl<'f> Context<'f> {
             windows_file,
             in_tests_dir,
             block_depth: 0,
+            temp_scopes: Vec::new(),
+            temp_scopes_opened: 0,
             commands: CommandFinder::default(),
         }
     }
@@ -307,6 +314,28 @@ impl<'f> Context<'f> {
             .iter()
             .filter(move |g| g.body == body)
             .filter_map(|g| g.event)
+    }
+
+    /// Opens a temporary scope (see the Reference's "Temporary scopes"); returns its id.
+    pub(super) fn open_temp_scope(&mut self) -> usize {
+        self.temp_scopes_opened += 1;
+        self.temp_scopes.push(self.temp_scopes_opened);
+        self.temp_scopes_opened
+    }
+
+    /// Closes the temporary scope `scope` (and any left open inside it): its temporary guards
+    /// drop.
+    pub(super) fn close_temp_scope(&mut self, scope: usize) {
+        if let Some(i) = self.temp_scopes.iter().rposition(|&s| s == scope) {
+            self.temp_scopes.truncate(i);
+        }
+        self.guards
+            .retain(|g| g.temp_scope.is_none_or(|s| self.temp_scopes.contains(&s)));
+    }
+
+    /// The innermost open temporary scope (0 outside every function).
+    pub(super) fn temp_scope(&self) -> usize {
+        self.temp_scopes.last().copied().unwrap_or(0)
     }
 
     pub(super) fn current_body(&self) -> usize {

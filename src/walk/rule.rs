@@ -4,7 +4,7 @@ use syn::{Block, Expr, Item, Local, Stmt};
 
 use crate::analysis::channels::Channel;
 use crate::analysis::commands::CommandUse;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Span};
 use crate::walk::context::Context;
 
 /// A lint rule: callbacks the walk calls with the current context. Each pushes findings into
@@ -28,6 +28,9 @@ pub trait Rule {
     /// Called once for every channel a block makes (`let (tx, rx) = channel()`), after
     /// `check_block`.
     fn check_channel(&mut self, _cx: &Context, _channel: &Channel, _out: &mut Vec<Diagnostic>) {}
+    /// Called where a task may suspend (after an `.await`'s operand, after the operands of a
+    /// macro that awaits them such as `select!`), with the span of the suspension point.
+    fn check_suspend(&mut self, _cx: &Context<'_>, _at: Span, _out: &mut Vec<Diagnostic>) {}
     /// Called once after the whole file was walked.
     fn finish(&mut self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 }

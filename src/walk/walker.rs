@@ -12,7 +12,7 @@ use crate::analysis::facts::{ClosureRole, Facts, role_for_api};
 use crate::analysis::locks::{Guard, lock_acquisition};
 use crate::analysis::loops::TripCount;
 use crate::diagnostic::{Diagnostic, Span};
-use crate::semantic::catalog::{self, Api, LockFlavor};
+use crate::semantic::catalog::{self, Api, LockFlavor, LockMode};
 use crate::semantic::platform::is_windows_only;
 use crate::semantic::settings::Settings;
 use crate::semantic::summary::FileSummary;
@@ -114,7 +114,7 @@ impl<'f, 'r> Walker<'f, 'r> {
 
     fn visit_fn_entry(&mut self, is_async: bool, entry: Option<Span>, f: impl FnOnce(&mut Self)) {
         let saved = self.cx.enter_fn();
-        self.with_frame(Frame::Fn { is_async, entry }, f);
+        self.with_frame(Frame::Fn { is_async, entry }, |w| w.in_temp_scope(f));
         self.cx.exit_fn(saved);
     }
 
@@ -202,61 +202,143 @@ impl<'f, 'r> Walker<'f, 'r> {
         if let Some((name, kind)) = handle {
             self.cx.push_scope_handle(name, kind);
         }
-        self.with_frame(frame, |w| visit::visit_expr_closure(w, closure));
+        self.with_frame(frame, |w| {
+            w.in_temp_scope(|w| visit::visit_expr_closure(w, closure))
+        });
         if pushed {
             self.cx.pop_scope_handle();
         }
     }
 
-    /// Records the guard a `let` binds, if its initializer takes a lock.
+    /// Records the guards a `let` binds, if its initializer takes a lock (`let g = m.lock()?;`,
+    /// each of `let (a, b) = (x.lock(), y.lock());`).
     fn record_guard(&mut self, local: &Local) {
         let Some(init) = &local.init else { return };
         // A standard stream's lock (`stdin.lock()`) serialises access to the stream, which the
         // program does on purpose; it is not state shared between workers (and stdout's and
         // stderr's are re-entrant). Decided before this `let` shadows the handle's name
         // (`let stdin = stdin.lock()`).
-        let acquisition =
-            lock_acquisition(&init.expr).filter(|acq| !self.cx.is_stdio_handle(&acq.call.receiver));
-        self.cx.record_let(local);
-        let Some(name) = pat_name(&local.pat) else {
-            return;
+        let pairs: Vec<(&syn::Pat, &Expr)> = match (strip_pat(&local.pat), &*init.expr) {
+            (syn::Pat::Tuple(pats), Expr::Tuple(exprs))
+                if pats.elems.len() == exprs.elems.len() =>
+            {
+                pats.elems.iter().zip(&exprs.elems).collect()
+            }
+            (pat, expr) => vec![(pat, expr)],
         };
-        if init.diverge.is_some() || name == "_" {
+        let guards: Vec<_> = pairs
+            .into_iter()
+            .filter_map(|(pat, expr)| {
+                let name = pat_name(pat).filter(|name| name != "_")?;
+                self.new_guard(expr, Some(name))
+            })
+            .collect();
+        self.cx.record_let(local);
+        if init.diverge.is_some() {
             return;
         }
-        let Some(acq) = acquisition else {
-            return;
-        };
+        for live in guards {
+            if live.guard.name.starts_with('_')
+                && let Some(event) = live.event
+            {
+                self.summary.serializing(event);
+            }
+            self.cx.guards.push(live);
+        }
+    }
+
+    /// The guard `expr` yields, when it takes a lock (`m.lock()`, `m.write().unwrap()`,
+    /// `m.lock().await`), bound to `name` (`None`: a temporary): not a standard stream's, and
+    /// a temporary's `read()`/`write()` only on a receiver declared as a lock.
+    fn new_guard(&self, expr: &Expr, name: Option<String>) -> Option<LiveGuard> {
+        let temporary = name.is_none();
+        let acq = lock_acquisition(expr)?;
+        if self.cx.is_stdio_handle(&acq.call.receiver) {
+            return None;
+        }
         let lock = place_key(&acq.call.receiver);
         let flavor = if acq.awaited {
             Some(LockFlavor::Async)
         } else {
             lock.as_deref().and_then(|l| self.cx.lock_flavor(l))
         };
+        if temporary && acq.mode != LockMode::Lock && flavor.is_none() {
+            return None;
+        }
+        let taken = Span::join(
+            self.cx.span(spans::span(&*acq.call.receiver)),
+            self.cx.span(acq.call.paren_token.span.close()),
+        );
+        let name = name.unwrap_or_else(|| {
+            let text = self.cx.file.text.get(taken.start.byte..taken.end.byte);
+            text.unwrap_or_default().split_whitespace().collect()
+        });
         let guard = Guard {
             name,
+            temporary,
             lock,
             flavor,
             mode: acq.mode,
-            taken: Span::join(
-                self.cx.span(spans::span(&*acq.call.receiver)),
-                self.cx.span(acq.call.paren_token.span.close()),
-            ),
+            taken,
             owner: self.cx.locks().impl_type().map(str::to_string),
         };
-        let event = self.summary.lock_event_at(guard.taken);
-        if guard.name.starts_with('_')
-            && let Some(event) = event
-        {
-            self.summary.serializing(event);
-        }
-        let live = LiveGuard {
+        Some(LiveGuard {
+            event: self.summary.lock_event_at(guard.taken),
             guard,
-            event,
             block_depth: self.cx.block_depth,
             body: self.cx.current_body(),
-        };
-        self.cx.guards.push(live);
+            temp_scope: temporary.then(|| self.cx.temp_scope()),
+        })
+    }
+
+    /// Records the temporary guard `expr` yields when it takes a lock and its value is used in
+    /// place (a method's receiver, a field's base, a dereference, a scrutinee): the guard lives
+    /// to the end of the current temporary scope.
+    fn temp_guard(&mut self, expr: &Expr) {
+        if let Some(live) = self.new_guard(expr, None) {
+            self.cx.guards.push(live);
+        }
+    }
+
+    /// Runs `f` in a temporary scope of its own (a statement, a condition, an arm's body, a
+    /// function body): the temporary guards made in it drop when it ends.
+    fn in_temp_scope(&mut self, f: impl FnOnce(&mut Self)) {
+        let scope = self.cx.open_temp_scope();
+        f(self);
+        self.cx.close_temp_scope(scope);
+    }
+
+    /// The task may suspend at `span` (an `.await`, a `select!`): the rules see the guards
+    /// alive there.
+    fn suspend(&mut self, span: Span) {
+        for rule in self.rules.iter_mut() {
+            rule.check_suspend(&self.cx, span, &mut self.out);
+        }
+    }
+
+    /// Whether temporaries live long, as before edition 2024 (see
+    /// [`crate::semantic::settings::Edition::long_temporaries`]).
+    fn long_temporaries(&self) -> bool {
+        self.cx.settings().edition.long_temporaries()
+    }
+}
+
+/// Whether an `if`/`while` condition binds with `let` (`if let`, a let chain).
+fn binds(cond: &Expr) -> bool {
+    match cond {
+        Expr::Let(_) => true,
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => binds(&b.left) || binds(&b.right),
+        Expr::Paren(p) => binds(&p.expr),
+        _ => false,
+    }
+}
+
+/// A pattern without its type ascription and parentheses.
+fn strip_pat(pat: &syn::Pat) -> &syn::Pat {
+    match pat {
+        syn::Pat::Type(t) => strip_pat(&t.pat),
+        syn::Pat::Paren(p) => strip_pat(&p.pat),
+        other => other,
     }
 }
 
@@ -325,9 +407,21 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
                 rule.check_channel(&self.cx, &channel, &mut self.out);
             }
         }
-        visit::visit_block(self, block);
+        // Each statement is a temporary scope; a block's tail expression is one from edition
+        // 2024 on (before, its temporaries live to the end of the enclosing statement).
+        let long = self.long_temporaries();
+        for (i, stmt) in block.stmts.iter().enumerate() {
+            let tail = i + 1 == block.stmts.len() && matches!(stmt, syn::Stmt::Expr(_, None));
+            if tail && long {
+                self.visit_stmt(stmt);
+            } else {
+                self.in_temp_scope(|w| w.visit_stmt(stmt));
+            }
+        }
         let depth = self.cx.block_depth;
-        self.cx.guards.retain(|g| g.block_depth < depth);
+        self.cx
+            .guards
+            .retain(|g| g.temp_scope.is_some() || g.block_depth < depth);
         self.cx.block_depth -= 1;
         if has_imports {
             self.cx.leave_scope();
@@ -374,11 +468,22 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
     }
 
     fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
-        self.visit_expr(&expr.cond);
+        // A plain condition is a temporary scope. An `if let` scrutinee's temporaries live
+        // through the `else` branch before edition 2024, and only to its end from 2024 on.
+        let binds = binds(&expr.cond);
+        let scrutinee = (binds && !self.long_temporaries()).then(|| self.cx.open_temp_scope());
+        if binds {
+            self.visit_expr(&expr.cond);
+        } else {
+            self.in_temp_scope(|w| w.visit_expr(&expr.cond));
+        }
         self.summary.enter_branch();
-        self.visit_block(&expr.then_branch);
+        self.in_temp_scope(|w| w.visit_block(&expr.then_branch));
+        if let Some(scope) = scrutinee {
+            self.cx.close_temp_scope(scope);
+        }
         if let Some((_, els)) = &expr.else_branch {
-            self.visit_expr(els);
+            self.in_temp_scope(|w| w.visit_expr(els));
         }
         self.summary.exit_branch();
     }
@@ -386,15 +491,81 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_arm(&mut self, arm: &'ast syn::Arm) {
         self.visit_pat(&arm.pat);
         if let Some((_, guard)) = &arm.guard {
-            self.visit_expr(guard);
+            self.in_temp_scope(|w| w.visit_expr(guard));
         }
         self.summary.enter_branch();
-        self.visit_expr(&arm.body);
+        self.in_temp_scope(|w| w.visit_expr(&arm.body));
         self.summary.exit_branch();
     }
 
+    fn visit_expr_match(&mut self, expr: &'ast syn::ExprMatch) {
+        // The scrutinee's temporaries live to the end of the `match`, in every edition.
+        self.visit_expr(&expr.expr);
+        self.temp_guard(&expr.expr);
+        for arm in &expr.arms {
+            self.visit_arm(arm);
+        }
+    }
+
+    fn visit_expr_let(&mut self, expr: &'ast syn::ExprLet) {
+        self.visit_pat(&expr.pat);
+        self.visit_expr(&expr.expr);
+        self.temp_guard(&expr.expr);
+    }
+
+    fn visit_expr_binary(&mut self, expr: &'ast syn::ExprBinary) {
+        if !matches!(expr.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) {
+            return visit::visit_expr_binary(self, expr);
+        }
+        // Each operand of `&&`/`||` is a temporary scope, except a `let` of a let chain.
+        for operand in [&*expr.left, &*expr.right] {
+            if binds(operand) {
+                self.visit_expr(operand);
+            } else {
+                self.in_temp_scope(|w| w.visit_expr(operand));
+            }
+        }
+    }
+
+    fn visit_expr_field(&mut self, expr: &'ast syn::ExprField) {
+        self.visit_expr(&expr.base);
+        self.temp_guard(&expr.base);
+    }
+
+    fn visit_expr_unary(&mut self, expr: &'ast syn::ExprUnary) {
+        self.visit_expr(&expr.expr);
+        if matches!(expr.op, syn::UnOp::Deref(_)) {
+            self.temp_guard(&expr.expr);
+        }
+    }
+
+    fn visit_expr_index(&mut self, expr: &'ast syn::ExprIndex) {
+        self.visit_expr(&expr.expr);
+        self.temp_guard(&expr.expr);
+        self.visit_expr(&expr.index);
+    }
+
+    fn visit_expr_tuple(&mut self, expr: &'ast syn::ExprTuple) {
+        // A tuple holds the guards it is built of (`(x.lock(), y.lock())`) while it is built.
+        for elem in &expr.elems {
+            self.visit_expr(elem);
+            self.temp_guard(elem);
+        }
+    }
+
+    fn visit_expr_await(&mut self, expr: &'ast syn::ExprAwait) {
+        self.visit_expr(&expr.base);
+        let span = Span::join(
+            self.cx.span(expr.dot_token.span),
+            self.cx.span(expr.await_token.span),
+        );
+        self.suspend(span);
+    }
+
     fn visit_expr_async(&mut self, block: &'ast syn::ExprAsync) {
-        self.with_frame(Frame::AsyncBlock, |w| visit::visit_expr_async(w, block));
+        self.with_frame(Frame::AsyncBlock, |w| {
+            w.in_temp_scope(|w| visit::visit_expr_async(w, block))
+        });
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
@@ -415,6 +586,9 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
         let role = self.cx.method_closure_role(call);
         self.visit_expr(&call.receiver);
+        if !ident_is(&call.method, catalog::GUARD_PASSING_METHODS) {
+            self.temp_guard(&call.receiver);
+        }
         if role == ClosureRole::Inline && ident_is(&call.method, catalog::PER_ITEM_METHODS) {
             // `opt.map(|x| ..)` on an `Option` or `Result` runs at most once.
             let one_value = path_ident(&call.receiver).is_some_and(|n| self.cx.holds_one_value(&n));
@@ -478,7 +652,19 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
                 self.cx.span(spans::span(&*expr.cond)),
             ),
         };
-        self.with_frame(Frame::Loop(info), |w| visit::visit_expr_while(w, expr));
+        // A plain condition is a temporary scope; a `while let` scrutinee's temporaries live
+        // through the body.
+        let binds = binds(&expr.cond);
+        self.with_frame(Frame::Loop(info), |w| {
+            w.in_temp_scope(|w| {
+                if binds {
+                    w.visit_expr(&expr.cond);
+                } else {
+                    w.in_temp_scope(|w| w.visit_expr(&expr.cond));
+                }
+                w.in_temp_scope(|w| w.visit_block(&expr.body));
+            })
+        });
     }
 
     fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
@@ -493,6 +679,10 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         for expr in macros::parse_args(mac) {
             self.visit_expr(&expr);
+        }
+        if macros::awaits_operands(mac) {
+            let span = self.cx.span(mac.path.span());
+            self.suspend(span);
         }
         // The parsed arguments are gone: no remembered answer may name their addresses.
         self.cx.forget_node();
