@@ -387,6 +387,17 @@ impl<'f> Facts<'f> {
         Some(kind)
     }
 
+    /// Whether `expr` (`rx`, `&rx`) is the receiving end of a blocking channel made here
+    /// (`std::sync::mpsc`, crossbeam): iterating it waits for every message.
+    pub fn is_blocking_receiver(&self, expr: &Expr) -> bool {
+        let Some(name) = path_ident(strip(expr)) else {
+            return false;
+        };
+        self.value_root(&name).is_some_and(|root| {
+            catalog::lookup_method(&root, "recv") == Some(Api::Blocking(Blocking::Wait))
+        })
+    }
+
     /// Whether `expr` is a standard stream handle: `io::stdin()`, `stdout()`, `stderr()`, or a
     /// local bound to one.
     pub fn is_stdio_handle(&self, expr: &Expr) -> bool {

@@ -28,15 +28,38 @@ impl Rule for BlockOnInAsync {
         if cx.api(expr) != Some(Api::BlockOn) || !cx.in_async() {
             return;
         }
-        out.push(
-            cx.call_diagnostic(INFO.name, expr, "`block_on` called inside async code")
-                .with_primary_label("this parks the executor thread until the future completes")
-                .with_help(
-                    "`.await` the future instead; if this code must stay synchronous, call it from \
-                 `tokio::task::spawn_blocking` or a plain thread",
+        let (message, label, help) = match expr {
+            Expr::MethodCall(call) if call.method != "block_on" => (
+                format!("`{}` called inside async code", call.method),
+                "tokio panics here (\"Cannot block the current thread from within a runtime\"), \
+                 or the executor thread is parked until it returns",
+                format!(
+                    "use the async form (`{}`) and `.await` it; keep `{}` for synchronous code \
+                     such as a `spawn_blocking` closure or a plain thread",
+                    async_form(&call.method.to_string()),
+                    call.method
                 ),
+            ),
+            _ => (
+                "`block_on` called inside async code".to_string(),
+                "this parks the executor thread until the future completes",
+                "`.await` the future instead; if this code must stay synchronous, call it from \
+                 `tokio::task::spawn_blocking` or a plain thread"
+                    .to_string(),
+            ),
+        };
+        out.push(
+            cx.call_diagnostic(INFO.name, expr, message)
+                .with_primary_label(label)
+                .with_help(help),
         );
     }
+}
+
+/// The async method a tokio `blocking_*` method is the synchronous door of.
+fn async_form(method: &str) -> String {
+    let base = method.strip_prefix("blocking_").unwrap_or(method);
+    format!(".{base}().await")
 }
 
 /// Calls in async code of the crate's own synchronous functions that `block_on`, however deep.
@@ -52,12 +75,13 @@ fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
             model.file_of(caller).to_path_buf(),
             span,
             format!(
-                "`block_on` reached from async code: {}",
+                "a blocking wait on a future reached from async code: {}",
                 chain_line(&name, &hops)
             ),
         )
         .with_primary_label(format!(
-            "`{name}` parks the executor thread until its future completes"
+            "`{name}` parks the executor thread until the future completes (tokio's `blocking_*` \
+             methods panic inside a runtime)"
         ))
         .with_help("make the helper async and `.await` the future instead of blocking on it");
         out.push(chain_notes(diagnostic, &hops));

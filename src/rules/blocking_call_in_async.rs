@@ -34,6 +34,26 @@ impl Rule for BlockingCallInAsync {
         if !cx.in_async() {
             return;
         }
+        // `for msg in rx` on a std or crossbeam receiver waits for each message.
+        if let Expr::ForLoop(for_loop) = expr
+            && cx.is_blocking_receiver(&for_loop.expr)
+        {
+            let header = Span::join(
+                cx.span(for_loop.for_token.span),
+                cx.span(for_loop.expr.span()),
+            );
+            out.push(
+                cx.diagnostic_at(INFO.name, header, "blocking receive loop in async code")
+                    .with_primary_label(
+                        "each iteration blocks the executor thread until a message arrives",
+                    )
+                    .with_help(
+                        "use an async channel (`tokio::sync::mpsc`, `flume`'s `recv_async`) and \
+                         `while let Some(msg) = rx.recv().await`, or receive on a dedicated thread",
+                    ),
+            );
+            return;
+        }
         let Some(kind) = cx.blocking_call(expr) else {
             return;
         };

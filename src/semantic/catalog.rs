@@ -180,6 +180,7 @@ const PATHS: &[(&str, Api)] = &[
     ("std::fs::File::open", Blocking(FileSystem)),
     ("std::fs::File::create", Blocking(FileSystem)),
     ("std::fs::File::create_new", Blocking(FileSystem)),
+    ("walkdir::WalkDir::new", Blocking(FileSystem)),
     ("std::net::TcpStream::connect", Blocking(Network)),
     ("std::net::TcpStream::connect_timeout", Blocking(Network)),
     ("reqwest::blocking::get", Blocking(Http)),
@@ -348,9 +349,17 @@ const METHODS_ON_ROOT: &[(&str, &[&str], Api)] = &[
         Blocking(FileSystem),
     ),
     ("std::fs::OpenOptions::new", &["open"], Blocking(FileSystem)),
+    ("std::fs::File::options", &["open"], Blocking(FileSystem)),
     (
         "std::io::stdin",
-        &["read_line", "lines", "read_to_string", "read_to_end"],
+        &[
+            "read_line",
+            "lines",
+            "read_to_string",
+            "read_to_end",
+            "read",
+            "read_exact",
+        ],
         Blocking(Stdin),
     ),
     (
@@ -424,22 +433,22 @@ const METHODS_ON_ROOT: &[(&str, &[&str], Api)] = &[
     ("std::thread::Builder::new", &["join"], Blocking(Wait)),
     (
         "std::sync::mpsc::channel",
-        &["recv", "recv_timeout"],
+        &["recv", "recv_timeout", "iter"],
         Blocking(Wait),
     ),
     (
         "std::sync::mpsc::sync_channel",
-        &["recv", "recv_timeout", "send"],
+        &["recv", "recv_timeout", "iter", "send"],
         Blocking(Wait),
     ),
     (
         "crossbeam_channel::unbounded",
-        &["recv", "recv_timeout"],
+        &["recv", "recv_timeout", "iter"],
         Blocking(Wait),
     ),
     (
         "crossbeam_channel::bounded",
-        &["recv", "recv_timeout", "send"],
+        &["recv", "recv_timeout", "iter", "send"],
         Blocking(Wait),
     ),
 ];
@@ -448,6 +457,14 @@ const METHODS_ON_ROOT: &[(&str, &[&str], Api)] = &[
 /// other common API uses them with another meaning.
 const METHOD_NAMES: &[(&str, Api)] = &[
     ("block_on", BlockOn),
+    // tokio's synchronous doors into async primitives: they panic inside a runtime ("Cannot
+    // block the current thread from within a runtime") or park its thread.
+    ("blocking_lock", BlockOn),
+    ("blocking_lock_owned", BlockOn),
+    ("blocking_read", BlockOn),
+    ("blocking_write", BlockOn),
+    ("blocking_recv", BlockOn),
+    ("blocking_send", BlockOn),
     ("spawn_blocking", BlockingHandoff),
     ("block_in_place", BlockingHandoff),
 ];
@@ -495,6 +512,10 @@ pub fn normalize(mut path: Vec<String>) -> Vec<String> {
         Some("core" | "alloc") => path[0] = "std".into(),
         Some("crossbeam") if path.get(1).is_some_and(|s| s == "channel") => {
             path.splice(0..2, ["crossbeam_channel".to_string()]);
+        }
+        // `fs_err` mirrors `std::fs` with better error messages (often imported as `fs`).
+        Some("fs_err") if path.get(1).is_none_or(|s| s != "tokio") => {
+            path.splice(0..1, ["std".to_string(), "fs".to_string()]);
         }
         _ => {}
     }

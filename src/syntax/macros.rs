@@ -1,8 +1,11 @@
 //! Macro bodies the walk can see into.
 //!
 //! syn leaves a macro's body as tokens. For macros whose grammar is known (std's format-like
-//! macros, `vec!`, `matches!`, `join!`), the arguments are parsed as expressions so the walk
-//! visits them like any other code; their spans point into the original source.
+//! macros, `vec!`, `matches!`, `join!`, `select!`), the arguments are parsed as expressions so
+//! the walk visits them like any other code; their spans point into the original source.
+//! Other macros (a project's `ok_or_log!(fut.await)`) are tried as a list of expressions, then
+//! as statements, and stay opaque when neither parses; macros whose body is not Rust code
+//! (`quote!`, `stringify!`, `html!`, ...) are never parsed.
 
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
@@ -19,7 +22,41 @@ enum Grammar {
     Vec,
     /// `matches!(expr, pattern)`: only the scrutinee is code.
     FirstExpr,
+    /// `select! { [biased;] pat = future [, if cond] => body, ... [else => body] }`.
+    Select,
+    /// A macro concur does not know: expressions if they parse, else statements.
+    Unknown,
 }
+
+/// Macros whose bodies are tokens for another language, quoted code or item declarations,
+/// never expressions evaluated where the macro stands.
+const NOT_CODE: &[&str] = &[
+    "quote",
+    "quote_spanned",
+    "parse_quote",
+    "parse_quote_spanned",
+    "format_ident",
+    "stringify",
+    "concat",
+    "concat_idents",
+    "include",
+    "include_str",
+    "include_bytes",
+    "env",
+    "option_env",
+    "cfg",
+    "compile_error",
+    "macro_rules",
+    "lazy_static",
+    "thread_local",
+    "task_local",
+    "html",
+    "rsx",
+    "view",
+    "json",
+    "sql",
+    "cfg_if",
+];
 
 fn grammar(name: &str) -> Option<Grammar> {
     Some(match name {
@@ -31,7 +68,9 @@ fn grammar(name: &str) -> Option<Grammar> {
         }
         "vec" => Grammar::Vec,
         "matches" => Grammar::FirstExpr,
-        _ => return None,
+        "select" | "select_biased" => Grammar::Select,
+        _ if NOT_CODE.contains(&name) => return None,
+        _ => Grammar::Unknown,
     })
 }
 
@@ -49,8 +88,68 @@ pub fn parse_args(mac: &syn::Macro) -> Vec<Expr> {
         Grammar::Args => Parser::parse2(parse_format_args, tokens),
         Grammar::Vec => Parser::parse2(parse_vec, tokens),
         Grammar::FirstExpr => Parser::parse2(parse_first_expr, tokens),
+        Grammar::Select => Parser::parse2(parse_select, tokens),
+        Grammar::Unknown => Parser::parse2(parse_format_args, tokens.clone()).or_else(|_| {
+            Parser::parse2(syn::Block::parse_within, tokens)
+                .map(|stmts| statements_as_block(mac, stmts))
+        }),
     };
     parsed.unwrap_or_default()
+}
+
+/// Statements parsed from a macro's body, as one block expression spanning its delimiters
+/// (nothing when there are none).
+fn statements_as_block(mac: &syn::Macro, stmts: Vec<syn::Stmt>) -> Vec<Expr> {
+    if stmts.is_empty() {
+        return Vec::new();
+    }
+    let span = match &mac.delimiter {
+        syn::MacroDelimiter::Paren(p) => p.span,
+        syn::MacroDelimiter::Brace(b) => b.span,
+        syn::MacroDelimiter::Bracket(b) => b.span,
+    };
+    vec![Expr::Block(syn::ExprBlock {
+        attrs: Vec::new(),
+        label: None,
+        block: syn::Block {
+            brace_token: syn::token::Brace { span },
+            stmts,
+        },
+    })]
+}
+
+/// `select!`'s branches: each future (and its `if` precondition), then each body.
+fn parse_select(input: ParseStream<'_>) -> syn::Result<Vec<Expr>> {
+    if input.peek(syn::Ident) && input.peek2(Token![;]) {
+        input.parse::<syn::Ident>()?;
+        input.parse::<Token![;]>()?;
+    }
+    let mut futures = Vec::new();
+    let mut bodies = Vec::new();
+    while !input.is_empty() {
+        let fallback =
+            (input.peek(Token![else]) || input.peek(syn::Ident)) && input.peek2(Token![=>]);
+        if fallback {
+            input.parse::<proc_macro2::TokenTree>()?;
+        } else {
+            syn::Pat::parse_multi_with_leading_vert(input)?;
+            input.parse::<Token![=]>()?;
+            futures.push(input.parse()?);
+            if input.peek(Token![,]) && input.peek2(Token![if]) {
+                input.parse::<Token![,]>()?;
+                input.parse::<Token![if]>()?;
+                futures.push(input.parse()?);
+            }
+        }
+        input.parse::<Token![=>]>()?;
+        let body: Expr = input.parse()?;
+        if input.peek(Token![,]) || !matches!(body, Expr::Block(_)) && !input.is_empty() {
+            input.parse::<Token![,]>()?;
+        }
+        bodies.push(body);
+    }
+    futures.extend(bodies);
+    Ok(futures)
 }
 
 /// Whether a macro awaits the futures it is given (`select!`, `join!`, `pending!`): code using
@@ -248,7 +347,18 @@ mod tests {
         assert_eq!(args("matches!(x.get(), Some(1) | None)"), 1);
         assert_eq!(args("assert!(a == b)"), 1);
         assert_eq!(args("quote!(#a)"), 0);
+        assert_eq!(args("stringify!(a.lock())"), 0);
         assert_eq!(args("println!(garbage ;;)"), 0);
+        assert_eq!(
+            args(
+                "tokio::select! { biased; Some(m) = rx.recv() => handle(m), _ = tick.tick(), if on => {} else => break }"
+            ),
+            6
+        );
+        assert_eq!(args("select! { a = one() => { x } b = two() => { y } }"), 4);
+        assert_eq!(args("ok_or_log!(fut.await)"), 1);
+        assert_eq!(args("retry! { let x = f(); x.await }"), 1);
+        assert_eq!(args("my_dsl!(<div> hello </div>)"), 0);
     }
 
     #[test]

@@ -688,6 +688,12 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         self.cx.forget_node();
     }
 
+    /// A macro among items declares items: its body is not code run here (the statics of
+    /// `lazy_static!` and `thread_local!` are read by the rules that need them).
+    fn visit_item_macro(&mut self, _item: &'ast syn::ItemMacro) {}
+
+    fn visit_impl_item_macro(&mut self, _item: &'ast syn::ImplItemMacro) {}
+
     fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
         self.visit_fn(false, |w| visit::visit_item_const(w, item));
     }
