@@ -3,11 +3,11 @@
 //! waits for another thread by spinning.
 
 use syn::visit::{self, Visit};
-use syn::{Block, Expr, ExprMethodCall, Pat, UnOp};
+use syn::{Block, Expr, ExprMethodCall, Pat, Stmt, UnOp};
 
 use crate::analysis::facts::Facts;
 use crate::semantic::catalog::{self, Api};
-use crate::syntax::exprs::ident_is;
+use crate::syntax::exprs::{ident_is, strip};
 
 /// What a loop polls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +114,13 @@ pub fn scan_block<'c, 'f>(cx: &'c Facts<'f>, block: &Block) -> Scan<'c, 'f> {
     scan
 }
 
+/// What an expression (a loop condition) probes and does.
+pub fn scan<'c, 'f>(cx: &'c Facts<'f>, expr: &Expr) -> Scan<'c, 'f> {
+    let mut scan = Scan::new(cx);
+    scan.visit_expr(expr);
+    scan
+}
+
 /// Whether a `while` condition keeps looping while a try-probe fails: `x.try_recv().is_err()`,
 /// `!x.try_lock().is_ok()`, `let Err(_) = x.try_recv()`, `let None = x.try_lock()`; or polls an
 /// atomic.
@@ -149,4 +156,74 @@ pub fn waits_on(cx: &Facts<'_>, cond: &Expr) -> bool {
 
 fn is_try_probe(cx: &Facts<'_>, expr: &Expr) -> bool {
     matches!(expr, Expr::MethodCall(call) if probe(cx, call) == Some(Probe::Try))
+}
+
+/// Whether a loop body does nothing but dispatch on try-probes, idling when they fail:
+/// `match rx.try_recv() { Ok(m) => handle(m), Err(_) => {} }`,
+/// `if let Ok(m) = rx.try_recv() { handle(m) }`. Whatever the success branch does, an empty
+/// channel or a held lock sends the loop straight round again. A failure branch that breaks,
+/// returns, sleeps or yields (a drain loop, a backoff) is not idle; neither is a body with any
+/// other statement.
+pub fn idles_on_failure(cx: &Facts<'_>, body: &Block) -> bool {
+    !body.stmts.is_empty()
+        && body.stmts.iter().all(|stmt| match stmt {
+            Stmt::Expr(expr, _) => dispatch_idles(cx, strip(expr)),
+            _ => false,
+        })
+}
+
+fn dispatch_idles(cx: &Facts<'_>, expr: &Expr) -> bool {
+    match expr {
+        Expr::Match(m) if is_try_probe(cx, &m.expr) => {
+            let mut failures = m
+                .arms
+                .iter()
+                .filter(|arm| arm.guard.is_none() && catches_empty(&arm.pat))
+                .peekable();
+            failures.peek().is_some() && failures.all(|arm| is_idle(&arm.body))
+        }
+        Expr::If(i) => match &*i.cond {
+            Expr::Let(lett) if is_success(&lett.pat) && is_try_probe(cx, &lett.expr) => {
+                i.else_branch.as_ref().is_none_or(|(_, els)| is_idle(els))
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether a pattern matches a try-probe's "nothing yet" (`Err(_)`, `Err(TryRecvError::Empty)`,
+/// `None`, `_`), not only its "disconnected".
+fn catches_empty(pat: &Pat) -> bool {
+    match pat {
+        Pat::Wild(_) => true,
+        Pat::Ident(p) => p.ident == "None",
+        Pat::Path(p) => p.path.is_ident("None"),
+        Pat::TupleStruct(p) => {
+            p.path.is_ident("Err")
+                && !p.elems.iter().any(|e| {
+                    matches!(e, Pat::Path(inner) if inner.path.segments.last().is_some_and(|s| s.ident == "Disconnected"))
+                })
+        }
+        Pat::Or(or) => or.cases.iter().any(catches_empty),
+        _ => false,
+    }
+}
+
+fn is_success(pat: &Pat) -> bool {
+    matches!(pat, Pat::TupleStruct(p) if p.path.is_ident("Ok") || p.path.is_ident("Some"))
+}
+
+/// Whether a branch does nothing: `{}`, `()`, `continue`.
+fn is_idle(expr: &Expr) -> bool {
+    match expr {
+        Expr::Block(b) => b
+            .block
+            .stmts
+            .iter()
+            .all(|stmt| matches!(stmt, Stmt::Expr(Expr::Continue(c), _) if c.label.is_none())),
+        Expr::Tuple(t) => t.elems.is_empty(),
+        Expr::Continue(c) => c.label.is_none(),
+        _ => false,
+    }
 }

@@ -4,7 +4,7 @@
 use syn::Expr;
 use syn::spanned::Spanned;
 
-use crate::analysis::polls::{scan_block, waits_on};
+use crate::analysis::polls::{idles_on_failure, scan, scan_block, waits_on};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::declare_rule;
 use crate::walk::context::Context;
@@ -28,13 +28,17 @@ fn busy_loop_header(cx: &Context<'_>, expr: &Expr) -> Option<Span> {
     match expr {
         Expr::While(w) => {
             let body = scan_block(cx, &w.body);
-            (!body.works && !body.snapshots && waits_on(cx, &w.cond))
+            let spins = !body.works && !body.snapshots && waits_on(cx, &w.cond);
+            // `while running.load(..) { if let Ok(m) = rx.try_recv() { .. } }`: a condition
+            // that does no work of its own, and a body that idles on an empty probe.
+            let idles = !scan(cx, &w.cond).works && idles_on_failure(cx, &w.body);
+            (spins || idles)
                 .then(|| Span::join(cx.span(w.while_token.span), cx.span(w.cond.span())))
         }
         Expr::Loop(l) => {
             let body = scan_block(cx, &l.body);
-            (!body.works && !body.snapshots && body.exits && !body.probes.is_empty())
-                .then(|| cx.span(l.loop_token.span))
+            let spins = !body.works && !body.snapshots && body.exits && !body.probes.is_empty();
+            (spins || idles_on_failure(cx, &l.body)).then(|| cx.span(l.loop_token.span))
         }
         _ => None,
     }
