@@ -374,7 +374,10 @@ impl CommandFinder {
         }
         let is_command = command_ctor(cx, root).is_some()
             || path_ident(root)
-                .is_some_and(|name| self.local(&name, pos(root)) == Some(LocalKind::Command));
+                .is_some_and(|name| self.local(&name, pos(root)) == Some(LocalKind::Command))
+            || cx
+                .chain_root_path(root)
+                .is_some_and(|path| catalog::lookup(&path) == Some(Api::CommandType));
         is_command.then_some(call)
     }
 

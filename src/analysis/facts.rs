@@ -88,8 +88,9 @@ pub struct Facts<'f> {
     one_value_locals: Vec<(String, bool)>,
     uses_tokio: OnceCell<bool>,
     locks: LockScope,
-    /// The current function's parameters (not `self`).
-    params: Vec<String>,
+    /// The current function's parameters (not `self`), with the constructor path of their type
+    /// when it is a `Command` (`cmd: &mut Command` is used like `Command::new(..)`'s value).
+    params: Vec<(String, Option<CanonicalPath>)>,
     /// The configured entries calls matched so far.
     configured_hits: std::cell::RefCell<Vec<String>>,
     /// What the node the walk is at is, computed once for all who ask: the address of its
@@ -101,7 +102,7 @@ pub struct Facts<'f> {
 
 /// The locals of an enclosing function, put aside while a nested one is walked.
 pub struct SavedLocals {
-    params: Vec<String>,
+    params: Vec<(String, Option<CanonicalPath>)>,
     value_roots: Vec<(String, Option<CanonicalPath>)>,
     core_count_locals: Vec<String>,
     local_counts: Vec<(String, TripCount)>,
@@ -349,12 +350,19 @@ impl<'f> Facts<'f> {
 
     /// Whether `name` is a parameter of the current function, not shadowed by a `let`.
     pub fn is_param(&self, name: &str) -> bool {
-        self.params.iter().any(|p| p == name) && !self.value_roots.iter().any(|(n, _)| n == name)
+        self.params.iter().any(|(p, _)| p == name)
+            && !self.value_roots.iter().any(|(n, _)| n == name)
     }
 
     fn value_root(&self, name: &str) -> Option<CanonicalPath> {
-        let (_, root) = self.value_roots.iter().rev().find(|(n, _)| n == name)?;
-        root.clone()
+        match self.value_roots.iter().rev().find(|(n, _)| n == name) {
+            Some((_, root)) => root.clone(),
+            None => self
+                .params
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, root)| root.clone()),
+        }
     }
 
     /// The kind of blocking `expr` does, if it is a blocking call the catalog knows. A method
@@ -555,8 +563,9 @@ impl Facts<'_> {
             let syn::FnArg::Typed(param) = input else {
                 continue;
             };
-            self.params.extend(pat_name(&param.pat));
             if let Some(name) = pat_name(&param.pat) {
+                self.params
+                    .push((name.clone(), self.command_param_root(&param.ty)));
                 self.one_value_locals
                     .push((name, holds_one_value(&param.ty)));
             }
@@ -565,6 +574,20 @@ impl Facts<'_> {
                 self.lock_decls.insert(name, flavor);
             }
         }
+    }
+
+    /// `std::process::Command::new` when `ty` is `Command`, `&Command` or `&mut Command`.
+    fn command_param_root(&self, ty: &syn::Type) -> Option<CanonicalPath> {
+        let mut ty = ty;
+        while let syn::Type::Reference(r) = ty {
+            ty = &r.elem;
+        }
+        let syn::Type::Path(path) = ty else {
+            return None;
+        };
+        let mut ctor = self.imports.resolve(&path.path);
+        ctor.push("new".to_string());
+        (catalog::lookup(&ctor) == Some(Api::CommandType)).then_some(ctor)
     }
 
     /// Enters an `impl` block for `self_ty`.

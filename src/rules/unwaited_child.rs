@@ -6,7 +6,7 @@ use crate::analysis::bindings::{self, Follow, Parent};
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
 use crate::semantic::catalog::{self, Api};
-use crate::syntax::exprs::unwrapped;
+use crate::syntax::exprs::{ident_is, unwrapped};
 use crate::syntax::find::Search;
 use crate::syntax::pats::pat_name;
 use crate::walk::context::Context;
@@ -67,7 +67,61 @@ fn leaks_nothing(cx: &Context<'_>, spawn: &ExprMethodCall, rest: &[Stmt]) -> boo
         || Search::INLINE.any(rest, |e| cx.api(e) == Some(Api::ProcessExit))
 }
 
+/// A `Child` dropped by the shape of the code around its spawn: `.spawn().map(|_| ..)`,
+/// `if let Err(e) = cmd.spawn()`, `match cmd.spawn() { Ok(_) => .. }`; the spawn call when so.
+fn dropped_by_pattern<'e>(cx: &Context<'_>, expr: &'e Expr) -> Option<&'e Expr> {
+    let spawn = |e: &'e Expr| {
+        cx.commands()
+            .spawn_call(cx, e)
+            .filter(|call| !leaks_nothing(cx, call, &[]))
+            .map(|_| e)
+    };
+    match expr {
+        Expr::MethodCall(call)
+            if ident_is(&call.method, &["map", "and_then"])
+                && matches!(call.args.first(), Some(Expr::Closure(c))
+                    if c.inputs.first().is_some_and(|p| matches!(p, Pat::Wild(_)))) =>
+        {
+            spawn(&call.receiver)
+        }
+        Expr::If(if_expr) => match &*if_expr.cond {
+            Expr::Let(lett) if is_err_pattern(&lett.pat) => spawn(&lett.expr),
+            _ => None,
+        },
+        Expr::Match(m) if m.arms.iter().any(|arm| drops_ok(&arm.pat)) => spawn(&m.expr),
+        _ => None,
+    }
+}
+
+/// `Err(..)`: the `Ok` value, the `Child`, is dropped unnamed.
+fn is_err_pattern(pat: &Pat) -> bool {
+    matches!(pat, Pat::TupleStruct(p) if p.path.is_ident("Err"))
+}
+
+/// `Ok(_)` or `Ok(..)`: an arm that matches the `Child` without binding it.
+fn drops_ok(pat: &Pat) -> bool {
+    match pat {
+        Pat::TupleStruct(p) if p.path.is_ident("Ok") => p
+            .elems
+            .iter()
+            .all(|e| matches!(e, Pat::Wild(_) | Pat::Rest(_))),
+        Pat::Or(or) => or.cases.iter().any(drops_ok),
+        _ => false,
+    }
+}
+
 impl Rule for UnwaitedChild {
+    fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
+        if let Some(spawn) = dropped_by_pattern(cx, expr) {
+            out.push(self.report(
+                cx,
+                unwrapped(spawn),
+                "child process spawned and dropped unnamed, never waited on",
+                "the `Child` in this `Ok` is dropped without a name: nobody reaps the process",
+            ));
+        }
+    }
+
     fn check_block(&mut self, cx: &Context<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
         for (index, stmt) in block.stmts.iter().enumerate() {
             let rest = &block.stmts[index + 1..];
