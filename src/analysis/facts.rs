@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use proc_macro2::Span as SynSpan;
 use syn::{Expr, ExprCall, ExprMethodCall, Local};
 
+use crate::analysis::callbacks::{self, Callback};
 use crate::analysis::locks::{self, LockScope};
 use crate::analysis::loops::TripCount;
 use crate::diagnostic::Span;
@@ -91,6 +92,11 @@ pub struct Facts<'f> {
     /// The current function's parameters (not `self`), with the constructor path of their type
     /// when it is a `Command` (`cmd: &mut Command` is used like `Command::new(..)`'s value).
     params: Vec<(String, Option<CanonicalPath>)>,
+    /// The current function's parameters that hold caller-supplied code (`f: F` with
+    /// `F: Fn(..)`, `cb: &dyn Fn(..)`, `handler: impl FnMut(..)`).
+    callback_params: Vec<String>,
+    /// Struct fields of the file that hold callbacks, by name.
+    callback_fields: HashMap<String, Callback>,
     /// The configured entries calls matched so far.
     configured_hits: std::cell::RefCell<Vec<String>>,
     /// What the node the walk is at is, computed once for all who ask: the address of its
@@ -103,6 +109,7 @@ pub struct Facts<'f> {
 /// The locals of an enclosing function, put aside while a nested one is walked.
 pub struct SavedLocals {
     params: Vec<(String, Option<CanonicalPath>)>,
+    callback_params: Vec<String>,
     value_roots: Vec<(String, Option<CanonicalPath>)>,
     core_count_locals: Vec<String>,
     local_counts: Vec<(String, TripCount)>,
@@ -125,12 +132,15 @@ impl<'f> Facts<'f> {
             uses_tokio: OnceCell::new(),
             locks: LockScope::default(),
             params: Vec::new(),
+            callback_params: Vec::new(),
+            callback_fields: HashMap::new(),
             configured_hits: std::cell::RefCell::default(),
             node_api: std::cell::Cell::new(None),
         };
         facts.imports.push_items(items);
         locks::collect_lock_decls(&facts.imports, items, &mut facts.lock_decls);
         facts.locks.collect_statics(items);
+        callbacks::collect_callback_fields(items, &mut facts.callback_fields);
         facts
     }
 
@@ -348,6 +358,17 @@ impl<'f> Facts<'f> {
         }
     }
 
+    /// Whether `name` is a parameter of the current function holding caller-supplied code
+    /// (a closure), not shadowed by a `let`.
+    pub fn is_callback_param(&self, name: &str) -> bool {
+        self.callback_params.iter().any(|p| p == name) && self.is_param(name)
+    }
+
+    /// The callback a struct field of this file holds (`listeners: Vec<Box<dyn Listener>>`).
+    pub fn callback_field(&self, field: &str) -> Option<Callback> {
+        self.callback_fields.get(field).copied()
+    }
+
     /// Whether `name` is a parameter of the current function, not shadowed by a `let`.
     pub fn is_param(&self, name: &str) -> bool {
         self.params.iter().any(|(p, _)| p == name)
@@ -528,6 +549,7 @@ impl Facts<'_> {
     pub fn enter_fn(&mut self) -> (SavedLocals, Vec<(String, String)>) {
         let saved = SavedLocals {
             params: std::mem::take(&mut self.params),
+            callback_params: std::mem::take(&mut self.callback_params),
             value_roots: std::mem::take(&mut self.value_roots),
             core_count_locals: std::mem::take(&mut self.core_count_locals),
             local_counts: std::mem::take(&mut self.local_counts),
@@ -539,6 +561,7 @@ impl Facts<'_> {
     /// Leaves a function body entered with [`Facts::enter_fn`].
     pub fn exit_fn(&mut self, (saved, aliases): (SavedLocals, Vec<(String, String)>)) {
         self.params = saved.params;
+        self.callback_params = saved.callback_params;
         self.value_roots = saved.value_roots;
         self.core_count_locals = saved.core_count_locals;
         self.local_counts = saved.local_counts;
@@ -559,6 +582,7 @@ impl Facts<'_> {
     /// Records a function's name and the lock types of its parameters.
     pub fn record_signature(&mut self, sig: &syn::Signature) {
         self.locks.name_fn(&sig.ident);
+        let closure_params = callbacks::closure_params(&sig.generics);
         for input in &sig.inputs {
             let syn::FnArg::Typed(param) = input else {
                 continue;
@@ -566,6 +590,9 @@ impl Facts<'_> {
             if let Some(name) = pat_name(&param.pat) {
                 self.params
                     .push((name.clone(), self.command_param_root(&param.ty)));
+                if callbacks::held_callback(&param.ty, &closure_params) == Some(Callback::Closure) {
+                    self.callback_params.push(name.clone());
+                }
                 self.one_value_locals
                     .push((name, holds_one_value(&param.ty)));
             }

@@ -18,6 +18,7 @@ mod block_on_in_async;
 mod blocking_call_in_async;
 mod blocking_in_rayon;
 mod busy_wait;
+mod callback_under_lock;
 mod command_for_std_operation;
 mod condvar_wait_without_loop;
 mod cpu_heavy_in_async;
@@ -119,6 +120,7 @@ pub static RULES: &[RuleInfo] = &[
     mutex_collects_results::INFO,
     arc_never_shared::INFO,
     lock_serializes_workers::INFO,
+    callback_under_lock::INFO,
 ];
 
 /// The notes of a call chain (`save_upload` calls `write_blob`, `write_blob` calls
