@@ -536,3 +536,66 @@ fn rules_lists_each_rules_category_and_the_categories() {
     let explain = concur(dir.path(), &["explain", "double_lock"]);
     assert!(stdout(&explain).contains("Category: `correctness`"));
 }
+
+/// An `if let` whose `else` branch takes the scrutinee's lock again: a deadlock before edition
+/// 2024 (the scrutinee's guard lives through the `else`), fine from 2024 on.
+const IF_LET_ELSE: &str = "use std::sync::Mutex;\n\nfn ensure(m: &Mutex<Vec<u32>>) {\n    if let Some(_) = m.lock().unwrap().first() {\n        println!(\"present\");\n    } else {\n        m.lock().unwrap().push(0);\n    }\n}\n";
+
+#[test]
+fn the_edition_decides_how_long_temporaries_live() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            ("loose/a.rs", IF_LET_ELSE),
+            ("configured/concur.toml", "edition = \"2024\"\n"),
+            ("configured/a.rs", IF_LET_ELSE),
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"new\"]\n\n[workspace.package]\nedition = \"2024\"\n",
+            ),
+            (
+                "new/Cargo.toml",
+                "[package]\nname = \"new\"\nversion = \"0.1.0\"\nedition.workspace = true\n",
+            ),
+            ("new/src/lib.rs", IF_LET_ELSE),
+            (
+                "old/Cargo.toml",
+                "[package]\nname = \"old\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            ("old/src/lib.rs", IF_LET_ELSE),
+        ],
+    );
+    let run = |args: &[&str]| {
+        let out = concur(dir.path(), &[&["--format", "short"], args].concat());
+        rules_in(&out)
+    };
+    // Loose files: 2021 by default, the configuration's edition, or `--edition`.
+    assert_eq!(run(&["loose"]), ["loose/a.rs:double_lock"]);
+    assert!(run(&["configured"]).is_empty());
+    assert!(run(&["--edition", "2024", "loose"]).is_empty());
+    // A package's own edition, also inherited from its workspace, wins over `--edition`.
+    assert!(run(&["new"]).is_empty());
+    assert_eq!(
+        run(&["--edition", "2024", "old"]),
+        ["old/src/lib.rs:double_lock"]
+    );
+    // A bad value is an error that says what is accepted.
+    let bad = concur(dir.path(), &["--edition", "2023", "loose"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("2015, 2018, 2021 or 2024"),
+        "{}",
+        stderr(&bad)
+    );
+    write_files(
+        dir.path(),
+        &[("configured/concur.toml", "edition = 2024\n")],
+    );
+    let bad = concur(dir.path(), &["configured"]);
+    assert!(
+        stderr(&bad).contains("`edition` must be one of"),
+        "{}",
+        stderr(&bad)
+    );
+}
