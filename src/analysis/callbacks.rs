@@ -91,6 +91,91 @@ fn bounds_callback<'b>(bounds: impl Iterator<Item = &'b TypeParamBound>) -> Opti
     found
 }
 
+/// Whether a parameter of type `ty` is a notification: a closure (see [`held_callback`]) that
+/// takes no borrowed argument. A closure taking a borrow (`f: impl FnOnce(&mut State) -> R`)
+/// is an accessor: it is handed the locked data on purpose (`with_state(|s| ..)`), and runs
+/// under the lock by design.
+pub fn is_notification_param(ty: &Type, generics: &Generics) -> bool {
+    let params = closure_params(generics);
+    if held_callback(ty, &params) != Some(Callback::Closure) {
+        return false;
+    }
+    let mut bounds: Vec<&TypeParamBound> = Vec::new();
+    collect_bounds(ty, generics, &mut bounds);
+    !bounds.iter().any(|bound| closure_borrows(bound))
+}
+
+/// The trait bounds that make `ty` a closure: its own (`impl Fn(..)`, `&dyn Fn(..)`) or those
+/// of the generic parameter it names.
+fn collect_bounds<'t>(ty: &'t Type, generics: &'t Generics, out: &mut Vec<&'t TypeParamBound>) {
+    match ty {
+        Type::TraitObject(obj) => out.extend(obj.bounds.iter()),
+        Type::ImplTrait(imp) => out.extend(imp.bounds.iter()),
+        Type::Reference(r) => collect_bounds(&r.elem, generics, out),
+        Type::Paren(p) => collect_bounds(&p.elem, generics, out),
+        Type::Path(path) => {
+            if let Some(ident) = path.path.get_ident() {
+                for param in &generics.params {
+                    if let GenericParam::Type(t) = param
+                        && t.ident == *ident
+                    {
+                        out.extend(t.bounds.iter());
+                    }
+                }
+                for predicate in generics.where_clause.iter().flat_map(|w| &w.predicates) {
+                    if let WherePredicate::Type(p) = predicate
+                        && matches!(&p.bounded_ty, Type::Path(b) if b.path.get_ident() == Some(ident))
+                    {
+                        out.extend(p.bounds.iter());
+                    }
+                }
+            } else if let Some(syn::PathArguments::AngleBracketed(args)) =
+                path.path.segments.last().map(|s| &s.arguments)
+            {
+                for arg in &args.args {
+                    if let syn::GenericArgument::Type(inner) = arg {
+                        collect_bounds(inner, generics, out);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a closure bound takes a borrowed argument (`Fn(&T)`, `FnMut(&mut T) -> R`,
+/// `FnOnce(Pin<&mut T>)`) or a guard (`FnOnce(MutexGuard<'_, T>)`).
+fn closure_borrows(bound: &TypeParamBound) -> bool {
+    let TypeParamBound::Trait(t) = bound else {
+        return false;
+    };
+    t.path.segments.last().is_some_and(|s| {
+        matches!(&s.arguments, syn::PathArguments::Parenthesized(args)
+            if args.inputs.iter().any(type_borrows))
+    })
+}
+
+/// Whether a type is or holds a borrow: a reference, a lifetime argument, a guard.
+fn type_borrows(ty: &Type) -> bool {
+    match ty {
+        Type::Reference(_) => true,
+        Type::Paren(p) => type_borrows(&p.elem),
+        Type::Slice(s) => type_borrows(&s.elem),
+        Type::Array(a) => type_borrows(&a.elem),
+        Type::Tuple(t) => t.elems.iter().any(type_borrows),
+        Type::Path(path) => path.path.segments.iter().any(|s| {
+            s.ident.to_string().ends_with("Guard")
+                || matches!(&s.arguments, syn::PathArguments::AngleBracketed(args)
+                if args.args.iter().any(|arg| match arg {
+                    syn::GenericArgument::Lifetime(_) => true,
+                    syn::GenericArgument::Type(inner) => type_borrows(inner),
+                    _ => false,
+                }))
+        }),
+        _ => false,
+    }
+}
+
 /// The generic parameters of `generics` bounded by a closure trait, inline or in its `where`
 /// clause.
 pub fn closure_params(generics: &Generics) -> Vec<String> {
@@ -173,5 +258,29 @@ mod tests {
         assert_eq!(held("Box<dyn std::error::Error + Send>"), None);
         assert_eq!(held("Mutex<Vec<u32>>"), None);
         assert_eq!(held("Box<dyn Write>"), None);
+    }
+
+    fn notification(param: &str) -> bool {
+        let item: syn::ItemFn =
+            syn::parse_str(&format!("{param} {{}}")).expect("test function parses");
+        let syn::FnArg::Typed(arg) = &item.sig.inputs[0] else {
+            panic!("a typed parameter");
+        };
+        is_notification_param(&arg.ty, &item.sig.generics)
+    }
+
+    #[test]
+    fn closures_handed_the_data_are_accessors() {
+        assert!(notification("fn f(cb: impl Fn(u32))"));
+        assert!(notification("fn f<F: FnMut()>(cb: F)"));
+        assert!(notification("fn f<F>(cb: &F) where F: Fn(String)"));
+        assert!(!notification("fn f<R>(cb: impl FnOnce(&mut State) -> R)"));
+        assert!(!notification("fn f<F>(cb: F) where F: Fn(&mut State)"));
+        assert!(!notification("fn f(cb: &dyn Fn(u8, &[u8]) -> bool)"));
+        assert!(!notification("fn f(n: u32)"));
+        assert!(!notification("fn f<R>(cb: impl FnOnce(Pin<&mut T>) -> R)"));
+        assert!(!notification(
+            "fn f<F>(cb: F) where F: FnOnce(MutexGuard<'_, Inner>, Option<MutexGuard<'_, Inner>>)"
+        ));
     }
 }

@@ -92,8 +92,9 @@ pub struct Facts<'f> {
     /// The current function's parameters (not `self`), with the constructor path of their type
     /// when it is a `Command` (`cmd: &mut Command` is used like `Command::new(..)`'s value).
     params: Vec<(String, Option<CanonicalPath>)>,
-    /// The current function's parameters that hold caller-supplied code (`f: F` with
-    /// `F: Fn(..)`, `cb: &dyn Fn(..)`, `handler: impl FnMut(..)`).
+    /// The current function's parameters that hold caller-supplied code to notify (`f: F`
+    /// with `F: Fn(u32)`, `cb: &dyn Fn()`, `handler: impl FnMut(Event)`; not accessors handed
+    /// a borrow of the data, see [`callbacks::is_notification_param`]).
     callback_params: Vec<String>,
     /// Struct fields of the file that hold callbacks, by name.
     callback_fields: HashMap<String, Callback>,
@@ -582,7 +583,6 @@ impl Facts<'_> {
     /// Records a function's name and the lock types of its parameters.
     pub fn record_signature(&mut self, sig: &syn::Signature) {
         self.locks.name_fn(&sig.ident);
-        let closure_params = callbacks::closure_params(&sig.generics);
         for input in &sig.inputs {
             let syn::FnArg::Typed(param) = input else {
                 continue;
@@ -590,7 +590,7 @@ impl Facts<'_> {
             if let Some(name) = pat_name(&param.pat) {
                 self.params
                     .push((name.clone(), self.command_param_root(&param.ty)));
-                if callbacks::held_callback(&param.ty, &closure_params) == Some(Callback::Closure) {
+                if callbacks::is_notification_param(&param.ty, &sig.generics) {
                     self.callback_params.push(name.clone());
                 }
                 self.one_value_locals

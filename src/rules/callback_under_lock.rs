@@ -5,7 +5,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, Pat};
 
 use crate::analysis::callbacks::Callback;
-use crate::analysis::locks::{Guard, is_lock_guard};
+use crate::analysis::locks::{Guard, is_lock_guard, lock_acquisition};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::declare_rule;
 use crate::semantic::catalog::LockFlavor;
@@ -38,6 +38,10 @@ impl CallbackUnderLock {
     /// Remembers the names `pat` binds from `source` when `source` holds callbacks, for
     /// `scope` (the loop body, the `if let` branch).
     fn bind(&mut self, cx: &Context<'_>, pat: &Pat, source: &Expr, scope: Span) {
+        // `if let Ok(guard) = self.listeners.lock()` binds the guard, not a listener.
+        if lock_acquisition(strip(source)).is_some() {
+            return;
+        }
         let Some(callback) = source_callback(cx, source) else {
             return;
         };

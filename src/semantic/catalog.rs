@@ -698,6 +698,19 @@ pub const GUARD_PASSING_METHODS: &[&str] = &[
     "unwrap_or_else",
     "unwrap_or_default",
     "map_err",
+    "ok",
+];
+
+/// Combinators that take a `Result`/`Option` by value and hand its content to a closure:
+/// a guard inside (`m.read().ok().and_then(|g| g.x.clone())`) moves into the closure and drops
+/// there, it is no temporary of the statement.
+pub const GUARD_CONSUMING_METHODS: &[&str] = &[
+    "map",
+    "and_then",
+    "map_or",
+    "map_or_else",
+    "is_some_and",
+    "is_ok_and",
 ];
 
 /// Functions named like the standard streams, whose handles have a `lock()` of their own.

@@ -545,6 +545,17 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         self.visit_expr(&expr.index);
     }
 
+    fn visit_local_init(&mut self, init: &'ast syn::LocalInit) {
+        match &init.diverge {
+            // A `let .. else` drops its initializer's temporaries before the `else` block runs.
+            Some((_, diverge)) => {
+                self.in_temp_scope(|w| w.visit_expr(&init.expr));
+                self.visit_expr(diverge);
+            }
+            None => self.visit_expr(&init.expr),
+        }
+    }
+
     fn visit_expr_tuple(&mut self, expr: &'ast syn::ExprTuple) {
         // A tuple holds the guards it is built of (`(x.lock(), y.lock())`) while it is built.
         for elem in &expr.elems {
@@ -586,7 +597,9 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
         let role = self.cx.method_closure_role(call);
         self.visit_expr(&call.receiver);
-        if !ident_is(&call.method, catalog::GUARD_PASSING_METHODS) {
+        if !ident_is(&call.method, catalog::GUARD_PASSING_METHODS)
+            && !ident_is(&call.method, catalog::GUARD_CONSUMING_METHODS)
+        {
             self.temp_guard(&call.receiver);
         }
         if role == ClosureRole::Inline && ident_is(&call.method, catalog::PER_ITEM_METHODS) {
