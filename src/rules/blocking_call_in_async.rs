@@ -8,6 +8,7 @@ use crate::rules::declare_rule;
 use crate::rules::{chain_line, chain_notes};
 use crate::semantic::catalog::{self, Blocking};
 use crate::semantic::model::{Effect, Model};
+use crate::syntax::spans;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -40,7 +41,7 @@ impl Rule for BlockingCallInAsync {
         {
             let header = Span::join(
                 cx.span(for_loop.for_token.span),
-                cx.span(for_loop.expr.span()),
+                cx.span(spans::span(&*for_loop.expr)),
             );
             out.push(
                 cx.diagnostic_at(INFO.name, header, "blocking receive loop in async code")

@@ -1,7 +1,6 @@
 //! `callback_under_lock`: caller-supplied code (a closure parameter, a handler or observer held
 //! in a field) called while a lock is held.
 
-use syn::spanned::Spanned;
 use syn::{Expr, Pat};
 
 use crate::analysis::callbacks::Callback;
@@ -11,6 +10,7 @@ use crate::rules::declare_rule;
 use crate::semantic::catalog::LockFlavor;
 use crate::syntax::exprs::{chain_root, is_constant_name, path_ident, strip};
 use crate::syntax::pats::pat_names;
+use crate::syntax::spans;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -60,13 +60,13 @@ impl CallbackUnderLock {
 
     /// The callback `expr` calls and how to name it, if it is caller-supplied code.
     fn callee(&self, cx: &Context<'_>, expr: &Expr) -> Option<String> {
-        let at = cx.span(expr.span());
+        let at = || cx.span(spans::span(expr));
         match expr {
             Expr::Call(call) => match strip(&call.func) {
                 Expr::Path(_) => {
                     let name = path_ident(&call.func)?;
                     (cx.is_callback_param(&name)
-                        || self.bound_as(&name, at) == Some(Callback::Closure))
+                        || self.bound_as(&name, at()) == Some(Callback::Closure))
                     .then(|| format!("`{name}`"))
                 }
                 Expr::Field(field) => {
@@ -79,7 +79,7 @@ impl CallbackUnderLock {
             Expr::MethodCall(call) => {
                 let receiver = strip(&call.receiver);
                 let observer = match path_ident(receiver) {
-                    Some(name) if name != "self" => self.bound_as(&name, at),
+                    Some(name) if name != "self" => self.bound_as(&name, at()),
                     _ => self_field(receiver).and_then(|f| cx.callback_field(&f)),
                 };
                 (observer == Some(Callback::Observer))
@@ -129,13 +129,13 @@ impl Rule for CallbackUnderLock {
     fn check_expr(&mut self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
         match expr {
             Expr::ForLoop(for_loop) => {
-                let scope = cx.span(for_loop.body.span());
+                let scope = cx.span(spans::span(&for_loop.body));
                 self.bind(cx, &for_loop.pat, &for_loop.expr, scope);
                 return;
             }
             Expr::If(if_expr) => {
                 if let Expr::Let(lett) = &*if_expr.cond {
-                    let scope = cx.span(if_expr.then_branch.span());
+                    let scope = cx.span(spans::span(&if_expr.then_branch));
                     self.bind(cx, &lett.pat, &lett.expr, scope);
                 }
                 return;
