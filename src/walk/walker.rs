@@ -20,6 +20,7 @@ use crate::semantic::test_code::{TestCode, is_test_item, is_test_path};
 use crate::source::SourceFile;
 use crate::syntax::attrs;
 use crate::syntax::exprs::{ident_is, is_constant_name, path_ident, place_key};
+use crate::syntax::find;
 use crate::syntax::macros;
 use crate::syntax::pats::pat_name;
 use crate::syntax::spans;
@@ -34,6 +35,8 @@ pub struct Walker<'f, 'r> {
     rules: &'r mut [Box<dyn Rule>],
     out: Vec<Diagnostic>,
     pending_role: Option<ClosureRole>,
+    /// The `let` the walk is about to visit binds a closure that is only called afterwards.
+    inline_let: bool,
     test_code: TestCode,
 }
 
@@ -64,6 +67,7 @@ impl<'f, 'r> Walker<'f, 'r> {
             rules,
             out: Vec::new(),
             pending_role: None,
+            inline_let: false,
             test_code: TestCode {
                 file: is_test_path(&file.path),
                 items: Vec::new(),
@@ -411,6 +415,15 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         // 2024 on (before, its temporaries live to the end of the enclosing statement).
         let long = self.long_temporaries();
         for (i, stmt) in block.stmts.iter().enumerate() {
+            // `let check = |x| ..; check(a);`: a closure only ever called here runs inline.
+            if let syn::Stmt::Local(local) = stmt
+                && let Some(init) = &local.init
+                && matches!(&*init.expr, Expr::Closure(_))
+                && let Some(name) = pat_name(&local.pat)
+                && find::only_called(&name, &block.stmts[i + 1..])
+            {
+                self.inline_let = true;
+            }
             let tail = i + 1 == block.stmts.len() && matches!(stmt, syn::Stmt::Expr(_, None));
             if tail && long {
                 self.visit_stmt(stmt);
@@ -549,10 +562,16 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         match &init.diverge {
             // A `let .. else` drops its initializer's temporaries before the `else` block runs.
             Some((_, diverge)) => {
+                self.inline_let = false;
                 self.in_temp_scope(|w| w.visit_expr(&init.expr));
                 self.visit_expr(diverge);
             }
-            None => self.visit_expr(&init.expr),
+            None => {
+                if std::mem::take(&mut self.inline_let) {
+                    self.pending_role = Some(ClosureRole::Inline);
+                }
+                self.visit_expr(&init.expr);
+            }
         }
     }
 
