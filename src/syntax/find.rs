@@ -178,6 +178,45 @@ pub fn awaits_inline(expr: &Expr) -> bool {
     finder.0
 }
 
+/// Whether every use of `name` in `stmts` (the statements after a `let name = |..| ..;`) is a
+/// call of it (`name(x)`), so the closure runs right there, on the calling thread; false when it
+/// is never used or is passed on, stored, returned, or named in a macro concur cannot parse.
+pub fn only_called(name: &str, stmts: &[Stmt]) -> bool {
+    struct Uses<'n> {
+        name: &'n str,
+        calls: usize,
+        all: usize,
+    }
+    impl<'ast> Visit<'ast> for Uses<'_> {
+        fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+            if let Expr::Path(path) = &*call.func
+                && path.path.is_ident(self.name)
+            {
+                self.calls += 1;
+            }
+            visit::visit_expr_call(self, call);
+        }
+        fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
+            self.all += usize::from(path.path.is_ident(self.name));
+        }
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            for arg in macros::parse_args(mac) {
+                self.visit_expr(&arg);
+            }
+        }
+        fn visit_item(&mut self, _item: &'ast syn::Item) {}
+    }
+    let mut uses = Uses {
+        name,
+        calls: 0,
+        all: 0,
+    };
+    for stmt in stmts {
+        uses.visit_stmt(stmt);
+    }
+    uses.calls > 0 && uses.calls == uses.all && !macros::named_in_opaque_macro(stmts, name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,43 +266,4 @@ mod tests {
         assert!(awaits_inline(&expr("{ println!(\"{}\", x.await); }")));
         assert!(!awaits_inline(&expr("{ println!(\"{}\", x); }")));
     }
-}
-
-/// Whether every use of `name` in `stmts` (the statements after a `let name = |..| ..;`) is a
-/// call of it (`name(x)`), so the closure runs right there, on the calling thread; false when it
-/// is never used or is passed on, stored, returned, or named in a macro concur cannot parse.
-pub fn only_called(name: &str, stmts: &[Stmt]) -> bool {
-    struct Uses<'n> {
-        name: &'n str,
-        calls: usize,
-        all: usize,
-    }
-    impl<'ast> Visit<'ast> for Uses<'_> {
-        fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
-            if let Expr::Path(path) = &*call.func
-                && path.path.is_ident(self.name)
-            {
-                self.calls += 1;
-            }
-            visit::visit_expr_call(self, call);
-        }
-        fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
-            self.all += usize::from(path.path.is_ident(self.name));
-        }
-        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-            for arg in macros::parse_args(mac) {
-                self.visit_expr(&arg);
-            }
-        }
-        fn visit_item(&mut self, _item: &'ast syn::Item) {}
-    }
-    let mut uses = Uses {
-        name,
-        calls: 0,
-        all: 0,
-    };
-    for stmt in stmts {
-        uses.visit_stmt(stmt);
-    }
-    uses.calls > 0 && uses.calls == uses.all && !macros::named_in_opaque_macro(stmts, name)
 }
