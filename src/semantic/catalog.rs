@@ -701,6 +701,28 @@ pub const GUARD_PASSING_METHODS: &[&str] = &[
     "ok",
 ];
 
+/// Programs that do CPU work a crate does in-process, with that crate: starting one per item
+/// spreads the work over processes where threads (or rayon) and the crate would do.
+pub const CPU_TOOLS: &[(&str, &str)] = &[
+    ("gzip", "flate2"),
+    ("gunzip", "flate2"),
+    ("pigz", "flate2"),
+    ("xz", "xz2"),
+    ("unxz", "xz2"),
+    ("zstd", "zstd"),
+    ("unzstd", "zstd"),
+    ("bzip2", "bzip2"),
+    ("brotli", "brotli"),
+    ("lz4", "lz4_flex"),
+    ("sha256sum", "sha2"),
+    ("sha512sum", "sha2"),
+    ("sha1sum", "sha1"),
+    ("md5sum", "md-5"),
+    ("b3sum", "blake3"),
+    ("convert", "image"),
+    ("magick", "image"),
+];
+
 /// Combinators that take a `Result`/`Option` by value and hand its content to a closure:
 /// a guard inside (`m.read().ok().and_then(|g| g.x.clone())`) moves into the closure and drops
 /// there, it is no temporary of the statement.
