@@ -3,6 +3,7 @@
 use syn::Expr;
 use syn::spanned::Spanned;
 
+use crate::analysis::facts::{ClosureRole, role_for_api};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::declare_rule;
 use crate::syntax::exprs::path_ident;
@@ -21,10 +22,26 @@ declare_rule!(
 /// See `rules/static_mut_state.md`.
 #[derive(Default)]
 pub struct StaticMutState {
-    /// Accesses in the bodies of free functions: (function, static, access).
-    in_fns: Vec<(String, String, Span)>,
-    /// Calls of plain functions from thread bodies: (callee, call).
-    from_threads: Vec<(String, Span)>,
+    /// Accesses in the bodies of functions and methods: (callee, static, access).
+    in_fns: Vec<(Callee, String, Span)>,
+    /// Calls of functions and methods from thread bodies: (callee, call).
+    from_threads: Vec<(Callee, Span)>,
+}
+
+/// A function of this file, as a call names it: a free function by its name, a method (or an
+/// associated function called as `Type::f`/`Self::f`) by its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Callee {
+    Free(String),
+    Method(String),
+}
+
+impl Callee {
+    fn name(&self) -> &str {
+        match self {
+            Callee::Free(name) | Callee::Method(name) => name,
+        }
+    }
 }
 
 const HELP: &str = "keep the state in an atomic (`static COUNT: AtomicUsize`), a `static M: Mutex<T>`, \
@@ -61,16 +78,51 @@ impl Rule for StaticMutState {
                 if on_other_thread(cx.exec()) {
                     out.push(report(cx, &name, access));
                 } else if cx.exec() == Exec::Sync
-                    && !cx.locks().in_impl()
                     && let Some(func) = cx.locks().fn_name()
                 {
-                    self.in_fns.push((func.to_string(), name, access));
+                    let callee = if cx.locks().in_impl() {
+                        Callee::Method(func.to_string())
+                    } else {
+                        Callee::Free(func.to_string())
+                    };
+                    self.in_fns.push((callee, name, access));
+                }
+            }
+            // `thread::spawn(record_hit)`: the function itself runs on the new thread.
+            Expr::Call(call)
+                if matches!(
+                    role_for_api(cx.call_api(&call.func)),
+                    ClosureRole::Thread | ClosureRole::Rayon | ClosureRole::BlockingPool
+                ) && call.args.first().and_then(path_ident).is_some() =>
+            {
+                if let Some(name) = call.args.first().and_then(path_ident) {
+                    self.from_threads
+                        .push((Callee::Free(name), cx.span(call.args[0].span())));
                 }
             }
             Expr::Call(call) if on_other_thread(cx.exec()) => {
-                if let Some(callee) = path_ident(&call.func) {
+                let Expr::Path(path) = &*call.func else {
+                    return;
+                };
+                let callee = match path.path.segments.len() {
+                    1 => path_ident(&call.func).map(Callee::Free),
+                    // `Self::f()`, `Type::f()`: an associated function of an impl.
+                    2 => path
+                        .path
+                        .segments
+                        .last()
+                        .map(|s| Callee::Method(s.ident.to_string())),
+                    _ => None,
+                };
+                if let Some(callee) = callee {
                     self.from_threads.push((callee, cx.span(call.func.span())));
                 }
+            }
+            Expr::MethodCall(call) if on_other_thread(cx.exec()) => {
+                self.from_threads.push((
+                    Callee::Method(call.method.to_string()),
+                    cx.span(call.method.span()),
+                ));
             }
             _ => {}
         }
@@ -84,7 +136,7 @@ impl Rule for StaticMutState {
             };
             out.push(report(cx, name, *access).with_label(
                 *call,
-                format!("`{func}` is called from a spawned thread here"),
+                format!("`{}` is called from a spawned thread here", func.name()),
             ));
         }
     }
