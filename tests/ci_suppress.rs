@@ -154,3 +154,28 @@ fn comment_text_inside_strings_is_not_a_suppression() {
     assert!(out.contains("warning[blocking_call_in_async]"), "{out}");
     assert!(!out.contains("suppression"), "{out}");
 }
+
+#[test]
+fn a_comment_on_a_builder_chains_first_line_covers_the_chain() {
+    // The finding is on the chain (rustc spans a method chain from its first token), so a
+    // trailing comment on `Builder::new()`'s line silences the `.spawn(..)` lines below.
+    let chain = "    std::thread::Builder::new(){comment}\n        .stack_size(1 << 20)\n        .spawn(|| println!(\"worker up\"))?;\n    Ok(())\n";
+    let code = |comment: &str| {
+        format!(
+            "fn start() -> std::io::Result<()> {{\n{}}}\n",
+            chain.replace("{comment}", comment)
+        )
+    };
+    let (out, _) = lint(&code(""), Some("select = [\"detached_thread\"]\n"));
+    assert_eq!(
+        out,
+        "a.rs:2:5: warning[detached_thread]: the thread's `JoinHandle` is dropped at once, detaching it\n",
+        "{out}"
+    );
+    let (out, code) = lint(
+        &code(" // concur: ignore[detached_thread] -- pool threads live as long as the process"),
+        Some("select = [\"detached_thread\"]\n"),
+    );
+    assert_eq!(out, "", "{out}");
+    assert_eq!(code, Some(0));
+}

@@ -5,6 +5,8 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Expr, ExprMethodCall};
 
+use crate::syntax::spans;
+
 /// Whether an identifier is one of `names`, compared in place (no string is made).
 pub fn ident_is(ident: &proc_macro2::Ident, names: &[&str]) -> bool {
     names.iter().any(|name| ident == name)
@@ -41,11 +43,17 @@ pub fn unwrapped(mut expr: &Expr) -> &Expr {
     }
 }
 
-/// The span naming a call: the callee path of a call, the method name of a method call.
+/// The span naming a call: the callee path of a call; for a method call, its chain from the
+/// first token to the method name.
 pub fn callee_span(expr: &Expr) -> Span {
     match expr {
         Expr::Call(call) => call.func.span(),
-        Expr::MethodCall(call) => call.method.span(),
+        // As rustc spans a method chain: from the chain's first token (`Command::new(..)` on
+        // the chain's first line) to the method's name, without its arguments.
+        Expr::MethodCall(call) => {
+            let first = spans::span(chain_root(&call.receiver));
+            first.join(call.method.span()).unwrap_or(call.method.span())
+        }
         other => other.span(),
     }
 }
