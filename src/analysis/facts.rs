@@ -89,8 +89,9 @@ pub struct Facts<'f> {
     one_value_locals: Vec<(String, bool)>,
     uses_tokio: OnceCell<bool>,
     locks: LockScope,
-    /// The current function's parameters (not `self`), with the constructor path of their type
-    /// when it is a `Command` (`cmd: &mut Command` is used like `Command::new(..)`'s value).
+    /// The current function's parameters (not `self`), with the call their type's values come
+    /// from when the catalog knows it (`cmd: &mut Command` is used like `Command::new(..)`'s
+    /// value, `rx: Receiver<T>` like `channel()`'s).
     params: Vec<(String, Option<CanonicalPath>)>,
     /// The current function's parameters that hold caller-supplied code to notify (`f: F`
     /// with `F: Fn(u32)`, `cb: &dyn Fn()`, `handler: impl FnMut(Event)`; not accessors handed
@@ -588,8 +589,7 @@ impl Facts<'_> {
                 continue;
             };
             if let Some(name) = pat_name(&param.pat) {
-                self.params
-                    .push((name.clone(), self.command_param_root(&param.ty)));
+                self.params.push((name.clone(), self.param_root(&param.ty)));
                 if callbacks::is_notification_param(&param.ty, &sig.generics) {
                     self.callback_params.push(name.clone());
                 }
@@ -603,8 +603,10 @@ impl Facts<'_> {
         }
     }
 
-    /// `std::process::Command::new` when `ty` is `Command`, `&Command` or `&mut Command`.
-    fn command_param_root(&self, ty: &syn::Type) -> Option<CanonicalPath> {
+    /// The call a parameter of type `ty` is used like the value of (through references):
+    /// `std::process::Command::new` for a `Command`, `std::thread::spawn` for a `JoinHandle`,
+    /// the channel constructor for a `Receiver` (see [`catalog::PARAM_TYPE_ROOTS`]).
+    fn param_root(&self, ty: &syn::Type) -> Option<CanonicalPath> {
         let mut ty = ty;
         while let syn::Type::Reference(r) = ty {
             ty = &r.elem;
@@ -612,9 +614,19 @@ impl Facts<'_> {
         let syn::Type::Path(path) = ty else {
             return None;
         };
-        let mut ctor = self.imports.resolve(&path.path);
-        ctor.push("new".to_string());
-        (catalog::lookup(&ctor) == Some(Api::CommandType)).then_some(ctor)
+        let last = path.path.segments.last()?;
+        if !catalog::PARAM_TYPE_ROOTS
+            .iter()
+            .any(|(t, _)| t.rsplit("::").next() == Some(&*last.ident.to_string()))
+            && !self.imports.is_imported(&last.ident.to_string())
+        {
+            return None;
+        }
+        let resolved = self.imports.resolve(&path.path).join("::");
+        let (_, root) = catalog::PARAM_TYPE_ROOTS
+            .iter()
+            .find(|(t, _)| *t == resolved)?;
+        Some(root.split("::").map(str::to_string).collect())
     }
 
     /// Enters an `impl` block for `self_ty`.

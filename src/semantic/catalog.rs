@@ -701,6 +701,22 @@ pub const GUARD_PASSING_METHODS: &[&str] = &[
     "ok",
 ];
 
+/// Types of parameters whose values are used like the result of a known call: a method on
+/// such a parameter is looked up as if its chain started from that call.
+pub const PARAM_TYPE_ROOTS: &[(&str, &str)] = &[
+    ("std::process::Command", "std::process::Command::new"),
+    ("std::thread::JoinHandle", "std::thread::spawn"),
+    ("std::sync::mpsc::Receiver", "std::sync::mpsc::channel"),
+    (
+        "std::sync::mpsc::SyncSender",
+        "std::sync::mpsc::sync_channel",
+    ),
+    (
+        "crossbeam_channel::Receiver",
+        "crossbeam_channel::unbounded",
+    ),
+];
+
 /// Programs that do CPU work a crate does in-process, with that crate: starting one per item
 /// spreads the work over processes where threads (or rayon) and the crate would do.
 pub const CPU_TOOLS: &[(&str, &str)] = &[
