@@ -132,6 +132,11 @@ pub fn chain_notes(mut diagnostic: Diagnostic, hops: &[Hop]) -> Diagnostic {
                 "`{}` is configured as blocking (`options.blocking-functions`)",
                 hop.function
             )
+        } else if let Some(name) = hop.does.strip_prefix("static mut ") {
+            format!(
+                "`{}` reads or writes `static mut {name}` here",
+                hop.function
+            )
         } else {
             format!("`{}` calls `{}` here", hop.function, hop.does)
         };

@@ -5,7 +5,8 @@ use syn::spanned::Spanned;
 
 use crate::analysis::facts::{ClosureRole, role_for_api};
 use crate::diagnostic::{Diagnostic, Span};
-use crate::rules::declare_rule;
+use crate::rules::{chain_line, chain_notes, declare_rule};
+use crate::semantic::model::{Effect, Model};
 use crate::syntax::exprs::path_ident;
 use crate::walk::context::{Context, Exec};
 use crate::walk::rule::Rule;
@@ -16,6 +17,7 @@ declare_rule!(
     category: Correctness,
     fix: None,
     summary: "a `static mut` used from a spawned thread: a data race waiting to happen",
+    crate_check: check_crate,
     allowed_by: ["static_mut_refs"],
 );
 
@@ -139,5 +141,35 @@ impl Rule for StaticMutState {
                 format!("`{}` is called from a spawned thread here", func.name()),
             ));
         }
+    }
+}
+
+/// Calls on another thread of the package's functions that read or write a `static mut`,
+/// however deep and in whichever file. A call one step from a function of the same file is
+/// left to the walk, which reports the access itself.
+fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
+    for (caller, event, callee) in model.thread_calls_with(Effect::StaticMut) {
+        let Some(hops) = model.effect_chain(callee, Effect::StaticMut) else {
+            continue;
+        };
+        if hops.len() == 1 && model.file_of(callee) == model.file_of(caller) {
+            continue;
+        }
+        let span = model.summary(caller).events[event].span;
+        let name = model.name(callee);
+        let diagnostic = Diagnostic::new(
+            INFO.name,
+            model.file_of(caller).to_path_buf(),
+            span,
+            format!(
+                "a `static mut` is accessed from a spawned thread: {}",
+                chain_line(&name, &hops)
+            ),
+        )
+        .with_primary_label(format!(
+            "`{name}` runs on the spawned thread and reaches the `static mut`"
+        ))
+        .with_help(HELP);
+        out.push(chain_notes(diagnostic, &hops));
     }
 }

@@ -98,9 +98,16 @@ pub enum Effect {
     Heavy,
     /// A `block_on`.
     BlockOn,
+    /// A read or write of a `static mut`.
+    StaticMut,
 }
 
-const EFFECTS: [Effect; 3] = [Effect::Blocks, Effect::Heavy, Effect::BlockOn];
+const EFFECTS: [Effect; 4] = [
+    Effect::Blocks,
+    Effect::Heavy,
+    Effect::BlockOn,
+    Effect::StaticMut,
+];
 
 /// A lock a function takes, in its own terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,7 +162,7 @@ pub struct Model<'a> {
     statics: HashMap<&'a str, &'a TypeRef>,
     /// Per function, per event: the function a call event resolves to.
     callees: Vec<Vec<Option<FnId>>>,
-    effects: Vec<[Option<Reason>; 3]>,
+    effects: Vec<[Option<Reason>; 4]>,
     takes: Vec<Vec<Take>>,
     /// Per file: whether it is test code ([`crate::semantic::test_code`]).
     test_files: Vec<bool>,
@@ -474,13 +481,14 @@ impl<'a> Model<'a> {
             (EventKind::Blocking(..), Effect::Blocks)
                 | (EventKind::Heavy(_), Effect::Heavy)
                 | (EventKind::BlockOn(_), Effect::BlockOn)
+                | (EventKind::StaticMut(_), Effect::StaticMut)
         )
     }
 
     /// Effects of synchronous functions: their own synchronous events, or calls of synchronous
     /// functions that have the effect. An async function's body is judged where it is.
     fn propagate_effects(&mut self) {
-        let mut effects = vec![[None; 3]; self.fns.len()];
+        let mut effects = vec![[None; 4]; self.fns.len()];
         for (id, slot) in effects.iter_mut().enumerate() {
             let summary = self.summary(id);
             if summary.is_async {
@@ -546,6 +554,7 @@ impl<'a> Model<'a> {
                         EventKind::Blocking(_, what)
                         | EventKind::Heavy(what)
                         | EventKind::BlockOn(what) => what.clone(),
+                        EventKind::StaticMut(name) => format!("static mut {name}"),
                         _ => String::new(),
                     };
                     hops.push(Hop {
@@ -597,6 +606,30 @@ impl<'a> Model<'a> {
                 }
                 if let Some(callee) = self.callee(id, i)
                     && !self.summary(callee).is_async
+                    && self.effects[callee][k].is_some()
+                {
+                    found.push((id, i, callee));
+                }
+            }
+        }
+        found
+    }
+
+    /// Calls made on another OS thread (a thread spawn's closure, rayon, the blocking pool) of
+    /// the crate's functions that have `effect`, however deep: (caller, call event, callee).
+    pub fn thread_calls_with(&self, effect: Effect) -> Vec<(FnId, usize, FnId)> {
+        let k = EFFECTS
+            .iter()
+            .position(|e| *e == effect)
+            .unwrap_or_default();
+        let mut found = Vec::new();
+        for id in self.functions() {
+            if self.skips_test(id) {
+                continue;
+            }
+            for (i, event) in self.summary(id).events.iter().enumerate() {
+                if event.ctx == Ctx::Thread
+                    && let Some(callee) = self.callee(id, i)
                     && self.effects[callee][k].is_some()
                 {
                     found.push((id, i, callee));
@@ -728,7 +761,7 @@ impl<'a> Model<'a> {
         let mut takes: Vec<Vec<Take>> = vec![Vec::new(); self.fns.len()];
         for (id, slot) in takes.iter_mut().enumerate() {
             for (i, event) in self.summary(id).events.iter().enumerate() {
-                if event.ctx == Ctx::Elsewhere {
+                if !event.ctx.runs_here() {
                     continue;
                 }
                 if let EventKind::Lock(lock, mode) = &event.kind
@@ -745,7 +778,7 @@ impl<'a> Model<'a> {
             changed = false;
             for id in 0..self.fns.len() {
                 for (i, event) in self.summary(id).events.iter().enumerate() {
-                    if event.ctx == Ctx::Elsewhere {
+                    if !event.ctx.runs_here() {
                         continue;
                     }
                     let Some(callee) = self.callee(id, i) else {
@@ -922,7 +955,7 @@ impl Model<'_> {
                 continue;
             }
             for (i, event) in summary.events.iter().enumerate() {
-                if event.held.is_empty() || event.ctx == Ctx::Elsewhere {
+                if event.held.is_empty() || !event.ctx.runs_here() {
                     continue;
                 }
                 let Some(callee) = self.callee(id, i) else {
@@ -963,7 +996,7 @@ impl Model<'_> {
                 continue;
             }
             for (i, event) in summary.events.iter().enumerate() {
-                if event.held.is_empty() || event.ctx == Ctx::Elsewhere {
+                if event.held.is_empty() || !event.ctx.runs_here() {
                     continue;
                 }
                 let taken: Vec<Take> = match &event.kind {

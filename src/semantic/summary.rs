@@ -117,8 +117,18 @@ pub enum Ctx {
     Sync,
     /// Code on an async executor: an async function's body, an async block or closure.
     Async,
-    /// Code handed to another thread, task or pool, or to a caller concur does not know.
+    /// Code handed to a task or to a caller concur does not know.
     Elsewhere,
+    /// Code run on another OS thread: a thread spawn's closure, rayon, the blocking pool.
+    Thread,
+}
+
+impl Ctx {
+    /// Whether the code runs when its function runs, on the caller's thread or executor (not
+    /// handed to another thread, task or unknown caller).
+    pub fn runs_here(self) -> bool {
+        matches!(self, Ctx::Sync | Ctx::Async)
+    }
 }
 
 /// One thing a function body does.
@@ -153,6 +163,8 @@ pub enum EventKind {
     Call(Call),
     /// A shell run on the string in parameter `index` (`sh -c <param>`).
     ShellParam(u8),
+    /// A read or write of a `static mut`, by its name.
+    StaticMut(String),
 }
 
 /// What a lock is reached from: the instance it belongs to, as a caller can map it.

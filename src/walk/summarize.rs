@@ -241,6 +241,13 @@ impl Summarizer {
                     }
                 }
             }
+            Expr::Path(path) if path.qself.is_none() => {
+                let name = path.path.segments.last()?.ident.to_string();
+                if !cx.locks().is_static_mut(&name) {
+                    return None;
+                }
+                EventKind::StaticMut(name)
+            }
             _ => return None,
         };
         let span = match (&kind, expr) {
@@ -323,7 +330,8 @@ impl Summarizer {
         let ctx = match cx.exec() {
             Exec::Sync => Ctx::Sync,
             Exec::Async => Ctx::Async,
-            _ => Ctx::Elsewhere,
+            Exec::Thread | Exec::Rayon | Exec::BlockingPool => Ctx::Thread,
+            Exec::Unknown => Ctx::Elsewhere,
         };
         let held = cx.live_guard_events().collect();
         let in_loop = cx.loops().next().is_some();
