@@ -3,10 +3,10 @@
 use syn::Expr;
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::declare_rule;
-use crate::rules::{chain_line, chain_notes};
+use crate::rules::{Reached, declare_rule, reached_effects};
 use crate::semantic::catalog::Api;
 use crate::semantic::model::{Effect, Model};
+use crate::semantic::summary::Ctx;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
 
@@ -64,26 +64,18 @@ fn async_form(method: &str) -> String {
 
 /// Calls in async code of the crate's own synchronous functions that `block_on`, however deep.
 fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
-    for (caller, event, callee) in model.async_calls_with(Effect::BlockOn) {
-        let Some(hops) = model.effect_chain(callee, Effect::BlockOn) else {
-            continue;
-        };
-        let span = model.summary(caller).events[event].span;
-        let name = model.name(callee);
-        let diagnostic = Diagnostic::new(
-            INFO.name,
-            model.file_of(caller).to_path_buf(),
-            span,
+    let reached = Reached {
+        rule: INFO.name,
+        ctx: Ctx::Async,
+        effect: Effect::BlockOn,
+        what: "a blocking wait on a future reached from async code",
+        label: &|name| {
             format!(
-                "a blocking wait on a future reached from async code: {}",
-                chain_line(&name, &hops)
-            ),
-        )
-        .with_primary_label(format!(
-            "`{name}` parks the executor thread until the future completes (tokio's `blocking_*` \
-             methods panic inside a runtime)"
-        ))
-        .with_help("make the helper async and `.await` the future instead of blocking on it");
-        out.push(chain_notes(diagnostic, &hops));
-    }
+                "`{name}` parks the executor thread until the future completes (tokio's \
+                 `blocking_*` methods panic inside a runtime)"
+            )
+        },
+        help: "make the helper async and `.await` the future instead of blocking on it",
+    };
+    reached_effects(model, &reached, |_, _| false, out);
 }

@@ -4,10 +4,10 @@ use syn::Expr;
 use syn::spanned::Spanned;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Span, Suggestion};
-use crate::rules::declare_rule;
-use crate::rules::{chain_line, chain_notes};
+use crate::rules::{Reached, declare_rule, reached_effects};
 use crate::semantic::catalog::{self, Blocking};
 use crate::semantic::model::{Effect, Model};
+use crate::semantic::summary::Ctx;
 use crate::syntax::spans;
 use crate::walk::context::Context;
 use crate::walk::rule::Rule;
@@ -136,25 +136,14 @@ fn async_equivalent(cx: &Context<'_>, expr: &Expr) -> Option<Suggestion> {
 
 /// Calls in async code of the crate's own synchronous functions that block, however deep.
 fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
-    for (caller, event, callee) in model.async_calls_with(Effect::Blocks) {
-        let Some(hops) = model.effect_chain(callee, Effect::Blocks) else {
-            continue;
-        };
-        let span = model.summary(caller).events[event].span;
-        let name = model.name(callee);
-        let diagnostic = Diagnostic::new(
-            INFO.name,
-            model.file_of(caller).to_path_buf(),
-            span,
-            format!("blocking call in async code: {}", chain_line(&name, &hops)),
-        )
-        .with_primary_label(format!(
-            "`{name}` blocks the executor thread until it returns"
-        ))
-        .with_help(
-            "run the call on the blocking pool (`tokio::task::spawn_blocking(move || ..).await`), \
-             or make the helper async (`tokio::fs`, an async client)",
-        );
-        out.push(chain_notes(diagnostic, &hops));
-    }
+    let reached = Reached {
+        rule: INFO.name,
+        ctx: Ctx::Async,
+        effect: Effect::Blocks,
+        what: "blocking call in async code",
+        label: &|name| format!("`{name}` blocks the executor thread until it returns"),
+        help: "run the call on the blocking pool (`tokio::task::spawn_blocking(move || ..).await`), \
+               or make the helper async (`tokio::fs`, an async client)",
+    };
+    reached_effects(model, &reached, |_, _| false, out);
 }

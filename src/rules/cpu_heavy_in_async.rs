@@ -5,10 +5,10 @@ use syn::spanned::Spanned;
 
 use crate::analysis::loops::TripCount;
 use crate::diagnostic::{Diagnostic, Span};
-use crate::rules::declare_rule;
-use crate::rules::{chain_line, chain_notes};
+use crate::rules::{Reached, declare_rule, reached_effects};
 use crate::semantic::catalog::{self, Api};
 use crate::semantic::model::{Effect, Model};
+use crate::semantic::summary::Ctx;
 use crate::syntax::exprs::ident_is;
 use crate::syntax::find::awaits_inline;
 use crate::walk::context::Context;
@@ -114,25 +114,13 @@ impl Rule for CpuHeavyInAsync {
 /// Calls in async code of the crate's own synchronous functions that do known CPU-heavy work
 /// (hashing, compression), however deep.
 fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
-    for (caller, event, callee) in model.async_calls_with(Effect::Heavy) {
-        let Some(hops) = model.effect_chain(callee, Effect::Heavy) else {
-            continue;
-        };
-        let span = model.summary(caller).events[event].span;
-        let name = model.name(callee);
-        let diagnostic = Diagnostic::new(
-            INFO.name,
-            model.file_of(caller).to_path_buf(),
-            span,
-            format!(
-                "CPU-heavy work reached from async code: {}",
-                chain_line(&name, &hops)
-            ),
-        )
-        .with_primary_label(format!(
-            "no other task on this thread runs until `{name}` returns"
-        ))
-        .with_help(HELP);
-        out.push(chain_notes(diagnostic, &hops));
-    }
+    let reached = Reached {
+        rule: INFO.name,
+        ctx: Ctx::Async,
+        effect: Effect::Heavy,
+        what: "CPU-heavy work reached from async code",
+        label: &|name| format!("no other task on this thread runs until `{name}` returns"),
+        help: HELP,
+    };
+    reached_effects(model, &reached, |_, _| false, out);
 }

@@ -6,7 +6,8 @@
 //! the catalog ([`crate::semantic`]); they import nothing above this layer.
 
 use crate::diagnostic::{Diagnostic, Level};
-use crate::semantic::model::{Hop, Model};
+use crate::semantic::model::{Effect, Hop, Model};
+use crate::semantic::summary::Ctx;
 use crate::walk::rule::Rule;
 
 pub mod category;
@@ -122,6 +123,52 @@ pub static RULES: &[RuleInfo] = &[
     lock_serializes_workers::INFO,
     callback_under_lock::INFO,
 ];
+
+/// What a rule says about calls that reach an effect through the package's functions.
+pub struct Reached<'a> {
+    /// The rule.
+    pub rule: &'static str,
+    /// Where the calls are made (async code, another thread).
+    pub ctx: Ctx,
+    /// What the callee reaches.
+    pub effect: Effect,
+    /// The message's start, before the chain (`blocking call in async code`).
+    pub what: &'a str,
+    /// The primary label, given the callee's name.
+    pub label: &'a dyn Fn(&str) -> String,
+    /// The help.
+    pub help: &'a str,
+}
+
+/// One finding per call in `reached.ctx` of a package function that reaches `reached.effect`,
+/// however deep: at the call, with the chain in the message and each hop as a note. Calls for
+/// which `skip(caller's file, hops)` holds are left out.
+pub fn reached_effects(
+    model: &Model<'_>,
+    reached: &Reached<'_>,
+    skip: impl Fn(&std::path::Path, &[Hop]) -> bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (caller, event, callee) in model.calls_with(reached.ctx, reached.effect) {
+        let Some(hops) = model.effect_chain(callee, reached.effect) else {
+            continue;
+        };
+        let path = model.file_of(caller);
+        if skip(path, &hops) {
+            continue;
+        }
+        let name = model.name(callee);
+        let diagnostic = Diagnostic::new(
+            reached.rule,
+            path.to_path_buf(),
+            model.summary(caller).events[event].span,
+            format!("{}: {}", reached.what, chain_line(&name, &hops)),
+        )
+        .with_primary_label((reached.label)(&name))
+        .with_help(reached.help);
+        out.push(chain_notes(diagnostic, &hops));
+    }
+}
 
 /// The notes of a call chain (`save_upload` calls `write_blob`, `write_blob` calls
 /// `std::fs::File::create`), each at its place, possibly in other files.

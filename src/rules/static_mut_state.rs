@@ -5,8 +5,9 @@ use syn::spanned::Spanned;
 
 use crate::analysis::facts::{ClosureRole, role_for_api};
 use crate::diagnostic::{Diagnostic, Span};
-use crate::rules::{chain_line, chain_notes, declare_rule};
-use crate::semantic::model::{Effect, Model};
+use crate::rules::{Reached, declare_rule, reached_effects};
+use crate::semantic::model::{Effect, Hop, Model};
+use crate::semantic::summary::Ctx;
 use crate::syntax::exprs::path_ident;
 use crate::walk::context::{Context, Exec};
 use crate::walk::rule::Rule;
@@ -148,28 +149,16 @@ impl Rule for StaticMutState {
 /// however deep and in whichever file. A call one step from a function of the same file is
 /// left to the walk, which reports the access itself.
 fn check_crate(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
-    for (caller, event, callee) in model.thread_calls_with(Effect::StaticMut) {
-        let Some(hops) = model.effect_chain(callee, Effect::StaticMut) else {
-            continue;
-        };
-        if hops.len() == 1 && model.file_of(callee) == model.file_of(caller) {
-            continue;
-        }
-        let span = model.summary(caller).events[event].span;
-        let name = model.name(callee);
-        let diagnostic = Diagnostic::new(
-            INFO.name,
-            model.file_of(caller).to_path_buf(),
-            span,
-            format!(
-                "a `static mut` is accessed from a spawned thread: {}",
-                chain_line(&name, &hops)
-            ),
-        )
-        .with_primary_label(format!(
-            "`{name}` runs on the spawned thread and reaches the `static mut`"
-        ))
-        .with_help(HELP);
-        out.push(chain_notes(diagnostic, &hops));
-    }
+    let reached = Reached {
+        rule: INFO.name,
+        ctx: Ctx::Thread,
+        effect: Effect::StaticMut,
+        what: "a `static mut` is accessed from a spawned thread",
+        label: &|name| format!("`{name}` runs on the spawned thread and reaches the `static mut`"),
+        help: HELP,
+    };
+    // A helper of the caller's own file, one call deep, is the walk's: it reports the access.
+    let walked =
+        |caller: &std::path::Path, hops: &[Hop]| matches!(hops, [hop] if hop.site.path == caller);
+    reached_effects(model, &reached, walked, out);
 }

@@ -587,37 +587,10 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// Calls made in async code (outside test code) of the unit's synchronous functions that
-    /// have `effect`: (caller, the call's event, callee).
-    pub fn async_calls_with(&self, effect: Effect) -> Vec<(FnId, usize, FnId)> {
-        let k = EFFECTS
-            .iter()
-            .position(|e| *e == effect)
-            .unwrap_or_default();
-        let mut found = Vec::new();
-        for id in self.functions() {
-            let summary = self.summary(id);
-            if self.skips_test(id) {
-                continue;
-            }
-            for (i, event) in summary.events.iter().enumerate() {
-                if event.ctx != Ctx::Async {
-                    continue;
-                }
-                if let Some(callee) = self.callee(id, i)
-                    && !self.summary(callee).is_async
-                    && self.effects[callee][k].is_some()
-                {
-                    found.push((id, i, callee));
-                }
-            }
-        }
-        found
-    }
-
-    /// Calls made on another OS thread (a thread spawn's closure, rayon, the blocking pool) of
-    /// the crate's functions that have `effect`, however deep: (caller, call event, callee).
-    pub fn thread_calls_with(&self, effect: Effect) -> Vec<(FnId, usize, FnId)> {
+    /// Calls made in context `ctx` (async code, another thread; outside test code) of the
+    /// unit's synchronous functions that have `effect`, however deep: (caller, the call's
+    /// event, callee).
+    pub fn calls_with(&self, ctx: Ctx, effect: Effect) -> Vec<(FnId, usize, FnId)> {
         let k = EFFECTS
             .iter()
             .position(|e| *e == effect)
@@ -628,8 +601,9 @@ impl<'a> Model<'a> {
                 continue;
             }
             for (i, event) in self.summary(id).events.iter().enumerate() {
-                if event.ctx == Ctx::Thread
+                if event.ctx == ctx
                     && let Some(callee) = self.callee(id, i)
+                    && !self.summary(callee).is_async
                     && self.effects[callee][k].is_some()
                 {
                     found.push((id, i, callee));
