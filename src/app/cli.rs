@@ -83,6 +83,26 @@ pub enum Command {
     },
     /// Run the language server over stdio (for editors).
     Lsp,
+    /// Lint PATHs: the same as `concur PATH..` (ruff's spelling).
+    Check(LintArgs),
+}
+
+/// The subcommands' names, for "did you mean" on a mistyped one.
+const SUBCOMMANDS: &[&str] = &["rules", "explain", "config", "lsp", "check"];
+
+/// A subcommand `word` was probably meant to be: it names no file or folder, looks like no path,
+/// and is within two edits of a subcommand's name (`explian`, `rule`).
+fn mistyped_subcommand(word: &std::path::Path) -> Option<&'static str> {
+    let word = word.to_str()?;
+    if word.contains(['/', '\\', '.']) || std::path::Path::new(word).exists() {
+        return None;
+    }
+    SUBCOMMANDS
+        .iter()
+        .map(|name| (strsim::levenshtein(word, name), *name))
+        .filter(|(distance, _)| *distance <= 2)
+        .min()
+        .map(|(_, name)| name)
 }
 
 /// Paths and output options of a lint run.
@@ -143,6 +163,10 @@ pub struct FixArgs {
     /// Print a unified diff of what --fix would change, and change nothing (exit 1 if any).
     #[arg(long, conflicts_with = "fix")]
     pub diff: bool,
+    /// Print how many findings each rule and category has (and how many are fixable) instead
+    /// of the findings.
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 /// Result cache and timing flags, shared by both binaries.
@@ -247,14 +271,31 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Rules) => print_rules(),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Config { show, path, config }) => show_config(show, &path, &config),
-        None => lint_and_report(
-            &cli.lint.paths,
-            &Packages::default(),
-            &cli.lint.output,
-            PathBuf::from(crate::app::cache::DEFAULT_DIR),
-        ),
+        None => {
+            if let [word] = &cli.lint.paths[..]
+                && let Some(name) = mistyped_subcommand(word)
+            {
+                eprintln!(
+                    "error: unrecognized subcommand `{}`: no such file or folder either\n\n  \
+                     tip: did you mean `concur {name}`?",
+                    word.display()
+                );
+                return ExitCode::from(2);
+            }
+            lint(&cli.lint)
+        }
+        Some(Command::Check(args)) => lint(&args),
         Some(Command::Lsp) => crate::app::lsp::run(),
     }
+}
+
+fn lint(args: &LintArgs) -> ExitCode {
+    lint_and_report(
+        &args.paths,
+        &Packages::default(),
+        &args.output,
+        PathBuf::from(crate::app::cache::DEFAULT_DIR),
+    )
 }
 
 /// Runs `cargo concur` with parsed arguments.
@@ -304,6 +345,13 @@ fn lint_and_report(
     output: &OutputArgs,
     cache_dir: PathBuf,
 ) -> ExitCode {
+    if output.fix.unsafe_fixes && !output.fix.fix && !output.fix.diff {
+        eprintln!(
+            "error: `--unsafe-fixes` applies only with `--fix` or `--diff`\n\n  tip: \
+             `concur --fix --unsafe-fixes` applies them, `concur --diff --unsafe-fixes` shows them"
+        );
+        return ExitCode::from(2);
+    }
     let overrides = match output.config.overrides(output.jobs) {
         Ok(overrides) => overrides,
         Err(err) => {
@@ -354,6 +402,14 @@ fn apply_fixes(report: &mut Report, output: &OutputArgs, driver: &mut Driver) ->
             render::plural(summary.applied, "fix"),
             render::plural(summary.files, "file")
         );
+        let more = fix::fixable(&report.diagnostics, FixMode::Unsafe)
+            - fix::fixable(&report.diagnostics, FixMode::Safe);
+        if mode == FixMode::Safe && more > 0 {
+            eprintln!(
+                "{} more with --unsafe-fixes (likely right, but review them)",
+                render::plural(more, "fix")
+            );
+        }
     } else {
         let remaining = fix::fixable(&report.diagnostics, FixMode::Unsafe);
         eprintln!(
@@ -410,6 +466,10 @@ fn report_and_exit(
         if output.fix.diff {
             return ExitCode::from(u8::from(changes));
         }
+    }
+    if output.fix.statistics {
+        print!("{}", render::statistics(&report.diagnostics));
+        return exit_code(report, output.exit_zero);
     }
     let stats = driver.stats();
     let result = crate::app::stats::time(stats, crate::app::stats::Phase::Render, || match &output

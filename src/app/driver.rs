@@ -96,6 +96,19 @@ impl Driver {
     /// sharing a configuration file are linted together).
     pub fn lint_paths(&mut self, paths: &[PathBuf]) -> Result<Report, ConfigError> {
         let discovered = stats::time(self.stats(), Phase::Discover, || discover(paths));
+        // A folder with nothing to lint is most likely the wrong folder: say so.
+        let empty: Vec<String> = paths
+            .iter()
+            .filter(|p| {
+                let dir = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+                p.is_dir()
+                    && !discovered.files.iter().any(|f| {
+                        f.starts_with(p)
+                            || std::path::absolute(f).is_ok_and(|f| f.starts_with(&dir))
+                    })
+            })
+            .map(|p| format!("no Rust files found under {}", p.display()))
+            .collect();
         let mut groups: BTreeMap<Option<PathBuf>, Group> = BTreeMap::new();
         for file in discovered.files {
             let config = self.resolver.file_for(&file)?;
@@ -111,6 +124,7 @@ impl Driver {
         }
         let mut report = Report {
             errors: discovered.errors,
+            warnings: empty,
             ..Report::default()
         };
         for (config, files) in groups.into_values() {

@@ -1,0 +1,113 @@
+//! What a clippy or ruff user expects on day one, with the real binary: `concur check`, "did
+//! you mean" for a mistyped subcommand, a warning for a folder with nothing to lint,
+//! `--statistics`, the fixable counts in the summary, and `--unsafe-fixes` only with a fix mode.
+
+mod common;
+
+use common::{BLOCKING, concur, stderr, stdout, write_files};
+
+/// Two `spawn_then_join` findings (each with an unsafe fix) and one `blocking_call_in_async`
+/// (no fix: the file does not use tokio).
+const MIXED: &str = "fn a() -> u64 {\n    let h = std::thread::spawn(|| 1 + 1);\n    h.join().unwrap()\n}\n\nfn b() -> u64 {\n    let h = std::thread::spawn(|| 2 + 2);\n    h.join().unwrap()\n}\n\nasync fn c() {\n    std::thread::sleep(std::time::Duration::from_millis(5));\n}\n";
+
+#[test]
+fn check_lints_like_the_bare_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(dir.path(), &[("a.rs", BLOCKING)]);
+    let bare = concur(dir.path(), &["--format", "short", "a.rs"]);
+    let check = concur(dir.path(), &["check", "--format", "short", "a.rs"]);
+    assert_eq!(stdout(&check), stdout(&bare));
+    assert_eq!(check.status.code(), Some(1));
+    assert!(stdout(&check).contains("a.rs:2:5"), "{}", stdout(&check));
+}
+
+#[test]
+fn a_mistyped_subcommand_gets_did_you_mean() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (typed, meant) in [("explian", "explain"), ("rule", "rules"), ("chek", "check")] {
+        let out = concur(dir.path(), &[typed]);
+        assert_eq!(out.status.code(), Some(2), "{typed}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("did you mean `concur {meant}`?")),
+            "{typed}: {}",
+            stderr(&out)
+        );
+    }
+    // A file or folder of that name is linted, not taken for a typo.
+    write_files(dir.path(), &[("rule/a.rs", BLOCKING)]);
+    let out = concur(dir.path(), &["--format", "short", "rule"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn a_folder_without_rust_files_is_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[("docs/readme.md", "# nothing\n"), ("src/a.rs", BLOCKING)],
+    );
+    let out = concur(dir.path(), &["--format", "short", "docs"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("warning: no Rust files found under docs"),
+        "{}",
+        stderr(&out)
+    );
+    let out = concur(dir.path(), &["--format", "short", "."]);
+    assert!(!stderr(&out).contains("no Rust files"), "{}", stderr(&out));
+}
+
+#[test]
+fn statistics_count_per_rule_and_category_with_fixes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(dir.path(), &[("a.rs", MIXED)]);
+    let out = concur(dir.path(), &["--statistics", "a.rs"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    assert_eq!(
+        lines,
+        [
+            "2  spawn_then_join              perf         2 fixable with --unsafe-fixes",
+            "1  blocking_call_in_async       perf",
+            "",
+            "3  perf",
+            "3  findings; 2 fixable with --fix --unsafe-fixes",
+        ],
+        "{text}"
+    );
+    // The summary line of a normal run says the same.
+    let out = concur(dir.path(), &["--color", "never", "a.rs"]);
+    assert!(
+        stdout(&out)
+            .contains("3 warnings in 1 file (1 file linted); 2 fixable with --fix --unsafe-fixes"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn unsafe_fixes_need_a_fix_mode_and_diff_says_what_they_would_add() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(dir.path(), &[("a.rs", MIXED)]);
+    let out = concur(dir.path(), &["--unsafe-fixes", "a.rs"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`--unsafe-fixes` applies only with `--fix` or `--diff`"),
+        "{}",
+        stderr(&out)
+    );
+    let out = concur(dir.path(), &["--diff", "a.rs"]);
+    assert!(
+        stderr(&out).contains("0 fixes would change 0 files"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("2 fixes more with --unsafe-fixes"),
+        "{}",
+        stderr(&out)
+    );
+    let original = std::fs::read_to_string(dir.path().join("a.rs")).expect("read");
+    assert_eq!(original, MIXED, "--diff changes nothing");
+}
