@@ -111,3 +111,39 @@ fn unsafe_fixes_need_a_fix_mode_and_diff_says_what_they_would_add() {
     let original = std::fs::read_to_string(dir.path().join("a.rs")).expect("read");
     assert_eq!(original, MIXED, "--diff changes nothing");
 }
+
+#[test]
+fn shell_completions_and_man_page_come_from_the_cli_definition() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = concur(dir.path(), &["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        let script = stdout(&out);
+        for word in ["explain", "statistics", "format"] {
+            assert!(script.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    // bash itself accepts the script.
+    let out = concur(dir.path(), &["completions", "bash"]);
+    std::fs::write(dir.path().join("concur.bash"), out.stdout).expect("write");
+    match std::process::Command::new("bash")
+        .arg("-n")
+        .arg(dir.path().join("concur.bash"))
+        .status()
+    {
+        Ok(status) => assert!(status.success(), "bash -n rejects the completion script"),
+        Err(err) => eprintln!("skipped: bash -n (bash is not available: {err})"),
+    }
+    let out = concur(dir.path(), &["man"]);
+    assert_eq!(out.status.code(), Some(0));
+    let page = stdout(&out);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH concur 1"),
+        "{page}"
+    );
+    for word in ["SYNOPSIS", "explain", "completions", "statistics"] {
+        assert!(page.contains(word), "the man page lacks {word}");
+    }
+    let bad = concur(dir.path(), &["completions", "tcsh"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -85,10 +85,27 @@ pub enum Command {
     Lsp,
     /// Lint PATHs: the same as `concur PATH..` (ruff's spelling).
     Check(LintArgs),
+    /// Print a shell completion script (`concur completions bash > /etc/bash_completion.d/concur`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print concur's man page (roff), made from the same definition as `--help`
+    /// (`concur man > concur.1`).
+    Man,
 }
 
 /// The subcommands' names, for "did you mean" on a mistyped one.
-const SUBCOMMANDS: &[&str] = &["rules", "explain", "config", "lsp", "check"];
+const SUBCOMMANDS: &[&str] = &[
+    "rules",
+    "explain",
+    "config",
+    "lsp",
+    "check",
+    "completions",
+    "man",
+];
 
 /// A subcommand `word` was probably meant to be: it names no file or folder, looks like no path,
 /// and is within two edits of a subcommand's name (`explian`, `rule`).
@@ -285,7 +302,35 @@ pub fn run(cli: Cli) -> ExitCode {
             lint(&cli.lint)
         }
         Some(Command::Check(args)) => lint(&args),
+        Some(Command::Completions { shell }) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "concur", &mut script);
+            print_bytes(&script)
+        }
+        Some(Command::Man) => {
+            let command = <Cli as clap::CommandFactory>::command();
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(command).render(&mut page) {
+                Ok(()) => print_bytes(&page),
+                Err(err) => {
+                    eprintln!("error: making the man page: {err}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Some(Command::Lsp) => crate::app::lsp::run(),
+    }
+}
+
+/// Writes generated text to stdout; a closed pipe (`| head`) is no error.
+fn print_bytes(bytes: &[u8]) -> ExitCode {
+    match std::io::stdout().lock().write_all(bytes) {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: writing to stdout: {err}");
+            ExitCode::from(2)
+        }
+        _ => ExitCode::SUCCESS,
     }
 }
 
