@@ -10,6 +10,9 @@ use crate::source::{Position, SourceFile};
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// Something the run could not do (a file syn cannot parse is not linted): reported, but
+    /// the exit code does not change.
+    Note,
     /// A finding worth a look; exit code 1.
     Warning,
     /// A finding that must be fixed (a denied rule, a parse error, an unreadable file).
@@ -20,6 +23,7 @@ impl Level {
     /// The word rustc prints for this level.
     pub fn as_str(self) -> &'static str {
         match self {
+            Level::Note => "note",
             Level::Warning => "warning",
             Level::Error => "error",
         }

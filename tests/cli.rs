@@ -42,12 +42,65 @@ fn a_parse_error_is_reported_and_the_run_goes_on() {
         dir.path(),
         &[("a_broken.rs", "fn main( {\n"), ("b.rs", BLOCKING)],
     );
-    let out = concur(dir.path(), &["."]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = concur(dir.path(), &[".", "--color", "never"]);
+    assert_eq!(out.status.code(), Some(1), "the warning in b.rs decides");
     let text = stdout(&out);
-    assert!(text.contains("error[parse_error]"), "{text}");
+    assert!(
+        text.contains("note[parse_error]: file not linted"),
+        "{text}"
+    );
     assert!(text.contains("a_broken.rs:1:"), "{text}");
     assert!(text.contains("warning[blocking_call_in_async]"), "{text}");
+    assert!(
+        text.contains(
+            "1 warning in 1 file (2 files linted, 1 file not linted: syn cannot parse them)"
+        ),
+        "{text}"
+    );
+    // A file concur cannot parse alone does not fail the run by default...
+    let alone = concur(dir.path(), &["a_broken.rs"]);
+    assert_eq!(alone.status.code(), Some(0), "{}", stdout(&alone));
+    // ...unless the configuration says so.
+    write_files(dir.path(), &[("concur.toml", "parse-errors = \"deny\"\n")]);
+    let denied = concur(dir.path(), &["--format", "short", "a_broken.rs"]);
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(
+        stdout(&denied).contains("error[parse_error]"),
+        "{}",
+        stdout(&denied)
+    );
+}
+
+#[test]
+fn valid_rust_that_syn_rejects_is_linted_around() {
+    // Edition-2015 bare trait objects and a cfg'd-out negative impl: rustc accepts both, syn
+    // does not. The items around them are still linted; the file is reported as partly linted.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let code = format!(
+        "type Handler = Box<Fn(&u8) + Send>;\n#[cfg(any())]\nimpl !Marker {{}}\n{BLOCKING}"
+    );
+    write_files(dir.path(), &[("old.rs", &code)]);
+    let out = concur(dir.path(), &["--format", "short", "old.rs"]);
+    let text = stdout(&out);
+    assert!(text.contains("old.rs:1:"), "{text}");
+    assert!(
+        text.contains("note[parse_error]: 2 items not linted"),
+        "{text}"
+    );
+    assert!(text.contains("warning[blocking_call_in_async]"), "{text}");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the warning counts, the note does not"
+    );
+    for format in ["json", "sarif", "github"] {
+        let out = concur(dir.path(), &["--format", format, "old.rs"]);
+        assert!(
+            stdout(&out).contains("parse_error"),
+            "{format}: {}",
+            stdout(&out)
+        );
+    }
 }
 
 #[test]

@@ -112,7 +112,7 @@ fn columns_count_characters_on_non_ascii_lines() {
 }
 
 #[test]
-fn parse_errors_are_json_errors_without_a_rule_code() {
+fn parse_errors_are_json_notes_without_a_rule_code() {
     let dir = tempfile::tempdir().expect("tempdir");
     write_files(
         dir.path(),
@@ -120,8 +120,9 @@ fn parse_errors_are_json_errors_without_a_rule_code() {
     );
     let out = concur(dir.path(), &["--format", "json", "broken.rs"]);
     let line: Value = serde_json::from_str(stdout(&out).trim()).expect("json");
-    assert_eq!(line["message"]["level"], "error");
+    assert_eq!(line["message"]["level"], "note");
     assert_eq!(line["message"]["spans"][0]["line_start"], 2);
+    assert_eq!(out.status.code(), Some(0), "not linted is no finding");
 }
 
 /// A blocking call in the entry function's own body says so (start-up code, a one-shot

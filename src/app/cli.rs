@@ -593,9 +593,10 @@ fn render(
 pub fn exit_code(report: &Report, exit_zero: bool) -> ExitCode {
     let errors =
         report.diagnostics.iter().any(|d| d.level == Level::Error) || !report.errors.is_empty();
+    let warnings = report.diagnostics.iter().any(|d| d.level == Level::Warning);
     if report.files == 0 && !report.errors.is_empty() {
         ExitCode::from(2)
-    } else if errors || (!exit_zero && !report.diagnostics.is_empty()) {
+    } else if errors || (!exit_zero && warnings) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

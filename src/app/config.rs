@@ -9,6 +9,7 @@
 //! require-reason = true            # suppression comments must say `-- why`
 //! include-tests = true             # lint test code too (default: skipped)
 //! edition = "2024"                 # for files outside a cargo package (default: 2021)
+//! parse-errors = "warn"            # files syn cannot parse: note (default) | warn | deny
 //!
 //! [rules]
 //! thread_per_item = "deny"         # allow | warn | deny
@@ -44,6 +45,7 @@ const TOP_KEYS: &[&str] = &[
     "require-reason",
     "include-tests",
     "edition",
+    "parse-errors",
     "rules",
     "options",
 ];
@@ -368,7 +370,7 @@ impl From<Level> for RuleLevel {
     fn from(level: Level) -> RuleLevel {
         match level {
             Level::Error => RuleLevel::Deny,
-            Level::Warning => RuleLevel::Warn,
+            Level::Warning | Level::Note => RuleLevel::Warn,
         }
     }
 }
@@ -650,6 +652,24 @@ impl Parser<'_> {
                 "edition" => {
                     settings.edition = self.edition(value)?;
                     origins.insert("edition".into(), origin);
+                }
+                "parse-errors" => {
+                    settings.parse_errors =
+                        match value.get_ref().as_str() {
+                            Some("note") => Level::Note,
+                            Some("warn") => Level::Warning,
+                            Some("deny") => Level::Error,
+                            _ => {
+                                return Err(self.error(
+                                value.span(),
+                                "`parse-errors` must be \"note\", \"warn\" or \"deny\"",
+                                Some("a file syn cannot parse is reported as not linted; `note` \
+                                      (the default) leaves the exit code alone"
+                                    .into()),
+                            ));
+                            }
+                        };
+                    origins.insert("parse-errors".into(), origin);
                 }
                 "rules" => {
                     for (name, level) in self.table(value, "rules")? {

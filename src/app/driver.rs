@@ -255,14 +255,17 @@ pub const ANALYSIS_STACK: usize = 256 << 20;
 /// The first phase for one file's text: parse, then one walk with every enabled rule.
 pub fn analyze_source(file: &SourceFile, options: &Options) -> FileAnalysis {
     let stats = options.stats.as_deref();
-    let ast = match stats::time(stats, Phase::Parse, || parse::parse(file)) {
-        Ok(ast) => ast,
-        Err(error) => {
-            return FileAnalysis {
-                findings: vec![names::parse_error(file, error)],
-                ..FileAnalysis::default()
-            };
-        }
+    let parsed = stats::time(stats, Phase::Parse, || parse::parse_recovering(file));
+    let unparsed: Vec<Diagnostic> = parsed
+        .unparsed
+        .into_iter()
+        .map(|error| names::parse_error(file, error, options.settings.parse_errors))
+        .collect();
+    let Some(ast) = parsed.ast else {
+        return FileAnalysis {
+            findings: unparsed,
+            ..FileAnalysis::default()
+        };
     };
     let mut rules: Vec<Box<dyn Rule>> = match &options.stats {
         Some(stats) => stats.timed_rules(&options.rules),
@@ -273,8 +276,10 @@ pub fn analyze_source(file: &SourceFile, options: &Options) -> FileAnalysis {
     });
     let suppressions = suppress::collect(file, &ast, &options.settings);
     stats::time(stats, Phase::Parse, || drop(ast));
+    let mut findings = walked.findings;
+    findings.extend(unparsed);
     FileAnalysis {
-        findings: walked.findings,
+        findings,
         summary: walked.summary,
         suppressions,
         configured: walked.configured,

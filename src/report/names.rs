@@ -25,11 +25,17 @@ pub fn known(name: &str) -> Option<&'static str> {
         .or_else(|| TOOL_NAMES.iter().copied().find(|n| *n == name))
 }
 
-/// The `parse_error` finding for a file syn could not parse.
-pub fn parse_error(file: &SourceFile, error: ParseError) -> Diagnostic {
+/// The `parse_error` finding for a file (or some of its items) syn could not parse: concur's
+/// limit, not necessarily the user's error, so a note unless `parse-errors` raises it.
+pub fn parse_error(file: &SourceFile, error: ParseError, level: Level) -> Diagnostic {
     let mut diag = Diagnostic::new(PARSE_ERROR, file.path.clone(), error.span, error.message);
-    diag.level = Level::Error;
-    diag.with_help("concur reads source with syn; fix the syntax (or check the edition) and rerun")
+    diag.level = level;
+    diag.with_help(
+        "concur reads source with syn, which rejects some code rustc accepts: edition-2015 trait \
+         objects without `dyn` (`Box<Fn(u8)>`: write `Box<dyn Fn(u8)>`) and items under a \
+         `#[cfg]` that is never true; if rustc rejects it too, fix the syntax. `parse-errors = \
+         \"warn\"` or `\"deny\"` in concur.toml makes this count",
+    )
 }
 
 #[cfg(test)]

@@ -2,8 +2,10 @@
 //! functions and lock types, thresholds, and the suppression policy. Parsed from `concur.toml`
 //! by the front end; read by the analysis, the rules and the report.
 
+use crate::diagnostic::Level;
+
 /// Rule options: project knowledge the rules cannot see in the source.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Settings {
     /// Extra functions (canonical paths, `my_crate::io::read_all`) that block the thread.
     pub blocking_functions: Vec<String>,
@@ -21,6 +23,9 @@ pub struct Settings {
     /// The edition the code is written for: a package's own (`Cargo.toml`), otherwise
     /// `edition` in the configuration or `--edition`, otherwise 2021.
     pub edition: Edition,
+    /// How a file syn cannot parse is reported: a note (the default: the exit code does not
+    /// change, rustc may well accept the file), a warning or an error (`parse-errors`).
+    pub parse_errors: Level,
 }
 
 /// A Rust edition. The analysis depends on it where the language does: how long the
@@ -67,6 +72,20 @@ impl std::fmt::Display for Edition {
             .find(|(e, _)| e == self)
             .map_or("", |(_, n)| n);
         f.write_str(name)
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            blocking_functions: Vec::new(),
+            lock_types: Vec::new(),
+            heavy_loop_bound: None,
+            require_reason: false,
+            include_tests: false,
+            edition: Edition::default(),
+            parse_errors: Level::Note,
+        }
     }
 }
 

@@ -44,6 +44,121 @@ pub fn parse(file: &SourceFile) -> Result<syn::File, ParseError> {
     })
 }
 
+/// What parsing a file yields: its syntax tree, if any part of it parsed, and what could not be
+/// parsed (each becomes a "not linted" finding).
+pub struct Parsed {
+    /// The file's tree; `None` when nothing of it parsed.
+    pub ast: Option<syn::File>,
+    /// The parts syn rejected: the whole file, or the items skipped to lint the rest.
+    pub unparsed: Vec<ParseError>,
+}
+
+/// Parses `file`; where syn rejects it, parses it again item by item, skipping the items it
+/// rejects (valid Rust that syn does not know: edition-2015 bare trait objects, items under a
+/// `#[cfg]` that is never true), so the rest of the file is still linted.
+pub fn parse_recovering(file: &SourceFile) -> Parsed {
+    let error = match parse(file) {
+        Ok(ast) => {
+            return Parsed {
+                ast: Some(ast),
+                unparsed: Vec::new(),
+            };
+        }
+        Err(error) => error,
+    };
+    let text = file.parse_text();
+    let recovered = if too_deep(text).is_some() {
+        None
+    } else {
+        recover(text).filter(|(ast, _)| !ast.items.is_empty())
+    };
+    match recovered {
+        Some((ast, skipped)) => Parsed {
+            ast: Some(ast),
+            unparsed: vec![ParseError {
+                message: format!(
+                    "{} not linted: {}",
+                    if skipped == 1 {
+                        "1 item".to_string()
+                    } else {
+                        format!("{skipped} items")
+                    },
+                    error.message.trim_start_matches("could not parse file: ")
+                ),
+                ..error
+            }],
+        },
+        None => Parsed {
+            ast: None,
+            unparsed: vec![ParseError {
+                message: format!("file not linted: {}", error.message),
+                ..error
+            }],
+        },
+    }
+}
+
+/// Parses the items of `text` one by one, skipping each that syn rejects up to its end (its
+/// `;` or its `{ .. }` block); how many were skipped. `None` when the text does not even split
+/// into tokens (an unclosed delimiter, a bad literal).
+fn recover(text: &str) -> Option<(syn::File, usize)> {
+    use syn::parse::discouraged::Speculative;
+    use syn::parse::{ParseStream, Parser};
+    let content = match text.strip_prefix("#!") {
+        Some(rest) if !rest.trim_start().starts_with('[') => &text[text.find('\n')?..],
+        _ => text,
+    };
+    let tokens: proc_macro2::TokenStream = content.parse().ok()?;
+    let file = |input: ParseStream<'_>| {
+        let attrs = input.call(syn::Attribute::parse_inner).unwrap_or_default();
+        let mut items = Vec::new();
+        let mut skipped = 0;
+        while !input.is_empty() {
+            let fork = input.fork();
+            match fork.parse::<syn::Item>() {
+                Ok(item) => {
+                    input.advance_to(&fork);
+                    items.push(item);
+                }
+                Err(_) => {
+                    skipped += 1;
+                    skip_item(input)?;
+                }
+            }
+        }
+        Ok((
+            syn::File {
+                shebang: None,
+                attrs,
+                items,
+            },
+            skipped,
+        ))
+    };
+    file.parse2(tokens).ok()
+}
+
+/// Consumes tokens up to and including the end of the current item: a `;` or a `{ .. }` group
+/// at this level (at least one token).
+fn skip_item(input: syn::parse::ParseStream<'_>) -> syn::Result<()> {
+    input.step(|cursor| {
+        let mut rest = *cursor;
+        while let Some((tree, next)) = rest.token_tree() {
+            rest = next;
+            match tree {
+                proc_macro2::TokenTree::Punct(p) if p.as_char() == ';' => break,
+                proc_macro2::TokenTree::Group(g)
+                    if g.delimiter() == proc_macro2::Delimiter::Brace =>
+                {
+                    break;
+                }
+                _ => {}
+            }
+        }
+        Ok(((), rest))
+    })
+}
+
 /// Files at least this big are parsed item by item, dropping literal data tables at once.
 const STREAMING_THRESHOLD: usize = 512 * 1024;
 
@@ -211,6 +326,35 @@ mod tests {
                 _ => "?".to_string(),
             })
             .collect()
+    }
+
+    fn recovered(text: &str) -> (Vec<String>, Vec<String>) {
+        let file = SourceFile::new("a.rs", text.to_string());
+        let parsed = parse_recovering(&file);
+        (
+            parsed.ast.as_ref().map(item_names).unwrap_or_default(),
+            parsed.unparsed.into_iter().map(|e| e.message).collect(),
+        )
+    }
+
+    #[test]
+    fn items_syn_rejects_are_skipped_and_the_rest_is_linted() {
+        let (items, unparsed) = recovered(
+            "type Handler = Fn(&u8) + Send;\nfn run() {}\n#[cfg(any())]\nimpl !Trait {}\nfn after() {}\n",
+        );
+        assert_eq!(items, ["run", "after"]);
+        assert_eq!(unparsed.len(), 1);
+        assert!(
+            unparsed[0].starts_with("2 items not linted:"),
+            "{unparsed:?}"
+        );
+        // Nothing to recover: an unclosed delimiter, or nothing parses.
+        let (items, unparsed) = recovered("fn broken( {\n");
+        assert!(items.is_empty());
+        assert!(unparsed[0].starts_with("file not linted:"), "{unparsed:?}");
+        let (items, unparsed) = recovered("fn ok() {}\n");
+        assert_eq!(items, ["ok"]);
+        assert!(unparsed.is_empty());
     }
 
     #[test]

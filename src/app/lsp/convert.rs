@@ -82,6 +82,7 @@ pub fn lsp_diagnostic(file: &SourceFile, uri: &Uri, diag: &Diagnostic) -> lsp_ty
     lsp_types::Diagnostic {
         range: lsp_range(file, diag.span),
         severity: Some(match diag.level {
+            Level::Note => DiagnosticSeverity::INFORMATION,
             Level::Warning => DiagnosticSeverity::WARNING,
             Level::Error => DiagnosticSeverity::ERROR,
         }),

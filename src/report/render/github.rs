@@ -10,6 +10,7 @@ use crate::report::Report;
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     for diag in &report.diagnostics {
         let command = match diag.level {
+            Level::Note => "notice",
             Level::Warning => "warning",
             Level::Error => "error",
         };

@@ -91,6 +91,7 @@ fn to_codespan<'s>(
 
 fn plain(diag: &Diagnostic, own: usize) -> CsDiagnostic<usize> {
     let severity = match diag.level {
+        Level::Note => Severity::Note,
         Level::Warning => Severity::Warning,
         Level::Error => Severity::Error,
     };

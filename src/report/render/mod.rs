@@ -10,7 +10,7 @@ pub mod short;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Level};
 use crate::error::Error;
 use crate::report::fix::{self, FixMode};
 use crate::report::names::PARSE_ERROR;
@@ -28,19 +28,35 @@ pub fn plural(n: usize, word: &str) -> String {
 
 /// The summary line: `3 warnings in 2 files`.
 pub fn summary(diagnostics: &[Diagnostic], errors: &[Error], files: usize) -> String {
-    let warnings = diagnostics
+    let count = |level| diagnostics.iter().filter(|d| d.level == level).count();
+    let warnings = count(Level::Warning);
+    let errs = count(Level::Error) + errors.len();
+    let not_linted = diagnostics
         .iter()
-        .filter(|d| d.level == crate::diagnostic::Level::Warning)
-        .count();
-    let errs = diagnostics.len() - warnings + errors.len();
-    let mut with_findings: Vec<&Path> = diagnostics.iter().map(|d| d.path.as_path()).collect();
+        .filter(|d| d.level == Level::Note && d.rule == PARSE_ERROR)
+        .map(|d| d.path.as_path())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let mut with_findings: Vec<&Path> = diagnostics
+        .iter()
+        .filter(|d| d.level != Level::Note)
+        .map(|d| d.path.as_path())
+        .collect();
     with_findings.dedup();
     let mut parts = vec![plural(warnings, "warning")];
     if errs > 0 {
         parts.push(plural(errs, "error"));
     }
+    let unparsed = if not_linted > 0 {
+        format!(
+            ", {} not linted: syn cannot parse them",
+            plural(not_linted, "file")
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "{} in {} ({} linted){}",
+        "{} in {} ({} linted{unparsed}){}",
         parts.join(", "),
         plural(with_findings.len(), "file"),
         plural(files, "file"),

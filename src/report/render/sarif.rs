@@ -145,6 +145,7 @@ fn section(doc: &str, heading: &str) -> String {
 
 fn result(diag: &Diagnostic, root: &Path, line_hashes: &[String]) -> SarifResult {
     let level = match diag.level {
+        Level::Note => ResultLevel::Note,
         Level::Warning => ResultLevel::Warning,
         Level::Error => ResultLevel::Error,
     };
