@@ -53,7 +53,7 @@ fn a_parse_error_is_reported_and_the_run_goes_on() {
     assert!(text.contains("warning[blocking_call_in_async]"), "{text}");
     assert!(
         text.contains(
-            "1 warning in 1 file (2 files linted, 1 file not linted: syn cannot parse them)"
+            "1 warning in 1 file (2 files linted, 1 file not fully linted: syn cannot parse them)"
         ),
         "{text}"
     );

@@ -49,7 +49,7 @@ pub fn summary(diagnostics: &[Diagnostic], errors: &[Error], files: usize) -> St
     }
     let unparsed = if not_linted > 0 {
         format!(
-            ", {} not linted: syn cannot parse them",
+            ", {} not fully linted: syn cannot parse them",
             plural(not_linted, "file")
         )
     } else {
