@@ -147,3 +147,31 @@ fn shell_completions_and_man_page_come_from_the_cli_definition() {
     let bad = concur(dir.path(), &["completions", "tcsh"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn quiet_hides_the_summary_and_piped_runs_draw_no_progress() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(dir.path(), &[("a.rs", BLOCKING)]);
+    let out = concur(dir.path(), &["--color", "never", "a.rs"]);
+    assert!(
+        stdout(&out).contains("1 warning in 1 file"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        !stderr(&out).contains("linting"),
+        "no progress when stderr is not a terminal"
+    );
+    let quiet = concur(dir.path(), &["-q", "--color", "never", "a.rs"]);
+    assert!(
+        stdout(&quiet).contains("warning[blocking_call_in_async]"),
+        "{}",
+        stdout(&quiet)
+    );
+    assert!(
+        !stdout(&quiet).contains("1 warning in"),
+        "{}",
+        stdout(&quiet)
+    );
+    assert_eq!(quiet.status.code(), Some(1));
+}

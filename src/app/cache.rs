@@ -321,6 +321,7 @@ pub fn fingerprint(options: &Options) -> String {
         jobs: None,
         cache_dir: None,
         stats: None,
+        progress: None,
         ..options.clone()
     };
     format!(

@@ -151,6 +151,9 @@ pub struct OutputArgs {
     /// Exit 0 when only warnings are found (findings of `deny` rules still exit 1).
     #[arg(long)]
     pub exit_zero: bool,
+    /// Print the findings only: no summary line, no progress.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Report only findings not recorded in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -409,9 +412,19 @@ fn lint_and_report(
         // Fixes need every finding's source text, which cached results do not keep.
         cache_dir: (!output.perf.no_cache && !fixing).then_some(cache_dir),
         stats: output.perf.stats.then(Default::default),
+        // Progress only for a person watching: a terminal, and no machine format on stdout.
+        progress: (std::io::stderr().is_terminal()
+            && !output.quiet
+            && matches!(output.format, Format::Human | Format::Short))
+        .then(Default::default),
     };
+    let progress = run.progress.clone();
     let mut driver = Driver::new(overrides, run);
-    let mut report = match driver.lint_paths(paths) {
+    let linted = driver.lint_paths(paths);
+    if let Some(progress) = progress {
+        progress.finish();
+    }
+    let mut report = match linted {
         Ok(report) => report,
         Err(err) => {
             eprintln!("error: {err}");
@@ -525,9 +538,11 @@ fn report_and_exit(
             render(report, packages, output.format, &mut buffer)
                 .and_then(|()| Ok(write_atomically(file, &buffer, None)?))
                 .map_err(|err| (format!("writing {}", file.display()), err))
-                .and_then(|()| render_stdout(report, packages, Format::Human, output.color))
+                .and_then(|()| {
+                    render_stdout(report, packages, Format::Human, output.color, output.quiet)
+                })
         }
-        None => render_stdout(report, packages, output.format, output.color),
+        None => render_stdout(report, packages, output.format, output.color, output.quiet),
     });
     match result {
         Err((what, err)) if err.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -544,6 +559,7 @@ fn render_stdout(
     packages: &Packages,
     format: Format,
     color: Color,
+    quiet: bool,
 ) -> Result<(), (String, std::io::Error)> {
     let result = if format == Format::Human {
         let choice = match color {
@@ -554,7 +570,7 @@ fn render_stdout(
         };
         let stream = StandardStream::stdout(choice);
         let mut lock = stream.lock();
-        render::human::render(report, &mut lock)
+        render::human::render(report, &mut lock, !quiet)
     } else {
         let stdout = std::io::stdout();
         let mut lock = stdout.lock();
@@ -579,7 +595,7 @@ fn render(
     match format {
         Format::Human => {
             let mut plain = NoColor::new(out);
-            render::human::render(report, &mut plain)
+            render::human::render(report, &mut plain, true)
         }
         Format::Short => render::short::render(report, out),
         Format::Json => render::json::render(report, packages, out),

@@ -10,6 +10,7 @@ use crate::app::cache::{Cache, ContentHash};
 use crate::app::config::{self, ConfigError, FileConfig, Overrides, Resolver};
 use crate::app::discover::discover;
 use crate::app::options::Options;
+use crate::app::progress::Progress;
 use crate::app::stats::{self, Phase, Stats};
 use crate::app::units::{self, Package, Units};
 use crate::diagnostic::{Assumption, Diagnostic, Level};
@@ -44,6 +45,8 @@ pub struct RunSettings {
     pub cache_dir: Option<PathBuf>,
     /// Timing, with `--stats`.
     pub stats: Option<Arc<Stats>>,
+    /// Progress on a terminal.
+    pub progress: Option<Arc<Progress>>,
 }
 
 /// Files linted with one configuration.
@@ -88,6 +91,7 @@ impl Driver {
         Options {
             cache_dir: self.run.cache_dir.clone(),
             stats: self.run.stats.clone(),
+            progress: self.run.progress.clone(),
             ..config::effective(config, self.resolver.overrides()).options
         }
     }
@@ -127,6 +131,9 @@ impl Driver {
             warnings: empty,
             ..Report::default()
         };
+        if let Some(progress) = &self.run.progress {
+            progress.add_files(groups.values().map(|(_, files)| files.len()).sum());
+        }
         for (config, files) in groups.into_values() {
             let part = lint_files(&files, &self.options_of(config));
             report.files += part.files;
@@ -598,7 +605,13 @@ fn lint_unit(
     let options = &*options.in_package(package);
     let analyses: Vec<_> = members
         .par_iter()
-        .map(|path| analyze_file(path, options, cache))
+        .map(|path| {
+            let analyzed = analyze_file(path, options, cache);
+            if let Some(progress) = &options.progress {
+                progress.file_done();
+            }
+            analyzed
+        })
         .collect();
     let mut report = Report::default();
     let mut done: Vec<(&Path, Analyzed)> = Vec::new();

@@ -10,6 +10,7 @@ pub mod discover;
 pub mod driver;
 pub mod lsp;
 pub mod options;
+pub mod progress;
 pub mod stats;
 pub mod units;
 pub mod workspace;

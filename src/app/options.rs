@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::app::progress::Progress;
 use crate::app::stats::Stats;
 use crate::app::units::Package;
 use crate::diagnostic::Level;
@@ -26,6 +27,8 @@ pub struct Options {
     pub cache_dir: Option<PathBuf>,
     /// Per-phase and per-rule timing (`--stats`); `None`: no clock is read.
     pub stats: Option<Arc<Stats>>,
+    /// Files done of all, on a terminal; `None`: nothing is drawn.
+    pub progress: Option<Arc<Progress>>,
 }
 
 impl Default for Options {
@@ -38,6 +41,7 @@ impl Default for Options {
             jobs: None,
             cache_dir: None,
             stats: None,
+            progress: None,
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::report::Report;
 use crate::source::SourceFile;
 
 /// Writes every finding of `report` in rustc's style, then path errors and a summary line.
-pub fn render(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> {
+pub fn render(report: &Report, out: &mut dyn WriteColor, summary: bool) -> std::io::Result<()> {
     let config = Config::default();
     let sources = |path: &Path| report.sources.get(path).map(|s| &**s);
     for diag in &report.diagnostics {
@@ -26,6 +26,9 @@ pub fn render(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> 
         let diag = CsDiagnostic::<()>::error().with_message(err.to_string());
         let file = SimpleFile::new("", "");
         term::emit_to_write_style(out, &config, &file, &diag).map_err(std::io::Error::other)?;
+    }
+    if !summary {
+        return Ok(());
     }
     writeln!(
         out,
