@@ -175,3 +175,38 @@ fn quiet_hides_the_summary_and_piped_runs_draw_no_progress() {
     );
     assert_eq!(quiet.status.code(), Some(1));
 }
+
+#[test]
+fn the_cache_lives_with_the_linted_project_not_in_the_current_folder() {
+    let shell = tempfile::tempdir().expect("tempdir");
+    let projects = tempfile::tempdir().expect("tempdir");
+    write_files(
+        projects.path(),
+        &[
+            (
+                "app/Cargo.toml",
+                "[package]\nname = \"app\"\nversion = \"0.1.0\"\n",
+            ),
+            ("app/src/main.rs", BLOCKING),
+            ("loose/a.rs", BLOCKING),
+        ],
+    );
+    let app = projects.path().join("app/src");
+    let loose = projects.path().join("loose");
+    for path in [&app, &loose] {
+        let out = concur(
+            shell.path(),
+            &["--format", "short", path.to_str().expect("utf-8")],
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    }
+    assert!(
+        std::fs::read_dir(shell.path())
+            .expect("list")
+            .next()
+            .is_none(),
+        "nothing written in the shell's folder"
+    );
+    assert!(projects.path().join("app/target/concur-cache").is_dir());
+    assert!(loose.join(".concur_cache").is_dir());
+}

@@ -32,6 +32,34 @@ pub const DEFAULT_DIR: &str = ".concur_cache";
 /// The folder `cargo concur` keeps its cache in, under the workspace's target directory.
 pub const TARGET_SUBDIR: &str = "concur-cache";
 
+/// Where the cache of a lint of `paths` lives: next to the linted project, never in the shell's
+/// current folder. Inside a cargo project (the outermost folder above the first path whose
+/// `Cargo.toml` declares a `[workspace]`, else the nearest one with a `Cargo.toml`) it is
+/// `target/concur-cache`; elsewhere `.concur_cache` in the linted folder (a file's folder).
+pub fn dir_for(paths: &[PathBuf]) -> PathBuf {
+    let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let first = std::path::absolute(&first).unwrap_or(first);
+    let root = if first.is_file() {
+        first
+            .parent()
+            .map_or_else(|| first.clone(), Path::to_path_buf)
+    } else {
+        first
+    };
+    let manifests: Vec<&Path> = root
+        .ancestors()
+        .filter(|dir| dir.join("Cargo.toml").is_file())
+        .collect();
+    let workspace = manifests.iter().rev().find(|dir| {
+        std::fs::read_to_string(dir.join("Cargo.toml"))
+            .is_ok_and(|text| text.lines().any(|l| l.trim() == "[workspace]"))
+    });
+    match workspace.or(manifests.first()) {
+        Some(project) => project.join("target").join(TARGET_SUBDIR),
+        None => root.join(DEFAULT_DIR),
+    }
+}
+
 /// First bytes of an index file, before its checksum.
 const MAGIC: &str = "concur-cache-v4";
 

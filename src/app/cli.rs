@@ -192,8 +192,8 @@ pub struct FixArgs {
 /// Result cache and timing flags, shared by both binaries.
 #[derive(Debug, Args)]
 pub struct PerfArgs {
-    /// Lint every file, neither reading nor writing the result cache (`.concur_cache/`, or
-    /// `target/concur-cache` for `cargo concur`).
+    /// Lint every file, neither reading nor writing the result cache (`target/concur-cache` in
+    /// a cargo project, else `.concur_cache/` in the linted folder).
     #[arg(long)]
     pub no_cache: bool,
     /// Print to stderr where the time went: per phase and per rule.
@@ -342,7 +342,7 @@ fn lint(args: &LintArgs) -> ExitCode {
         &args.paths,
         &Packages::default(),
         &args.output,
-        PathBuf::from(crate::app::cache::DEFAULT_DIR),
+        crate::app::cache::dir_for(&args.paths),
     )
 }
 
