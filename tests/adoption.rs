@@ -210,3 +210,53 @@ fn the_cache_lives_with_the_linted_project_not_in_the_current_folder() {
     assert!(projects.path().join("app/target/concur-cache").is_dir());
     assert!(loose.join(".concur_cache").is_dir());
 }
+
+#[test]
+fn standard_input_is_linted_as_the_named_file() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "sub/concur.toml",
+                "[rules]\nblocking_call_in_async = \"deny\"\n",
+            ),
+            ("sub/x.rs", "// on disk: nothing to find\n"),
+        ],
+    );
+    let run = |args: &[&str]| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_concur"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("concur runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(BLOCKING.as_bytes())
+            .expect("write stdin");
+        child.wait_with_output().expect("concur ends")
+    };
+    // The buffer, not the file on disk, with the file's configuration (denied: an error).
+    let out = run(&["--format", "short", "--stdin-filename", "sub/x.rs", "-"]);
+    assert_eq!(
+        stdout(&out),
+        "sub/x.rs:2:5: error[blocking_call_in_async]: `std::thread::sleep` blocks the executor thread\n"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(&["--format", "short", "-"]);
+    assert!(
+        stdout(&out).starts_with("<stdin>:2:5: warning[blocking_call_in_async]"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run(&["--stdin-filename", "sub/x.rs", "sub"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["--fix", "-"]);
+    assert_eq!(out.status.code(), Some(2));
+}

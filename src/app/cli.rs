@@ -1,7 +1,7 @@
 //! The command line both binaries run: argument types, and `run`, which maps a parsed command
 //! to the library and picks the exit code.
 
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -125,9 +125,14 @@ fn mistyped_subcommand(word: &std::path::Path) -> Option<&'static str> {
 /// Paths and output options of a lint run.
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Files or folders to lint (folders are walked for `*.rs`, honouring `.gitignore`).
+    /// Files or folders to lint (folders are walked for `*.rs`, honouring `.gitignore`); `-`
+    /// reads one file's source from standard input.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
+    /// With `-`: lint standard input as if it were this file (its configuration and
+    /// suppressions apply; findings name it), as editors and hooks need.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// How to report.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -338,8 +343,13 @@ fn print_bytes(bytes: &[u8]) -> ExitCode {
 }
 
 fn lint(args: &LintArgs) -> ExitCode {
+    if args.stdin_filename.is_some() && args.paths != [PathBuf::from("-")] {
+        eprintln!("error: `--stdin-filename` names the source read from `-`: pass `-` as the path");
+        return ExitCode::from(2);
+    }
     lint_and_report(
         &args.paths,
+        args.stdin_filename.as_deref(),
         &Packages::default(),
         &args.output,
         crate::app::cache::dir_for(&args.paths),
@@ -362,7 +372,7 @@ pub fn run_cargo(cli: CargoCli) -> ExitCode {
         }
     };
     let cache_dir = ws.target_dir.join(crate::app::cache::TARGET_SUBDIR);
-    lint_and_report(&ws.paths, &ws.packages, &cli.output, cache_dir)
+    lint_and_report(&ws.paths, None, &ws.packages, &cli.output, cache_dir)
 }
 
 fn show_config(show: bool, path: &Path, args: &ConfigArgs) -> ExitCode {
@@ -387,8 +397,33 @@ fn show_config(show: bool, path: &Path, args: &ConfigArgs) -> ExitCode {
     }
 }
 
+/// Lints the source on standard input as the file `name` (`<stdin>` without one).
+fn lint_stdin(driver: &mut Driver, name: Option<&Path>) -> Result<Report, ConfigError> {
+    let mut text = String::new();
+    if let Err(err) = std::io::stdin().read_to_string(&mut text) {
+        return Ok(Report {
+            errors: vec![crate::error::Error::Io {
+                path: PathBuf::from("-"),
+                source: err,
+            }],
+            ..Report::default()
+        });
+    }
+    let path = name.map_or_else(|| PathBuf::from("<stdin>"), Path::to_path_buf);
+    let file = std::sync::Arc::new(crate::source::SourceFile::new(path.clone(), text));
+    let diagnostics = driver.lint_source(&file);
+    let mut report = Report {
+        diagnostics,
+        files: 1,
+        ..Report::default()
+    };
+    report.sources.insert(path, file);
+    Ok(report)
+}
+
 fn lint_and_report(
     paths: &[PathBuf],
+    stdin_filename: Option<&Path>,
     packages: &Packages,
     output: &OutputArgs,
     cache_dir: PathBuf,
@@ -420,7 +455,15 @@ fn lint_and_report(
     };
     let progress = run.progress.clone();
     let mut driver = Driver::new(overrides, run);
-    let linted = driver.lint_paths(paths);
+    let linted = if paths == [PathBuf::from("-")] {
+        if output.fix.fix || output.fix.diff {
+            eprintln!("error: `--fix` and `--diff` change files; standard input is none");
+            return ExitCode::from(2);
+        }
+        lint_stdin(&mut driver, stdin_filename)
+    } else {
+        driver.lint_paths(paths)
+    };
     if let Some(progress) = progress {
         progress.finish();
     }
