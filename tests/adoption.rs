@@ -260,3 +260,24 @@ fn standard_input_is_linted_as_the_named_file() {
     let out = run(&["--fix", "-"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_report_that_cannot_be_written_names_the_report_not_a_temporary_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(dir.path(), &[("a.rs", BLOCKING)]);
+    let target = dir.path().join("missing/report.json");
+    let out = concur(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "-o",
+            target.to_str().expect("utf-8"),
+            "a.rs",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("missing/report.json"), "{err}");
+    assert!(!err.contains(".tmp") && !err.contains("at path"), "{err}");
+}

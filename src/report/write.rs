@@ -34,6 +34,26 @@ impl From<WriteError> for std::io::Error {
     }
 }
 
+/// The error without the temporary file's name that `tempfile` attaches to it (`.. at path
+/// "dir/.concur-FizJPr.tmp"`): the user asked for `path`, which the message already names.
+fn without_temp_path(error: std::io::Error) -> std::io::Error {
+    if error.get_ref().is_none() {
+        return error;
+    }
+    let kind = error.kind();
+    match error.into_inner() {
+        Some(inner) => match inner.source() {
+            Some(source) => std::io::Error::new(kind, source.to_string()),
+            None => {
+                let text = inner.to_string();
+                let text = text.split(" at path ").next().unwrap_or(&text).to_string();
+                std::io::Error::new(kind, text)
+            }
+        },
+        None => std::io::Error::from(kind),
+    }
+}
+
 /// Writes `content` to `path` atomically. With `replacing: Some(old)` (a source file being
 /// fixed) the file must still hold `old`, must not be read-only, and keeps its permissions;
 /// with `None` (a report) whatever is there is replaced, and a new file gets the usual
@@ -43,9 +63,9 @@ pub fn write_atomically(
     content: &[u8],
     replacing: Option<&[u8]>,
 ) -> Result<(), WriteError> {
-    let io = |error| WriteError::Io {
+    let io = |error: std::io::Error| WriteError::Io {
         path: path.to_path_buf(),
-        error,
+        error: without_temp_path(error),
     };
     let permissions = match replacing {
         Some(_) => {
