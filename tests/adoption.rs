@@ -279,5 +279,5 @@ fn a_report_that_cannot_be_written_names_the_report_not_a_temporary_file() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("missing/report.json"), "{err}");
-    assert!(!err.contains(".tmp") && !err.contains("at path"), "{err}");
+    assert!(!err.contains(".concur-") && !err.contains("at path"), "{err}");
 }
