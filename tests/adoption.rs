@@ -281,3 +281,54 @@ fn a_report_that_cannot_be_written_names_the_report_not_a_temporary_file() {
     assert!(err.contains("missing/report.json"), "{err}");
     assert!(!err.contains(".concur-") && !err.contains("at path"), "{err}");
 }
+
+#[test]
+fn the_pre_commit_hook_lints_staged_rust_files() {
+    let has = |tool: &str| {
+        std::process::Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !has("pre-commit") || !has("git") {
+        eprintln!("skipped: pre-commit or git is not installed (`pip install pre-commit`)");
+        return;
+    }
+    let checkout = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    if !checkout.join(".git").exists() {
+        eprintln!("skipped: this checkout is not a git repository (pre-commit try-repo needs one)");
+        return;
+    }
+    let repo = tempfile::tempdir().expect("tempdir");
+    let home = tempfile::tempdir().expect("tempdir");
+    write_files(repo.path(), &[("src/bad.rs", BLOCKING), ("notes.md", "# not Rust\n")]);
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(repo.path())
+            .output()
+            .expect("git runs");
+        assert!(status.status.success(), "git {args:?}: {}", stderr(&status));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "src/bad.rs", "notes.md"]);
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_concur"))
+        .parent()
+        .expect("bin dir")
+        .to_path_buf();
+    let path = std::env::join_paths(
+        std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .expect("PATH");
+    let out = std::process::Command::new("pre-commit")
+        .args(["try-repo", checkout.to_str().expect("utf-8"), "concur-system", "--verbose"])
+        .current_dir(repo.path())
+        .env("PATH", path)
+        .env("PRE_COMMIT_HOME", home.path())
+        .output()
+        .expect("pre-commit runs");
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(!out.status.success(), "the hook fails on a finding: {text}");
+    assert!(text.contains("blocking_call_in_async"), "{text}");
+    assert!(text.contains("src/bad.rs"), "{text}");
+}
