@@ -279,7 +279,10 @@ fn a_report_that_cannot_be_written_names_the_report_not_a_temporary_file() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("missing/report.json"), "{err}");
-    assert!(!err.contains(".concur-") && !err.contains("at path"), "{err}");
+    assert!(
+        !err.contains(".concur-") && !err.contains("at path"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -301,7 +304,10 @@ fn the_pre_commit_hook_lints_staged_rust_files() {
     }
     let repo = tempfile::tempdir().expect("tempdir");
     let home = tempfile::tempdir().expect("tempdir");
-    write_files(repo.path(), &[("src/bad.rs", BLOCKING), ("notes.md", "# not Rust\n")]);
+    write_files(
+        repo.path(),
+        &[("src/bad.rs", BLOCKING), ("notes.md", "# not Rust\n")],
+    );
     let git = |args: &[&str]| {
         let status = std::process::Command::new("git")
             .args(args)
@@ -316,12 +322,17 @@ fn the_pre_commit_hook_lints_staged_rust_files() {
         .parent()
         .expect("bin dir")
         .to_path_buf();
-    let path = std::env::join_paths(
-        std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-    )
+    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
     .expect("PATH");
     let out = std::process::Command::new("pre-commit")
-        .args(["try-repo", checkout.to_str().expect("utf-8"), "concur-system", "--verbose"])
+        .args([
+            "try-repo",
+            checkout.to_str().expect("utf-8"),
+            "concur-system",
+            "--verbose",
+        ])
         .current_dir(repo.path())
         .env("PATH", path)
         .env("PRE_COMMIT_HOME", home.path())

@@ -607,3 +607,52 @@ fn an_edit_to_a_helpers_file_republishes_its_callers_findings() {
     assert_eq!(republished["params"]["version"], 1);
     assert!(lsp.shutdown().success());
 }
+
+#[test]
+fn a_bad_config_is_shown_to_the_user_and_suppressions_get_a_reason_placeholder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("strict")).expect("mkdir");
+    std::fs::write(dir.path().join("concur.toml"), "selct = [\"perf\"]\n").expect("write");
+    std::fs::write(
+        dir.path().join("strict/concur.toml"),
+        "require-reason = true\n",
+    )
+    .expect("write");
+    let uri = |rel: &str| format!("file://{}/{rel}", dir.path().display());
+    let mut lsp = Lsp::start();
+    lsp.initialize();
+    lsp.open(&uri("a.rs"), SLEEPY);
+    let shown = lsp.wait_for("window/showMessage", |m| {
+        m["method"] == "window/showMessage"
+    });
+    assert_eq!(shown["params"]["type"], 1, "an error: {shown}");
+    let message = shown["params"]["message"].as_str().unwrap_or("");
+    assert!(message.contains("selct"), "{message}");
+    // With `require-reason`, the suppress quick fix leaves a reason to fill in.
+    lsp.open(&uri("strict/b.rs"), SLEEPY);
+    let diags = lsp.diagnostics(&uri("strict/b.rs"), 1);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let actions = lsp.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri("strict/b.rs") }, "range": diags[0]["range"],
+                "context": { "diagnostics": diags } }),
+    );
+    let actions = actions["result"].as_array().expect("actions").clone();
+    let suppress = actions
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("suppress"))
+        })
+        .expect("a suppress action");
+    let edit = suppress["edit"]["changes"][uri("strict/b.rs")][0]["newText"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        edit.ends_with("// concur: ignore[blocking_call_in_async] -- reason"),
+        "{edit}"
+    );
+    assert!(lsp.shutdown().success());
+}

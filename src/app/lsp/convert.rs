@@ -183,8 +183,9 @@ pub fn ranges_touch(a: Range, b: Range) -> bool {
 
 /// The edit that suppresses `rule` on 0-based `line` of `text`: a trailing
 /// `// concur: ignore[RULE]` comment, or the rule added to one already there; `None` when the
-/// line is missing or already suppresses the rule.
-pub fn suppress_edit(text: &str, line: u32, rule: &str) -> Option<TextEdit> {
+/// line is missing or already suppresses the rule. With `reason` (the configuration's
+/// `require-reason`) a new comment ends with a `-- reason` placeholder to fill in.
+pub fn suppress_edit(text: &str, line: u32, rule: &str, reason: bool) -> Option<TextEdit> {
     let line_text = text.split('\n').nth(line as usize)?;
     let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
     const MARKER: &str = "// concur: ignore[";
@@ -208,7 +209,10 @@ pub fn suppress_edit(text: &str, line: u32, rule: &str) -> Option<TextEdit> {
     };
     Some(TextEdit::new(
         Range::new(end, end),
-        format!("{sep}// concur: ignore[{rule}]"),
+        format!(
+            "{sep}// concur: ignore[{rule}]{}",
+            if reason { " -- reason" } else { "" }
+        ),
     ))
 }
 
@@ -270,12 +274,14 @@ mod tests {
     #[test]
     fn suppression_comment_is_appended_or_extended() {
         let text = "fn f() {\n    g();\n    h(); // concur: ignore[a]\n}\n";
-        let add = suppress_edit(text, 1, "rule_b").expect("edit");
+        let add = suppress_edit(text, 1, "rule_b", false).expect("edit");
         assert_eq!(add.range.start, pos(1, 8));
         assert_eq!(add.new_text, " // concur: ignore[rule_b]");
-        let extend = suppress_edit(text, 2, "rule_b").expect("edit");
+        let extend = suppress_edit(text, 2, "rule_b", true).expect("edit");
         assert_eq!(extend.range.start, pos(2, 28));
         assert_eq!(extend.new_text, ", rule_b");
-        assert_eq!(suppress_edit(text, 2, "a"), None);
+        assert_eq!(suppress_edit(text, 2, "a", false), None);
+        let with_reason = suppress_edit(text, 1, "rule_b", true).expect("edit");
+        assert_eq!(with_reason.new_text, " // concur: ignore[rule_b] -- reason");
     }
 }

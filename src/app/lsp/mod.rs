@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
-    DidSaveTextDocument, Notification as _, PublishDiagnostics,
+    DidSaveTextDocument, Notification as _, PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{CodeActionRequest, RegisterCapability, Request as _};
 use lsp_types::{
@@ -26,10 +26,10 @@ use lsp_types::{
     CodeActionProviderCapability, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
     DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
     DidOpenTextDocumentParams, DidSaveTextDocumentParams, FileSystemWatcher, GlobPattern,
-    InitializeParams, InitializeResult, PositionEncodingKind, PublishDiagnosticsParams,
-    Registration, RegistrationParams, SaveOptions, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
+    InitializeParams, InitializeResult, MessageType, PositionEncodingKind,
+    PublishDiagnosticsParams, Registration, RegistrationParams, SaveOptions, ServerCapabilities,
+    ServerInfo, ShowMessageParams, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
 };
 use serde::de::DeserializeOwned;
 
@@ -125,6 +125,8 @@ struct Document {
     fresh: bool,
     /// When the text changed first and last since the last lint, if it has.
     pending: Option<(Instant, Instant)>,
+    /// Whether the document's configuration requires a reason on suppressions (`-- why`).
+    require_reason: bool,
 }
 
 /// The language server's state; handlers queue outgoing messages in `outbox`.
@@ -138,6 +140,8 @@ struct Server {
     docs: HashMap<Uri, Document>,
     outbox: Vec<Message>,
     analyze: AnalyzeFn,
+    /// The last configuration error shown to the user, so an edit does not show it again.
+    shown_config_error: Option<String>,
 }
 
 impl Server {
@@ -149,6 +153,7 @@ impl Server {
             outbox: Vec::new(),
             analyze,
             workspace: Workspace::default(),
+            shown_config_error: None,
         }
     }
 
@@ -391,6 +396,7 @@ impl Server {
                 findings: Vec::new(),
                 fresh: false,
                 pending: Some((Instant::now(), Instant::now())),
+                require_reason: false,
             },
         );
         self.lint_now(&doc.uri, Trigger::OpenOrSave);
@@ -486,10 +492,24 @@ impl Server {
         let options = match self.driver.options_for(&file.path) {
             Ok(options) => options,
             Err(err) => {
+                let message = format!("concur: {err}; using the default configuration");
                 eprintln!("concur lsp: {err}; using the default configuration");
+                if self.shown_config_error.as_deref() != Some(message.as_str()) {
+                    let params = ShowMessageParams {
+                        typ: MessageType::ERROR,
+                        message: message.clone(),
+                    };
+                    self.outbox
+                        .push(Notification::new(ShowMessage::METHOD.into(), params).into());
+                    self.shown_config_error = Some(message);
+                }
                 Some(Options::default())
             }
         };
+        let require_reason = options.as_ref().is_some_and(|o| o.settings.require_reason);
+        if let Some(doc) = self.docs.get_mut(uri) {
+            doc.require_reason = require_reason;
+        }
         let analyze = self.analyze;
         let open: Vec<PathBuf> = self.docs.values().map(|d| d.path.clone()).collect();
         let workspace = &mut self.workspace;
@@ -603,6 +623,8 @@ impl Server {
                 ..CodeAction::default()
             })
         };
+        // A new suppression must say why when the configuration requires a reason.
+        let require_reason = doc.require_reason;
         let mut actions = Vec::new();
         for finding in &doc.findings {
             if !convert::ranges_touch(finding.diagnostic.range, params.range) {
@@ -619,6 +641,7 @@ impl Server {
                     &doc.text,
                     finding.diagnostic.range.start.line,
                     finding.rule,
+                    require_reason,
                 )
             {
                 let title = format!("suppress `{}` on this line", finding.rule);
