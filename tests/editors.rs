@@ -28,7 +28,10 @@ fn the_manifest_starts_concur_lsp_for_rust_with_valid_settings() {
         .expect("settings");
     for (name, schema) in properties {
         assert!(name.starts_with("concur."), "{name}");
-        assert!(schema["description"].is_string(), "{name} has a description");
+        assert!(
+            schema["description"].is_string(),
+            "{name} has a description"
+        );
         let default = &schema["default"];
         let fits = match schema["type"].as_str() {
             Some("string") => default.is_string(),
@@ -39,11 +42,17 @@ fn the_manifest_starts_concur_lsp_for_rust_with_valid_settings() {
         };
         assert!(fits, "{name}: the default does not fit the type");
         if let Some(allowed) = schema["enum"].as_array() {
-            assert!(allowed.contains(default), "{name}: the default is not allowed");
+            assert!(
+                allowed.contains(default),
+                "{name}: the default is not allowed"
+            );
         }
     }
     assert_eq!(properties["concur.path"]["default"], "concur");
-    assert_eq!(properties["concur.args"]["default"], serde_json::json!(["lsp"]));
+    assert_eq!(
+        properties["concur.args"]["default"],
+        serde_json::json!(["lsp"])
+    );
     let source =
         std::fs::read_to_string(extension_dir().join("src/extension.ts")).expect("extension.ts");
     assert!(source.contains("vscode-languageclient/node"));
@@ -103,7 +112,10 @@ fn the_extension_compiles_and_packages_with_its_client() {
     );
     let vsix = std::fs::read(work.path().join("concur.vsix")).expect("the package");
     let has = |needle: &str| vsix.windows(needle.len()).any(|w| w == needle.as_bytes());
-    assert!(has("extension/out/extension.js"), "the compiled extension is packaged");
+    assert!(
+        has("extension/out/extension.js"),
+        "the compiled extension is packaged"
+    );
     assert!(
         has("extension/node_modules/vscode-languageclient/"),
         "the language client is packaged"
