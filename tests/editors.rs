@@ -121,3 +121,40 @@ fn the_extension_compiles_and_packages_with_its_client() {
         "the language client is packaged"
     );
 }
+
+#[test]
+fn the_helix_configuration_declares_concur_beside_rust_analyzer() {
+    // Helix itself is not installed here: the file is checked against what Helix reads
+    // (`[language-server.NAME]` with `command`/`args`, `[[language]]` with `language-servers`),
+    // and the README shows the same file.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/editors/helix/languages.toml");
+    let text = std::fs::read_to_string(path).expect("languages.toml");
+    let config: toml::Table = toml::from_str(&text).expect("valid TOML");
+    let server = &config["language-server"]["concur"];
+    assert_eq!(server["command"].as_str(), Some("concur"));
+    assert_eq!(
+        server["args"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>()),
+        Some(vec!["lsp"])
+    );
+    let rust = config["language"]
+        .as_array()
+        .and_then(|languages| {
+            languages
+                .iter()
+                .find(|l| l["name"].as_str() == Some("rust"))
+        })
+        .expect("the rust language");
+    let servers: Vec<&str> = rust["language-servers"]
+        .as_array()
+        .expect("language-servers")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert_eq!(servers, ["rust-analyzer", "concur"]);
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    assert!(readme.contains("language-servers = [\"rust-analyzer\", \"concur\"]"));
+    assert!(readme.contains("editors/helix/languages.toml"));
+}
