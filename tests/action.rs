@@ -4,10 +4,9 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
-use common::{BLOCKING, write_files};
+use common::{BLOCKING, path_with_concur, write_files};
 
 const ACTION: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/action.yml");
 
@@ -71,14 +70,7 @@ fn the_lint_step_writes_a_sarif_report_and_fails_only_on_usage_errors() {
         .to_string();
     let project = tempfile::tempdir().expect("tempdir");
     write_files(project.path(), &[("src/lib.rs", BLOCKING)]);
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_concur"))
-        .parent()
-        .expect("bin dir")
-        .to_path_buf();
-    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    )))
-    .expect("PATH");
+    let path = path_with_concur();
     let run = |paths: &str, args: &str| {
         Command::new("bash")
             .args(["-euo", "pipefail", "-c", &lint])

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{BLOCKING, concur, stderr, stdout, write_files};
+use common::{BLOCKING, concur, path_with_concur, stderr, stdout, write_files};
 
 /// Two `spawn_then_join` findings (each with an unsafe fix) and one `blocking_call_in_async`
 /// (no fix: the file does not use tokio).
@@ -318,14 +318,7 @@ fn the_pre_commit_hook_lints_staged_rust_files() {
     };
     git(&["init", "-q"]);
     git(&["add", "src/bad.rs", "notes.md"]);
-    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_concur"))
-        .parent()
-        .expect("bin dir")
-        .to_path_buf();
-    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    )))
-    .expect("PATH");
+    let path = path_with_concur();
     let out = std::process::Command::new("pre-commit")
         .args([
             "try-repo",

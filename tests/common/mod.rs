@@ -39,3 +39,16 @@ pub const BLOCKING: &str =
 
 /// A file with nothing to report.
 pub const CLEAN: &str = "fn main() {\n    println!(\"hello\");\n}\n";
+
+/// `PATH` with the built `concur` first, for tools the tests run that call it by name
+/// (pre-commit, the GitHub Action's script).
+pub fn path_with_concur() -> std::ffi::OsString {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_concur"))
+        .parent()
+        .expect("bin dir")
+        .to_path_buf();
+    std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("PATH")
+}
