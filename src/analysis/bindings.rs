@@ -348,7 +348,7 @@ impl<'a> Scanner<'_, '_, 'a> {
             pending_spawn: false,
             macro_depth: self.macro_depth,
         };
-        for arg in &args {
+        for arg in args.iter() {
             inner.visit_expr(arg);
         }
         self.scopes = std::mem::take(&mut inner.scopes);

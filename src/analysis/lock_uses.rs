@@ -249,7 +249,7 @@ impl<'ast> Visit<'ast> for UseFinder<'_, '_> {
             }
             return;
         }
-        for arg in &args {
+        for arg in args.iter() {
             self.visit_expr(arg);
         }
     }

@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::declare_rule;
 use crate::semantic::catalog;
 use crate::syntax::exprs::ident_is;
-use crate::syntax::find::Search;
+use crate::syntax::find::{Node, Search};
 use crate::syntax::spans;
 use crate::walk::context::{Context, LoopKind};
 use crate::walk::rule::Rule;
@@ -29,7 +29,10 @@ pub struct ProcessForParallelism;
 
 /// A spawn of a CPU tool (`Command::new("gzip")..spawn()`) in `body`: the tool, the crate that
 /// does its work in-process, and where the command is made.
-fn cpu_tool_spawn(cx: &Context<'_>, body: &[Stmt]) -> Option<(&'static str, &'static str, Span)> {
+fn cpu_tool_spawn<'a>(
+    cx: &Context<'_>,
+    body: impl Into<Node<'a>>,
+) -> Option<(&'static str, &'static str, Span)> {
     Search::INLINE.find_map(body, |e| {
         let spawn = cx.commands().spawn_call(cx, e)?;
         let mut root = &*spawn.receiver;
@@ -46,7 +49,7 @@ fn cpu_tool_spawn(cx: &Context<'_>, body: &[Stmt]) -> Option<(&'static str, &'st
 
 /// Whether `body` waits for a child (`child.wait()`, `.wait_with_output()`): each child ends
 /// within its iteration, one at a time, so nothing runs in parallel.
-fn waits_in(body: &[Stmt]) -> bool {
+fn waits_in<'a>(body: impl Into<Node<'a>>) -> bool {
     Search::INLINE.any(body, |e| {
         matches!(e, Expr::MethodCall(call) if ident_is(&call.method, catalog::CHILD_WAIT_METHODS))
     })
@@ -98,8 +101,7 @@ impl ProcessForParallelism {
         closure: &syn::ExprClosure,
         out: &mut Vec<Diagnostic>,
     ) {
-        let stmt = Stmt::Expr((*closure.body).clone(), None);
-        let body = std::slice::from_ref(&stmt);
+        let body: &Expr = &closure.body;
         if matches!(cx.trip_count(&call.receiver), TripCount::Constant(0 | 1)) || waits_in(body) {
             return;
         }

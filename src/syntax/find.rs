@@ -147,8 +147,8 @@ impl<F: FnMut(&Expr) -> Option<T>, T> Visit<'_> for Finder<F, T> {
         if !self.search.macros {
             return;
         }
-        for arg in macros::parse_args(mac) {
-            self.visit_expr(&arg);
+        for arg in macros::parse_args(mac).iter() {
+            self.visit_expr(arg);
         }
     }
 
@@ -200,8 +200,8 @@ pub fn only_called(name: &str, stmts: &[Stmt]) -> bool {
             self.all += usize::from(path.path.is_ident(self.name));
         }
         fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-            for arg in macros::parse_args(mac) {
-                self.visit_expr(&arg);
+            for arg in macros::parse_args(mac).iter() {
+                self.visit_expr(arg);
             }
         }
         fn visit_item(&mut self, _item: &'ast syn::Item) {}

@@ -7,6 +7,10 @@
 //! as statements, and stay opaque when neither parses; macros whose body is not Rust code
 //! (`quote!`, `stringify!`, `html!`, ...) are never parsed.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, Token};
@@ -74,9 +78,46 @@ fn grammar(name: &str) -> Option<Grammar> {
     })
 }
 
+thread_local! {
+    /// The arguments parsed so far in the current [`with_parse_cache`] scope, by the macro
+    /// node's address (stable while the scope's syntax tree is alive).
+    static PARSED: RefCell<Option<HashMap<usize, Rc<[Expr]>>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with each macro's arguments parsed at most once: the walk and every search and
+/// scan inside it ask for the same macro's arguments several times. The syntax tree the
+/// macros belong to must outlive the scope, and nothing in it may ask about a macro of a
+/// temporary tree (an address could be reused).
+pub fn with_parse_cache<T>(f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<HashMap<usize, Rc<[Expr]>>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            PARSED.with(|cache| *cache.borrow_mut() = previous);
+        }
+    }
+    let _restore = Restore(PARSED.with(|cache| cache.borrow_mut().replace(HashMap::new())));
+    f()
+}
+
 /// Parses the arguments of a known macro as expressions; an unknown macro or one whose
-/// tokens do not fit the grammar yields nothing.
-pub fn parse_args(mac: &syn::Macro) -> Vec<Expr> {
+/// tokens do not fit the grammar yields nothing. Within [`with_parse_cache`] each macro is
+/// parsed once.
+pub fn parse_args(mac: &syn::Macro) -> Rc<[Expr]> {
+    let key = std::ptr::from_ref(mac) as usize;
+    if let Some(hit) = PARSED.with(|cache| cache.borrow().as_ref()?.get(&key).cloned()) {
+        return hit;
+    }
+    let parsed: Rc<[Expr]> = parse_args_uncached(mac).into();
+    PARSED.with(|cache| {
+        if let Some(cache) = cache.borrow_mut().as_mut() {
+            cache.insert(key, Rc::clone(&parsed));
+        }
+    });
+    parsed
+}
+
+fn parse_args_uncached(mac: &syn::Macro) -> Vec<Expr> {
     let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) else {
         return Vec::new();
     };
@@ -322,7 +363,7 @@ impl<'ast> syn::visit::Visit<'ast> for OpaqueMention {
         if args.is_empty() {
             self.found |= tokens_mention(&mac.tokens, &self.names);
         }
-        for arg in &args {
+        for arg in args.iter() {
             self.visit_expr(arg);
         }
     }

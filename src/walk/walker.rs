@@ -73,10 +73,12 @@ impl<'f, 'r> Walker<'f, 'r> {
                 items: Vec::new(),
             },
         };
-        walker.visit_file(ast);
-        for rule in walker.rules.iter_mut() {
-            rule.finish(&walker.cx, &mut walker.out);
-        }
+        macros::with_parse_cache(|| {
+            walker.visit_file(ast);
+            for rule in walker.rules.iter_mut() {
+                rule.finish(&walker.cx, &mut walker.out);
+            }
+        });
         Walked {
             configured: walker.cx.configured_hits(),
             findings: walker.out,
@@ -709,8 +711,8 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        for expr in macros::parse_args(mac) {
-            self.visit_expr(&expr);
+        for expr in macros::parse_args(mac).iter() {
+            self.visit_expr(expr);
         }
         if macros::awaits_operands(mac) {
             let span = self.cx.span(mac.path.span());
