@@ -70,7 +70,7 @@ impl CallbackUnderLock {
                     .then(|| format!("`{name}`"))
                 }
                 Expr::Field(field) => {
-                    let name = self_field(&Expr::Field(field.clone()))?;
+                    let name = field_of_self(field)?;
                     (cx.callback_field(&name) == Some(Callback::Closure))
                         .then(|| format!("the handler in `self.{name}`"))
                 }
@@ -92,9 +92,14 @@ impl CallbackUnderLock {
 
 /// The field name of `self.name`.
 fn self_field(expr: &Expr) -> Option<String> {
-    let Expr::Field(field) = strip(expr) else {
-        return None;
-    };
+    match strip(expr) {
+        Expr::Field(field) => field_of_self(field),
+        _ => None,
+    }
+}
+
+/// The field name of `self.name`, for a field expression.
+fn field_of_self(field: &syn::ExprField) -> Option<String> {
     let syn::Member::Named(name) = &field.member else {
         return None;
     };

@@ -10,9 +10,9 @@ use crate::semantic::model::{Effect, Hop, Model};
 use crate::semantic::summary::Ctx;
 use crate::walk::rule::Rule;
 
-pub mod category;
+pub mod registry;
 
-pub use category::{CATEGORIES, Category};
+pub use registry::category::{CATEGORIES, Category};
 
 mod arc_never_shared;
 mod block_on_in_async;

@@ -2,7 +2,7 @@
 //! memory: copies of the running binary, or one external tool per item for work a crate does
 //! in-process (`gzip` → flate2, `sha256sum` → sha2).
 
-use syn::{Expr, Stmt};
+use syn::Expr;
 
 use crate::analysis::commands::{CommandUse, command_ctor, mentions_isolation, str_literal};
 use crate::analysis::loops::TripCount;
@@ -59,25 +59,22 @@ impl ProcessForParallelism {
     /// One external CPU tool started per item of a loop (a `for` body, or a per-item closure)
     /// and not waited for in the iteration.
     fn check_tools(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Diagnostic>) {
-        let (body, trips, header): (&[Stmt], TripCount, Span) = match expr {
+        let (body, trips, header): (Node<'_>, TripCount, Span) = match expr {
             Expr::ForLoop(for_loop) => (
-                &for_loop.body.stmts,
+                Node::from(&for_loop.body),
                 cx.trip_count(&for_loop.expr),
                 Span::join(
                     cx.span(for_loop.for_token.span),
                     cx.span(spans::span(&*for_loop.expr)),
                 ),
             ),
+            // `files.iter().map(|f| Command::new("gzip").arg(f).spawn())`.
             Expr::MethodCall(call) if ident_is(&call.method, catalog::PER_ITEM_METHODS) => {
                 let Some(Expr::Closure(closure)) = call.args.first() else {
                     return;
                 };
-                let body = match &*closure.body {
-                    Expr::Block(block) => &block.block.stmts[..],
-                    _ => return self.check_closure_expr(cx, call, closure, out),
-                };
                 (
-                    body,
+                    Node::from(&*closure.body),
                     cx.trip_count(&call.receiver),
                     cx.span(call.method.span()),
                 )
@@ -89,30 +86,6 @@ impl ProcessForParallelism {
         }
         if let Some((tool, krate, at)) = cpu_tool_spawn(cx, body) {
             out.push(tool_diagnostic(cx, tool, krate, at, header));
-        }
-    }
-
-    /// `files.iter().map(|f| Command::new("gzip").arg(f).spawn())`: a closure whose body is
-    /// the spawn itself.
-    fn check_closure_expr(
-        &self,
-        cx: &Context<'_>,
-        call: &syn::ExprMethodCall,
-        closure: &syn::ExprClosure,
-        out: &mut Vec<Diagnostic>,
-    ) {
-        let body: &Expr = &closure.body;
-        if matches!(cx.trip_count(&call.receiver), TripCount::Constant(0 | 1)) || waits_in(body) {
-            return;
-        }
-        if let Some((tool, krate, at)) = cpu_tool_spawn(cx, body) {
-            out.push(tool_diagnostic(
-                cx,
-                tool,
-                krate,
-                at,
-                cx.span(call.method.span()),
-            ));
         }
     }
 }
