@@ -208,6 +208,9 @@ impl<'f> Facts<'f> {
         TypeRef {
             name: named_type(ty).unwrap_or_default(),
             lock: locks::type_lock_flavor(&self.imports, ty),
+            inner: crate::syntax::types::named_type_argument(ty)
+                .map(|arg| self.text(syn::spanned::Spanned::span(arg)).to_string())
+                .unwrap_or_default(),
         }
     }
 

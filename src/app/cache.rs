@@ -350,6 +350,7 @@ pub fn fingerprint(options: &Options) -> String {
         cache_dir: None,
         stats: None,
         progress: None,
+        map: None,
         ..options.clone()
     };
     format!(

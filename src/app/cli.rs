@@ -10,6 +10,7 @@ use codespan_reporting::term::termcolor::{ColorChoice, NoColor, StandardStream};
 
 use crate::app::config::{self, ConfigError, Overrides, Resolver};
 use crate::app::driver::{Driver, RunSettings};
+use crate::app::map::MapArgs;
 use crate::app::workspace::{self, Selection};
 use crate::diagnostic::Level;
 use crate::report::Report;
@@ -42,21 +43,39 @@ pub struct Cli {
 #[derive(Debug, Parser)]
 #[command(name = "cargo-concur", bin_name = "cargo concur", version, about = "Lint a cargo workspace for concurrency mistakes", after_help = EXIT_HELP)]
 pub struct CargoCli {
+    /// `map`, or nothing to lint.
+    #[command(subcommand)]
+    pub command: Option<CargoCommand>,
     /// Path to Cargo.toml.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", global = true)]
     pub manifest_path: Option<PathBuf>,
     /// Lint only this package (repeatable).
-    #[arg(short = 'p', long = "package", value_name = "NAME")]
+    #[arg(short = 'p', long = "package", value_name = "NAME", global = true)]
     pub packages: Vec<String>,
     /// Lint every workspace member (the default for a virtual manifest).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub workspace: bool,
     /// Leave this package out (with --workspace; repeatable).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", global = true)]
     pub exclude: Vec<String>,
     /// How to report.
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Subcommands of `cargo concur`.
+#[derive(Debug, Subcommand)]
+pub enum CargoCommand {
+    /// Draw the concurrency architecture of the workspace's packages: contexts, shared state,
+    /// channels, lock order, with findings attached.
+    Map {
+        /// Format and destination.
+        #[command(flatten)]
+        args: MapArgs,
+        /// Configuration flags.
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
 }
 
 /// Subcommands of `concur`.
@@ -94,6 +113,20 @@ pub enum Command {
     /// Print concur's man page (roff), made from the same definition as `--help`
     /// (`concur man > concur.1`).
     Man,
+    /// Draw the concurrency architecture of the crates under PATHs: threads, tasks, pools,
+    /// processes, locks, atomics and channels, who spawns, sends, receives and locks what, the
+    /// lock order (cycles in red), with findings attached (`concur map -o map.html`).
+    Map {
+        /// Files or folders to map.
+        #[arg(value_name = "PATH", default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// Format and destination.
+        #[command(flatten)]
+        args: MapArgs,
+        /// Configuration flags.
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
 }
 
 /// The subcommands' names, for "did you mean" on a mistyped one.
@@ -105,6 +138,7 @@ const SUBCOMMANDS: &[&str] = &[
     "check",
     "completions",
     "man",
+    "map",
 ];
 
 /// A subcommand `word` was probably meant to be: it names no file or folder, looks like no path,
@@ -328,6 +362,17 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         }
         Some(Command::Lsp) => crate::app::lsp::run(),
+        Some(Command::Map {
+            paths,
+            args,
+            config,
+        }) => match config.overrides(args.jobs) {
+            Ok(overrides) => crate::app::map::run(&paths, &args, overrides),
+            Err(err) => {
+                eprintln!("error: {err}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 
@@ -371,6 +416,15 @@ pub fn run_cargo(cli: CargoCli) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(CargoCommand::Map { args, config }) = &cli.command {
+        return match config.overrides(args.jobs) {
+            Ok(overrides) => crate::app::map::run(&ws.paths, args, overrides),
+            Err(err) => {
+                eprintln!("error: {err}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let cache_dir = ws.target_dir.join(crate::app::cache::TARGET_SUBDIR);
     lint_and_report(&ws.paths, None, &ws.packages, &cli.output, cache_dir)
 }
@@ -452,6 +506,7 @@ fn lint_and_report(
             && !output.quiet
             && matches!(output.format, Format::Human | Format::Short))
         .then(Default::default),
+        map: None,
     };
     let progress = run.progress.clone();
     let mut driver = Driver::new(overrides, run);

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::app::cache::{Cache, ContentHash};
 use crate::app::config::{self, ConfigError, FileConfig, Overrides, Resolver};
 use crate::app::discover::discover;
+use crate::app::map::MapSink;
 use crate::app::options::Options;
 use crate::app::progress::Progress;
 use crate::app::stats::{self, Phase, Stats};
@@ -47,6 +48,8 @@ pub struct RunSettings {
     pub stats: Option<Arc<Stats>>,
     /// Progress on a terminal.
     pub progress: Option<Arc<Progress>>,
+    /// Where each unit's concurrency map goes, for `concur map`.
+    pub map: Option<Arc<MapSink>>,
 }
 
 /// Files linted with one configuration.
@@ -92,6 +95,7 @@ impl Driver {
             cache_dir: self.run.cache_dir.clone(),
             stats: self.run.stats.clone(),
             progress: self.run.progress.clone(),
+            map: self.run.map.clone(),
             ..config::effective(config, self.resolver.overrides()).options
         }
     }
@@ -307,25 +311,9 @@ fn check_unit(
     if checks.is_empty() && assumed.is_empty() {
         return UnitVerdict::default();
     }
-    let placed: Vec<(String, Vec<String>)> = files
-        .iter()
-        .map(|(path, _)| {
-            let relative = units::relative_to(package, path);
-            model::module_of(&relative, package.is_some_and(|p| p.has_lib))
-        })
-        .collect();
-    let unit_files = files
-        .iter()
-        .zip(&placed)
-        .map(|((path, summary), (target, module))| UnitFile {
-            path,
-            target,
-            module,
-            summary,
-        })
-        .collect();
+    let placed = placed(package, files);
     let name = package.and_then(|p| p.name.as_deref());
-    let model = Model::build(unit_files, name, &options.settings);
+    let model = Model::build(unit_files(files, &placed), name, &options.settings);
     let mut findings = Vec::new();
     for check in checks {
         check(&model, &mut findings);
@@ -341,6 +329,66 @@ fn check_unit(
         configured: model.configured_hits(),
         test_files: model.test_files().map(Path::to_path_buf).collect(),
     }
+}
+
+/// Where each file of a unit sits: its crate target and module path.
+fn placed(
+    package: Option<&Package>,
+    files: &[(&Path, &FileSummary)],
+) -> Vec<(String, Vec<String>)> {
+    files
+        .iter()
+        .map(|(path, _)| {
+            let relative = units::relative_to(package, path);
+            model::module_of(&relative, package.is_some_and(|p| p.has_lib))
+        })
+        .collect()
+}
+
+/// The files of a unit as its model takes them.
+fn unit_files<'a>(
+    files: &[(&'a Path, &'a FileSummary)],
+    placed: &'a [(String, Vec<String>)],
+) -> Vec<UnitFile<'a>> {
+    files
+        .iter()
+        .zip(placed)
+        .map(|((path, summary), (target, module))| UnitFile {
+            path,
+            target,
+            module,
+            summary,
+        })
+        .collect()
+}
+
+/// Draws a unit's concurrency map from its files' summaries, with its findings attached, and
+/// hands it to `sink`.
+fn draw_unit(
+    package: Option<&Package>,
+    files: &[(&Path, &FileSummary)],
+    findings: &[Diagnostic],
+    options: &Options,
+    sink: &MapSink,
+) {
+    let placed = placed(package, files);
+    let name = package.and_then(|p| p.name.as_deref());
+    let model = Model::build(unit_files(files, &placed), name, &options.settings);
+    let title = name.map_or_else(
+        || {
+            files.first().map_or_else(String::new, |(path, _)| {
+                path.file_stem()
+                    .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+            })
+        },
+        str::to_string,
+    );
+    sink.add(crate::report::map::build(
+        &model,
+        &title,
+        sink.root(),
+        findings,
+    ));
 }
 
 /// The assumptions the findings of some files make, each once.
@@ -647,7 +695,15 @@ fn lint_unit(
         done.iter()
             .flat_map(|(_, a)| a.analysis.configured.iter().cloned()),
     );
+    // The map needs every file's summary, the context files' too, after their findings are
+    // taken: kept aside only when a map is drawn.
+    let map_summaries: Option<Vec<(PathBuf, FileSummary)>> = options.map.as_ref().map(|_| {
+        done.iter()
+            .map(|(path, a)| (path.to_path_buf(), a.analysis.summary.clone()))
+            .collect()
+    });
     done.truncate(linted);
+    let first_finding = report.diagnostics.len();
     let mut by_file: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
     for diag in verdict.findings {
         by_file.entry(diag.path.clone()).or_default().push(diag);
@@ -666,6 +722,17 @@ fn lint_unit(
             verdict.test_files.iter().any(|p| p == path),
             options,
         ));
+    }
+    if let (Some(sink), Some(summaries)) = (&options.map, &map_summaries) {
+        let files: Vec<(&Path, &FileSummary)> =
+            summaries.iter().map(|(p, s)| (p.as_path(), s)).collect();
+        draw_unit(
+            package,
+            &files,
+            &report.diagnostics[first_finding..],
+            options,
+            sink,
+        );
     }
     (report, hits)
 }

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::app::map::MapSink;
 use crate::app::progress::Progress;
 use crate::app::stats::Stats;
 use crate::app::units::Package;
@@ -29,6 +30,8 @@ pub struct Options {
     pub stats: Option<Arc<Stats>>,
     /// Files done of all, on a terminal; `None`: nothing is drawn.
     pub progress: Option<Arc<Progress>>,
+    /// Where `concur map` collects each unit's map; `None`: no map is drawn.
+    pub map: Option<Arc<MapSink>>,
 }
 
 impl Default for Options {
@@ -42,6 +45,7 @@ impl Default for Options {
             cache_dir: None,
             stats: None,
             progress: None,
+            map: None,
         }
     }
 }

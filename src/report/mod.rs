@@ -4,7 +4,8 @@
 //! filters known findings; [`fix`] applies suggestions (removing the [`imports`] a fix leaves
 //! unused); [`packages`] says which cargo package
 //! a finding belongs to; [`render`] converts findings to every
-//! output format; [`write`] writes files atomically.
+//! output format; [`map`] draws a crate's concurrency (`concur map`); [`write`] writes files
+//! atomically.
 //!
 //! It imports [`crate::rules`] (for rule names and docs) and the layers below, never the front
 //! ends in [`crate::app`].
@@ -12,6 +13,7 @@
 pub mod baseline;
 pub mod fix;
 pub mod imports;
+pub mod map;
 pub mod names;
 pub mod packages;
 pub mod render;

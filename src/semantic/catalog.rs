@@ -1056,3 +1056,40 @@ mod tests {
         );
     }
 }
+
+/// Calls that build an async runtime or a thread pool: where a program's executors come from.
+const RUNTIME_BUILDERS: &[&str] = &[
+    "tokio::runtime::Runtime::new",
+    "tokio::runtime::Builder::new_multi_thread",
+    "tokio::runtime::Builder::new_current_thread",
+    "rayon::ThreadPoolBuilder::new",
+    "threadpool::ThreadPool::new",
+    "threadpool::Builder::new",
+    "async_executor::Executor::new",
+    "futures::executor::ThreadPool::new",
+];
+
+/// Whether a call's canonical path builds an async runtime or a thread pool.
+pub fn is_runtime_builder(path: &[String]) -> bool {
+    RUNTIME_BUILDERS
+        .iter()
+        .any(|known| known.split("::").eq(path.iter().map(String::as_str)))
+}
+
+/// The operations of the standard atomic types.
+pub const ATOMIC_METHODS: &[&str] = &[
+    "load",
+    "store",
+    "swap",
+    "fetch_add",
+    "fetch_sub",
+    "fetch_and",
+    "fetch_or",
+    "fetch_xor",
+    "fetch_nand",
+    "fetch_max",
+    "fetch_min",
+    "fetch_update",
+    "compare_exchange",
+    "compare_exchange_weak",
+];

@@ -342,6 +342,40 @@ impl<'a> Model<'a> {
         self.files[self.fns[id].0].path
     }
 
+    /// The unit file a function is in (its crate target and module path).
+    pub fn unit_file(&self, id: FnId) -> &UnitFile<'a> {
+        &self.files[self.fns[id].0]
+    }
+
+    /// The files of the unit.
+    pub fn files(&self) -> &[UnitFile<'a>] {
+        &self.files
+    }
+
+    /// The unit's crate name (`-` spelled `_`), when it is a package.
+    pub fn crate_name(&self) -> Option<&str> {
+        self.crate_name.as_deref()
+    }
+
+    /// The declared type of field `field` of struct `ty` (through type aliases), when exactly
+    /// one struct of that name is known.
+    pub fn field_decl(&self, ty: &str, field: &str) -> Option<&'a TypeRef> {
+        self.field_type(self.alias_target(ty), field)
+    }
+
+    /// The declared type of a static of the unit, by name.
+    pub fn static_decl(&self, name: &str) -> Option<&'a TypeRef> {
+        self.statics.get(name).copied()
+    }
+
+    /// The declaration of the lock a take takes: the field's or the static's type.
+    pub fn lock_decl(&self, take: &Take) -> Option<&'a TypeRef> {
+        match take.class.split_once('.') {
+            Some((ty, path)) => self.field_decl(ty, path.split('.').next().unwrap_or(path)),
+            None => self.static_decl(&take.class),
+        }
+    }
+
     /// Every function of the unit.
     pub fn functions(&self) -> impl Iterator<Item = FnId> {
         0..self.fns.len()

@@ -73,6 +73,10 @@ pub struct TypeRef {
     pub name: String,
     /// The flavor of the first lock type inside it (`Arc<tokio::sync::Mutex<_>>` → async).
     pub lock: Option<LockFlavor>,
+    /// The named type's first type argument as written (`Mutex<HashMap<u32, User>>` →
+    /// `HashMap<u32, User>`): what a lock protects, what a channel carries.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub inner: String,
 }
 
 /// A function or method with a body, summarised.
@@ -86,8 +90,14 @@ pub struct FnSummary {
     pub name: String,
     /// The function's name in the source, for notes.
     pub span: Span,
+    /// The whole function, signature to closing brace.
+    pub extent: Span,
     /// Whether it is an `async fn`.
     pub is_async: bool,
+    /// How it starts the program when it is an entry point: `main` for a plain `fn main`,
+    /// the runtime attribute's path for `#[tokio::main]` and the like.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
     /// Whether it is test code.
     pub in_test: bool,
     /// Its parameters, `self` first when it has one.
@@ -144,6 +154,10 @@ pub struct Event {
     /// The locks whose guards are alive here: indices of this function's earlier
     /// [`EventKind::Lock`] events.
     pub held: Vec<u32>,
+    /// The innermost [`EventKind::Spawn`] of this function whose spawned code the event is
+    /// in (`thread::spawn(move || rx.recv())`): it happens there, not where the function runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<u32>,
     /// What.
     pub kind: EventKind,
 }
@@ -165,6 +179,89 @@ pub enum EventKind {
     ShellParam(u8),
     /// A read or write of a `static mut`, by its name.
     StaticMut(String),
+    /// Code started elsewhere: a thread, a task, a pool's job, a child process. The events
+    /// of the spawned code name it in [`Event::within`].
+    Spawn(Spawn),
+    /// An async runtime or thread pool built here (`Builder::new_multi_thread()`).
+    Runtime(String),
+    /// A channel made here.
+    Channel(ChannelMade),
+    /// A message sent on, or received from, a channel half.
+    Message(ChanRef, Direction),
+    /// A lock held in a local of this function (`let m = Arc::new(Mutex::new(0))`, or a
+    /// clone of it), by the local's name, taken: shared with the code it spawns.
+    LocalLock(String, LockMode, LockFlavor),
+    /// An atomic operation (`load`, `fetch_add`, ...) on a field of `self` or a static.
+    Atomic(Shared),
+}
+
+/// State reached from `self` or by a static's name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Shared {
+    /// A field of `self`.
+    SelfField(String),
+    /// A static, by its name.
+    Static(String),
+}
+
+/// A spawn site.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Spawn {
+    /// What is started.
+    pub kind: SpawnKind,
+    /// The call as written (`thread::spawn`, `tokio::spawn`, `.par_iter()`), or the program of
+    /// a child process.
+    pub what: String,
+    /// Whether it happens once per item (in a loop or a per-item closure).
+    pub per_item: bool,
+    /// The whole spawn, spawned code included.
+    pub extent: Span,
+}
+
+/// What a spawn starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum SpawnKind {
+    /// An OS thread (`thread::spawn`, a `Builder`, a scope's `s.spawn`).
+    Thread,
+    /// An async task (`tokio::spawn`, `spawn_local`).
+    Task,
+    /// A job on the blocking pool (`spawn_blocking`, `block_in_place`).
+    Blocking,
+    /// Work on rayon's pool (`par_iter`, `rayon::spawn`, `join`, `install`).
+    Rayon,
+    /// A job handed to an executor or pool concur does not know (`pool.execute(f)`).
+    Pool,
+    /// A child process.
+    Process,
+}
+
+/// A channel constructor call.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ChannelMade {
+    /// The constructor as written (`mpsc::channel`, `crossbeam_channel::bounded`).
+    pub ctor: String,
+    /// Its capacity as written, when it has one.
+    pub bound: Option<String>,
+}
+
+/// A channel half, as the function can name it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum ChanRef {
+    /// A half of the channel made by this function's [`EventKind::Channel`] event.
+    Made(u32),
+    /// The parameter at this index.
+    Param(u8),
+    /// A field of `self`.
+    SelfField(String),
+}
+
+/// Which way a message goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Direction {
+    /// A send.
+    Send,
+    /// A receive.
+    Receive,
 }
 
 /// What a lock is reached from: the instance it belongs to, as a caller can map it.
@@ -203,6 +300,9 @@ pub struct Call {
     /// The arguments that are `self` or a parameter of the caller (`&self`, `acc`), by
     /// position: the callee's parameter is then the caller's value.
     pub arg_bases: Vec<(u8, Base)>,
+    /// The arguments that are channel halves the caller names, by position.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub arg_chans: Vec<(u8, ChanRef)>,
 }
 
 /// A callee as written.

@@ -13,6 +13,15 @@ pub fn pat_name(pat: &Pat) -> Option<String> {
     }
 }
 
+/// A pattern without its type ascription and parentheses.
+pub fn strip_pat(pat: &Pat) -> &Pat {
+    match pat {
+        Pat::Type(t) => strip_pat(&t.pat),
+        Pat::Paren(p) => strip_pat(&p.pat),
+        other => other,
+    }
+}
+
 /// Every name a pattern binds (`(tx, rx)` binds `tx` and `rx`; `Some(Job { id, .. })` binds
 /// `id`).
 pub fn pat_names(pat: &Pat) -> Vec<String> {

@@ -28,6 +28,33 @@ pub fn named_type(ty: &Type) -> Option<String> {
     }
 }
 
+/// The first type argument of the named type behind references and wrappers
+/// (`Arc<Mutex<HashMap<u32, User>>>` → `HashMap<u32, User>`, `Sender<Job>` → `Job`): what a
+/// lock protects or a channel carries.
+pub fn named_type_argument(ty: &Type) -> Option<&Type> {
+    match ty {
+        Type::Reference(r) => named_type_argument(&r.elem),
+        Type::Paren(p) => named_type_argument(&p.elem),
+        Type::Group(g) => named_type_argument(&g.elem),
+        Type::Path(path) if path.qself.is_none() => {
+            let last = path.path.segments.last()?;
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            let inner = args.args.iter().find_map(|arg| match arg {
+                syn::GenericArgument::Type(inner) => Some(inner),
+                _ => None,
+            })?;
+            if WRAPPERS.contains(&last.ident.to_string().as_str()) {
+                named_type_argument(inner)
+            } else {
+                Some(inner)
+            }
+        }
+        _ => None,
+    }
+}
+
 /// Whether a type holds at most one value: `Option<T>` or `Result<T, E>` (behind references),
 /// whose `map`/`for` run their closure or body at most once.
 pub fn holds_one_value(ty: &Type) -> bool {

@@ -8,16 +8,17 @@ use syn::{Expr, ExprMethodCall, Local};
 
 use crate::analysis::commands::{CommandUse, is_built_string, passed_through};
 use crate::analysis::facts::ClosureRole;
-use crate::analysis::locks::taking;
+use crate::analysis::facts::Worker;
+use crate::analysis::locks::{LockOwner, taking};
 use crate::diagnostic::Span;
-use crate::semantic::catalog::Api;
+use crate::semantic::catalog::{self, Api};
 use crate::semantic::summary::{
-    Base, Call, Callee, Ctx, Event, EventKind, FileSummary, FnSummary, Item, ItemKind, LockRef,
-    Param, TestMod,
+    Base, Call, Callee, ChanRef, ChannelMade, Ctx, Direction, Event, EventKind, FileSummary,
+    FnSummary, Item, ItemKind, LockRef, Param, Shared, Spawn, SpawnKind, TestMod,
 };
 use crate::semantic::test_code::is_test_item;
 use crate::syntax::exprs::{ident_is, is_constant_name, path_ident, strip};
-use crate::syntax::pats::pat_name;
+use crate::syntax::pats::{pat_name, strip_pat};
 use crate::syntax::{attrs, macros};
 use crate::walk::context::{Context, Exec};
 
@@ -37,6 +38,11 @@ struct OpenFn {
     locals: Vec<(String, String)>,
     /// How many `if`/`match` branches enclose this point.
     branches: usize,
+    /// The spawns whose spawned code the walk is in, innermost last: each one's event and
+    /// the address of its call node (closed when the walk leaves that node).
+    spawns: Vec<(u32, usize)>,
+    /// Locals that are halves of a channel this function made, with its event.
+    chans: Vec<(String, u32)>,
 }
 
 impl Summarizer {
@@ -116,8 +122,15 @@ impl Summarizer {
         }
     }
 
-    /// Opens the summary of a function with a body.
-    pub(super) fn enter_fn(&mut self, cx: &Context<'_>, sig: &syn::Signature, in_test: bool) {
+    /// Opens the summary of a function with a body; `extent` is the whole item, `entry` how
+    /// it starts the program when it is an entry point.
+    pub(super) fn enter_fn(
+        &mut self,
+        cx: &Context<'_>,
+        sig: &syn::Signature,
+        (extent, entry): (Span, Option<String>),
+        in_test: bool,
+    ) {
         let owner = cx.locks().impl_type().map(str::to_string);
         let params = sig
             .inputs
@@ -127,7 +140,7 @@ impl Summarizer {
                     name: "self".into(),
                     ty: crate::semantic::summary::TypeRef {
                         name: owner.clone().unwrap_or_default(),
-                        lock: None,
+                        ..Default::default()
                     },
                 },
                 syn::FnArg::Typed(p) => Param {
@@ -142,7 +155,9 @@ impl Summarizer {
                 owner,
                 name: sig.ident.to_string(),
                 span: cx.span(sig.ident.span()),
+                extent,
                 is_async: sig.asyncness.is_some(),
+                entry,
                 in_test,
                 params,
                 events: Vec::new(),
@@ -150,6 +165,8 @@ impl Summarizer {
             },
             locals: Vec::new(),
             branches: 0,
+            spawns: Vec::new(),
+            chans: Vec::new(),
         });
     }
 
@@ -176,7 +193,8 @@ impl Summarizer {
 
     /// Records the type of a `let` when it is plain to see: `let x: T`, `let x = T::new(..)`,
     /// `let x = T { .. }`.
-    pub(super) fn local(&mut self, local: &Local) {
+    pub(super) fn local(&mut self, cx: &Context<'_>, local: &Local) {
+        self.channel_halves(cx, local);
         let Some(open) = self.open.last_mut() else {
             return;
         };
@@ -197,15 +215,212 @@ impl Summarizer {
         }
     }
 
+    /// Names the halves a `let` binds to a channel this function made (`let (tx, rx) =
+    /// mpsc::channel()`), or to a clone of one (`let tx2 = tx.clone()`).
+    fn channel_halves(&mut self, cx: &Context<'_>, local: &Local) {
+        let Some(open) = self.open.last_mut() else {
+            return;
+        };
+        let Some(init) = &local.init else { return };
+        let init = strip(&init.expr);
+        let names: Vec<String> = match strip_pat(&local.pat) {
+            syn::Pat::Tuple(tuple) => tuple.elems.iter().filter_map(pat_name).collect(),
+            pat => pat_name(pat).into_iter().collect(),
+        };
+        let event = match init {
+            Expr::Call(_) => open
+                .summary
+                .events
+                .iter()
+                .rposition(|e| matches!(e.kind, EventKind::Channel(_)))
+                .filter(|&i| {
+                    let outer = cx.span(crate::syntax::spans::span(init));
+                    let inner = open.summary.events[i].span;
+                    outer.start <= inner.start && inner.end <= outer.end
+                })
+                .and_then(|i| u32::try_from(i).ok()),
+            Expr::MethodCall(call) if call.method == "clone" => path_ident(&call.receiver)
+                .and_then(|half| open.chans.iter().rev().find(|(n, _)| *n == half))
+                .map(|(_, event)| *event),
+            _ => None,
+        };
+        open.chans.retain(|(n, _)| !names.contains(n));
+        if let Some(event) = event {
+            open.chans.extend(names.into_iter().map(|n| (n, event)));
+        }
+    }
+
+    /// The channel half an expression names: a local half of a channel made here, a
+    /// parameter, or a field of `self`.
+    fn chan_ref(&self, expr: &Expr) -> Option<ChanRef> {
+        let open = self.open.last()?;
+        match strip(expr) {
+            Expr::Field(field) if path_ident(&field.base).as_deref() == Some("self") => {
+                let syn::Member::Named(name) = &field.member else {
+                    return None;
+                };
+                Some(ChanRef::SelfField(name.to_string()))
+            }
+            other => {
+                let name = path_ident(other)?;
+                if let Some((_, event)) = open.chans.iter().rev().find(|(n, _)| *n == name) {
+                    return Some(ChanRef::Made(*event));
+                }
+                let index = self.param_index(&name)?;
+                let ty = &open.summary.params[usize::from(index)].ty.name;
+                is_channel_half_type(ty).then_some(ChanRef::Param(index))
+            }
+        }
+    }
+
+    /// The arguments that are channel halves the function names, by position.
+    fn arg_chans<'a>(&self, args: impl Iterator<Item = &'a Expr>) -> Vec<(u8, ChanRef)> {
+        args.take(64)
+            .enumerate()
+            .filter_map(|(i, arg)| {
+                let arg = match strip(arg) {
+                    Expr::MethodCall(call) if call.method == "clone" => &*call.receiver,
+                    other => other,
+                };
+                let chan = self.chan_ref(arg)?;
+                Some((u8::try_from(i).ok()?, chan))
+            })
+            .collect()
+    }
+
+    /// Records a message sent or received on a channel half the function names
+    /// (`tx.send(x)`, `rx.recv()`, `for msg in rx`).
+    fn message(&mut self, cx: &Context<'_>, expr: &Expr) {
+        let found = match expr {
+            Expr::MethodCall(call) => {
+                let direction = if ident_is(&call.method, catalog::SEND_METHODS) {
+                    Direction::Send
+                } else if ident_is(&call.method, catalog::RECV_METHODS)
+                    || ident_is(&call.method, &["iter", "changed", "borrow_and_update"])
+                {
+                    Direction::Receive
+                } else {
+                    return;
+                };
+                self.chan_ref(&call.receiver)
+                    .map(|chan| (chan, direction, cx.span(call.method.span())))
+            }
+            Expr::ForLoop(each) => self
+                .chan_ref(&each.expr)
+                .map(|chan| (chan, Direction::Receive, cx.span(each.expr.span()))),
+            _ => None,
+        };
+        if let Some((chan, direction, span)) = found {
+            // A field is a channel half only if its type says so; the model decides.
+            self.push(cx, span, EventKind::Message(chan, direction));
+        }
+    }
+
+    /// Records a spawn site and opens its spawned code: the events recorded until the walk
+    /// leaves `expr` ([`Summarizer::leave_expr`]) happen in it.
+    fn spawn(&mut self, cx: &Context<'_>, expr: &Expr, worker: Worker) {
+        let kind = match worker {
+            Worker::Thread => SpawnKind::Thread,
+            Worker::Task => SpawnKind::Task,
+            Worker::BlockingPool => SpawnKind::Blocking,
+            Worker::Rayon => SpawnKind::Rayon,
+            Worker::Unknown => SpawnKind::Pool,
+        };
+        let Some(open) = self.open.last() else { return };
+        // A parallel iterator's adapters (`par_iter().map(f).sum()`) are one job on the pool.
+        if kind == SpawnKind::Rayon
+            && let Some(&(top, _)) = open.spawns.last()
+            && matches!(&open.summary.events[top as usize].kind,
+                EventKind::Spawn(s) if s.kind == SpawnKind::Rayon)
+        {
+            return;
+        }
+        let (what, args): (String, Vec<&Expr>) = match expr {
+            Expr::Call(call) => (
+                cx.text(call.func.span()).to_string(),
+                call.args.iter().collect(),
+            ),
+            Expr::MethodCall(call) => {
+                let what = match kind {
+                    SpawnKind::Rayon => rayon_root(call),
+                    _ => format!(".{}()", call.method),
+                };
+                (what, call.args.iter().collect())
+            }
+            _ => return,
+        };
+        let extent = cx.span(crate::syntax::spans::span(expr));
+        let spawn = Spawn {
+            kind,
+            what,
+            per_item: cx.loops().next().is_some(),
+            extent,
+        };
+        let span = cx.span(crate::syntax::exprs::callee_span(expr));
+        let Some(event) = self.push(cx, span, EventKind::Spawn(spawn)) else {
+            return;
+        };
+        if let Some(open) = self.open.last_mut() {
+            open.spawns.push((event, std::ptr::from_ref(expr) as usize));
+        }
+        // A function spawned by name (`thread::spawn(worker)`) runs there.
+        for arg in args {
+            if let Expr::Path(path) = arg
+                && let Some(callee) = self.path_callee(cx, &path.path)
+            {
+                let call = Call {
+                    callee,
+                    built_args: 0,
+                    arg_bases: Vec::new(),
+                    arg_chans: Vec::new(),
+                };
+                let ctx = match kind {
+                    SpawnKind::Task | SpawnKind::Pool => Ctx::Elsewhere,
+                    _ => Ctx::Thread,
+                };
+                self.push_in(ctx, cx, cx.span(arg.span()), EventKind::Call(call));
+            }
+        }
+    }
+
+    /// Closes the spawned code of a spawn at `expr` when the walk leaves it.
+    pub(super) fn leave_expr(&mut self, expr: &Expr) {
+        let address = std::ptr::from_ref(expr) as usize;
+        if let Some(open) = self.open.last_mut()
+            && open.spawns.last().is_some_and(|&(_, at)| at == address)
+        {
+            open.spawns.pop();
+        }
+    }
+
     /// Records what an expression does, if it matters to other functions.
     pub(super) fn expr(&mut self, cx: &Context<'_>, expr: &Expr) -> Option<u32> {
+        self.message(cx, expr);
+        if let Some(worker) = cx.worker(expr) {
+            self.spawn(cx, expr, worker);
+        }
         let kind = match expr {
             Expr::Call(call) => match cx.call_api(&call.func) {
+                Some(Api::ChannelNew { bounded }) => EventKind::Channel(ChannelMade {
+                    ctor: cx.text(call.func.span()).to_string(),
+                    bound: bounded.then(|| {
+                        call.args
+                            .first()
+                            .map_or_else(|| "bounded".to_string(), |a| cx.text(a.span()).into())
+                    }),
+                }),
                 Some(Api::Blocking(kind)) => {
                     EventKind::Blocking(kind, cx.text(call.func.span()).to_string())
                 }
                 Some(Api::CpuHeavy) => EventKind::Heavy(cx.text(call.func.span()).to_string()),
                 Some(Api::BlockOn) => EventKind::BlockOn(cx.text(call.func.span()).to_string()),
+                Some(_) | None
+                    if cx
+                        .call_path(&call.func)
+                        .is_some_and(|p| catalog::is_runtime_builder(&p)) =>
+                {
+                    EventKind::Runtime(cx.text(call.func.span()).to_string())
+                }
                 Some(_) => return None,
                 None => {
                     let Expr::Path(path) = &*call.func else {
@@ -216,14 +431,27 @@ impl Summarizer {
                         callee,
                         built_args: built_args(call.args.iter()),
                         arg_bases: self.arg_bases(call.args.iter()),
+                        arg_chans: self.arg_chans(call.args.iter()),
                     })
                 }
             },
             Expr::MethodCall(call) => {
                 self.function_arguments(cx, call);
                 if let Some(taking) = taking(cx, expr) {
-                    let lock = self.lock_ref(cx, taking.key.as_deref()?, taking.flavor)?;
-                    EventKind::Lock(lock, taking.mode)
+                    let key = taking.key.as_deref()?;
+                    match self.lock_ref(cx, key, taking.flavor) {
+                        Some(lock) => EventKind::Lock(lock, taking.mode),
+                        None => {
+                            let id = cx.locks().id(key);
+                            let flavor = cx.lock_flavor(&id.path)?;
+                            if !matches!(id.owner, LockOwner::Local(_)) {
+                                return None;
+                            }
+                            EventKind::LocalLock(id.path, taking.mode, flavor)
+                        }
+                    }
+                } else if let Some(shared) = atomic_target(call) {
+                    EventKind::Atomic(shared)
                 } else {
                     match cx.method_api(call) {
                         Some(Api::Blocking(kind)) => {
@@ -237,6 +465,7 @@ impl Summarizer {
                             callee: self.method_callee(call)?,
                             built_args: built_args(call.args.iter()),
                             arg_bases: self.arg_bases(call.args.iter()),
+                            arg_chans: self.arg_chans(call.args.iter()),
                         }),
                     }
                 }
@@ -280,14 +509,34 @@ impl Summarizer {
                     callee,
                     built_args: 0,
                     arg_bases: Vec::new(),
+                    arg_chans: Vec::new(),
                 });
                 self.push(cx, span, kind);
             }
         }
     }
 
-    /// Records a shell run on one of the function's parameters (`sh -c <param>`).
+    /// Records a child process started (`Command::new(p)..spawn()`, `.status()`,
+    /// `.output()`), and a shell run on one of the function's parameters (`sh -c <param>`).
     pub(super) fn command(&mut self, cx: &Context<'_>, command: &CommandUse<'_>) {
+        if command.runs_to_completion() || command.calls("spawn") {
+            let what = command.program().unwrap_or_else(|| {
+                command
+                    .program_expr()
+                    .map_or_else(String::new, |p| cx.text(p.span()).to_string())
+            });
+            let spawn = Spawn {
+                kind: SpawnKind::Process,
+                what,
+                per_item: cx.loops().next().is_some(),
+                extent: cx.span(command.ctor.span()),
+            };
+            self.push(
+                cx,
+                cx.span(command.ctor.func.span()),
+                EventKind::Spawn(spawn),
+            );
+        }
         let Some((_, script)) = command.shell_script() else {
             return;
         };
@@ -333,6 +582,11 @@ impl Summarizer {
             Exec::Thread | Exec::Rayon | Exec::BlockingPool => Ctx::Thread,
             Exec::Unknown => Ctx::Elsewhere,
         };
+        self.push_in(ctx, cx, span, kind)
+    }
+
+    /// [`Summarizer::push`] in a context the caller decides.
+    fn push_in(&mut self, ctx: Ctx, cx: &Context<'_>, span: Span, kind: EventKind) -> Option<u32> {
         let held = cx.live_guard_events().collect();
         let in_loop = cx.loops().next().is_some();
         let open = self.open.last_mut()?;
@@ -342,6 +596,7 @@ impl Summarizer {
             ctx,
             conditional: open.branches > 0 || in_loop,
             held,
+            within: open.spawns.last().map(|&(event, _)| event),
             kind,
         });
         Some(index)
@@ -448,6 +703,42 @@ impl Summarizer {
             .rposition(|e| e.span == span && matches!(e.kind, EventKind::Lock(..)))?;
         u32::try_from(index).ok()
     }
+}
+
+/// Whether a type name is a channel half's (`Sender`, `UnboundedReceiver`, `SyncSender`).
+pub(crate) fn is_channel_half_type(name: &str) -> bool {
+    name.ends_with("Sender") || name.ends_with("Receiver")
+}
+
+/// The field of `self` or the static an atomic operation works on (`self.hits.fetch_add(1,
+/// ..)`, `COUNT.load(..)`); whether it is an atomic the model decides from its declaration.
+fn atomic_target(call: &ExprMethodCall) -> Option<Shared> {
+    if !ident_is(&call.method, catalog::ATOMIC_METHODS) {
+        return None;
+    }
+    match strip(&call.receiver) {
+        Expr::Field(field) if path_ident(&field.base).as_deref() == Some("self") => {
+            let syn::Member::Named(name) = &field.member else {
+                return None;
+            };
+            Some(Shared::SelfField(name.to_string()))
+        }
+        other => path_ident(other)
+            .filter(|name| is_constant_name(name))
+            .map(Shared::Static),
+    }
+}
+
+/// The start of a rayon chain, for a label: `items.par_iter()` → `.par_iter()`.
+fn rayon_root(call: &ExprMethodCall) -> String {
+    let mut current = call;
+    while let Expr::MethodCall(inner) = &*current.receiver {
+        if ident_is(&inner.method, catalog::RAYON_ITER_METHODS) {
+            return format!(".{}()", inner.method);
+        }
+        current = inner;
+    }
+    format!(".{}()", call.method)
 }
 
 /// The type a constructor expression makes: `T::new(..)`, `T::default()`, `T { .. }`.

@@ -22,7 +22,7 @@ use crate::syntax::attrs;
 use crate::syntax::exprs::{ident_is, is_constant_name, path_ident, place_key};
 use crate::syntax::find;
 use crate::syntax::macros;
-use crate::syntax::pats::pat_name;
+use crate::syntax::pats::{pat_name, strip_pat};
 use crate::syntax::spans;
 use crate::walk::context::{Context, Frame, LiveGuard, LoopInfo, LoopKind};
 use crate::walk::rule::Rule;
@@ -152,18 +152,28 @@ impl<'f, 'r> Walker<'f, 'r> {
         &mut self,
         item: &impl Spanned,
         attrs: &[Attribute],
-        sig: &syn::Signature,
+        (sig, body): (&syn::Signature, &Block),
         f: impl FnOnce(&mut Self),
     ) {
-        let entry = (self.cx.locks().impl_type().is_none()
-            && (sig.ident == "main"
-                || attrs.iter().any(|attr| {
-                    catalog::lookup(&self.cx.resolve(attr.path())) == Some(Api::RuntimeMain)
-                })))
-        .then(|| self.cx.span(sig.ident.span()));
+        let runtime = attrs
+            .iter()
+            .find(|attr| catalog::lookup(&self.cx.resolve(attr.path())) == Some(Api::RuntimeMain));
+        let is_entry =
+            self.cx.locks().impl_type().is_none() && (sig.ident == "main" || runtime.is_some());
+        let entry = is_entry.then(|| self.cx.span(sig.ident.span()));
+        let how = is_entry.then(|| {
+            runtime.map_or_else(
+                || "main".to_string(),
+                |attr| self.cx.text(attr.path().span()).to_string(),
+            )
+        });
+        let extent = Span::join(
+            self.cx.span(sig.fn_token.span),
+            self.cx.span(body.brace_token.span.close()),
+        );
         self.in_item(attrs, item, |w| {
             let in_test = w.cx.in_test_code();
-            w.summary.enter_fn(&w.cx, sig, in_test);
+            w.summary.enter_fn(&w.cx, sig, (extent, how), in_test);
             w.visit_fn_entry(sig.asyncness.is_some(), entry, f);
             w.summary.exit_fn();
         });
@@ -339,31 +349,22 @@ fn binds(cond: &Expr) -> bool {
     }
 }
 
-/// A pattern without its type ascription and parentheses.
-fn strip_pat(pat: &syn::Pat) -> &syn::Pat {
-    match pat {
-        syn::Pat::Type(t) => strip_pat(&t.pat),
-        syn::Pat::Paren(p) => strip_pat(&p.pat),
-        other => other,
-    }
-}
-
 impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
-        self.visit_fn_with_body(item, &item.attrs, &item.sig, |w| {
+        self.visit_fn_with_body(item, &item.attrs, (&item.sig, &item.block), |w| {
             visit::visit_item_fn(w, item)
         });
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
-        self.visit_fn_with_body(item, &item.attrs, &item.sig, |w| {
+        self.visit_fn_with_body(item, &item.attrs, (&item.sig, &item.block), |w| {
             visit::visit_impl_item_fn(w, item)
         });
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
-        if item.default.is_some() {
-            self.visit_fn_with_body(item, &item.attrs, &item.sig, |w| {
+        if let Some(body) = &item.default {
+            self.visit_fn_with_body(item, &item.attrs, (&item.sig, body), |w| {
                 visit::visit_trait_item_fn(w, item)
             });
         } else {
@@ -468,7 +469,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         }
         visit::visit_local(self, local);
         self.record_guard(local);
-        self.summary.local(local);
+        self.summary.local(&self.cx, local);
     }
 
     fn visit_expr(&mut self, expr: &'ast Expr) {
@@ -480,6 +481,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
             }
             _ => visit::visit_expr(self, expr),
         }
+        self.summary.leave_expr(expr);
     }
 
     fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {

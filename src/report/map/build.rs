@@ -1,0 +1,757 @@
+//! Draws a crate's map from its model: which contexts exist (entry points, spawn sites, child
+//! processes, runtimes), which functions run in each (followed along resolved calls from the
+//! entry points and the spawned code), and what each context does to shared state and channels.
+//! Nothing is guessed: a call the model cannot resolve leads nowhere, a lock without a class or a
+//! channel half that cannot be traced is left out.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Span};
+use crate::report::map::{
+    CrateMap, Detail, Edge, EdgeKind, Finding, Location, MAX_RUNS, Node, NodeKind,
+};
+use crate::semantic::catalog::{LockFlavor, LockMode};
+use crate::semantic::model::{FnId, Model};
+use crate::semantic::summary::{ChanRef, Direction, EventKind, Shared, Spawn, SpawnKind, TypeRef};
+
+/// How many contexts the map follows into one function: a helper called from everywhere is
+/// drawn in the first few.
+const MAX_CONTEXTS_PER_FN: usize = 8;
+
+/// How many calls up the map follows a channel half passed as a parameter.
+const MAX_CHANNEL_HOPS: usize = 6;
+
+/// The map of a crate: its model drawn, the findings of the run (those in the crate's files)
+/// attached to the nodes they concern. Paths in locations are relative to `root` when inside it.
+pub fn build(model: &Model<'_>, name: &str, root: &Path, findings: &[Diagnostic]) -> CrateMap {
+    let mut map = Builder::new(model, name, root);
+    map.contexts();
+    map.spawns();
+    map.state_and_channels();
+    map.lock_orders();
+    map.finish(findings)
+}
+
+/// A place a finding can point at, and the node it then concerns.
+struct Site {
+    file: usize,
+    span: Span,
+    node: String,
+}
+
+struct Builder<'m, 'a> {
+    model: &'m Model<'a>,
+    name: String,
+    root: &'m Path,
+    nodes: BTreeMap<String, Node>,
+    edges: BTreeMap<(String, String, EdgeKind), Edge>,
+    /// Per function: the contexts its own code (outside spawned code) runs in.
+    fn_contexts: Vec<BTreeSet<String>>,
+    /// Per function: the calls made of it (caller, event).
+    callers: Vec<Vec<(FnId, usize)>>,
+    /// Exact places: spawn calls, acquisitions, channel makers.
+    sites: Vec<Site>,
+    /// The code of each spawn, for findings inside it.
+    extents: Vec<Site>,
+}
+
+impl<'m, 'a> Builder<'m, 'a> {
+    fn new(model: &'m Model<'a>, name: &str, root: &'m Path) -> Self {
+        let count = model.functions().count();
+        let mut callers = vec![Vec::new(); count];
+        for id in model.functions() {
+            for event in 0..model.summary(id).events.len() {
+                if let Some(callee) = model.callee(id, event) {
+                    callers[callee].push((id, event));
+                }
+            }
+        }
+        Builder {
+            model,
+            name: name.to_string(),
+            root,
+            nodes: BTreeMap::new(),
+            edges: BTreeMap::new(),
+            fn_contexts: vec![BTreeSet::new(); count],
+            callers,
+            sites: Vec::new(),
+            extents: Vec::new(),
+        }
+    }
+
+    /// The functions the map draws: the crate's own, not test code.
+    fn drawn(&self) -> impl Iterator<Item = FnId> + use<'_, 'm, 'a> {
+        self.model
+            .functions()
+            .filter(|&id| !self.model.skips_test(id))
+    }
+
+    fn location(&self, id: FnId, span: Span) -> Location {
+        let path = self.model.file_of(id);
+        self.location_in(path, span)
+    }
+
+    fn location_in(&self, path: &Path, span: Span) -> Location {
+        let shown = path.strip_prefix(self.root).unwrap_or(path);
+        let file = shown
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        Location {
+            file,
+            line: span.start.line,
+            column: span.start.column,
+        }
+    }
+
+    /// The module a function is in, as the map groups nodes: `net::tcp`, or the target for
+    /// a crate root (`lib`, `main`, `bin:server`).
+    fn module(&self, id: FnId) -> String {
+        let file = self.model.unit_file(id);
+        let mut path: Vec<&str> = file.module.iter().map(String::as_str).collect();
+        path.extend(self.model.summary(id).module.iter().map(String::as_str));
+        let target = match file.target {
+            "lib" | "main" => None,
+            other => Some(other),
+        };
+        match (target, path.is_empty()) {
+            (_, true) => file.target.to_string(),
+            (None, false) => path.join("::"),
+            (Some(target), false) => format!("{target}::{}", path.join("::")),
+        }
+    }
+
+    /// The id of the context a spawn event starts.
+    fn spawn_id(&self, id: FnId, event: usize, spawn: &Spawn) -> String {
+        let at = self.location(id, self.model.summary(id).events[event].span);
+        let kind = spawn_kind(spawn.kind).as_str();
+        format!("{kind}@{}:{}:{}", at.file, at.line, at.column)
+    }
+
+    fn external_id(&self) -> String {
+        format!("external:{}", self.name)
+    }
+
+    fn add_node(&mut self, node: Node) {
+        self.nodes.entry(node.id.clone()).or_insert(node);
+    }
+
+    fn add_edge(&mut self, from: &str, to: &str, kind: EdgeKind, label: &str, at: Location) {
+        let key = (from.to_string(), to.to_string(), kind);
+        let edge = self.edges.entry(key).or_insert_with(|| Edge {
+            from: from.to_string(),
+            to: to.to_string(),
+            kind,
+            label: String::new(),
+            count: 0,
+            cycle: false,
+            location: Some(at),
+        });
+        edge.count += 1;
+        if !label.is_empty() && !edge.label.split(", ").any(|l| l == label) {
+            if !edge.label.is_empty() {
+                edge.label.push_str(", ");
+            }
+            edge.label.push_str(label);
+        }
+    }
+
+    /// The contexts an event of a function happens in: its spawn's when it is in spawned code,
+    /// else its function's (or the callers concur does not follow, when none reach it).
+    fn event_contexts(&mut self, id: FnId, event: usize) -> Vec<String> {
+        let summary = self.model.summary(id);
+        if let Some(within) = summary.events[event].within
+            && let EventKind::Spawn(spawn) = &summary.events[within as usize].kind
+        {
+            return vec![self.spawn_id(id, within as usize, spawn)];
+        }
+        if self.fn_contexts[id].is_empty() {
+            let external = self.external_id();
+            self.add_node(Node {
+                id: external.clone(),
+                kind: NodeKind::External,
+                label: "callers outside what concur follows".into(),
+                module: "external".into(),
+                location: None,
+                per_item: false,
+                details: vec![detail(
+                    "what",
+                    "the library's users, framework callbacks, calls concur cannot resolve",
+                )],
+                runs: Vec::new(),
+                findings: Vec::new(),
+            });
+            return vec![external];
+        }
+        self.fn_contexts[id].iter().cloned().collect()
+    }
+
+    /// Finds the entry points and spawns, and which functions run in each context: seeded by
+    /// each entry function and each spawn's own code, followed along resolved calls.
+    fn contexts(&mut self) {
+        let mut work: Vec<(FnId, String)> = Vec::new();
+        let drawn: Vec<FnId> = self.drawn().collect();
+        for &id in &drawn {
+            let summary = self.model.summary(id);
+            if let Some(how) = &summary.entry {
+                let at = self.location(id, summary.span);
+                let ctx = format!("main@{}:{}:{}", at.file, at.line, at.column);
+                let kind = if how == "main" && !summary.is_async {
+                    NodeKind::Main
+                } else {
+                    NodeKind::Runtime
+                };
+                let mut details = vec![detail("entry", &format!("fn {}", summary.name))];
+                if how != "main" {
+                    details.push(detail("runtime", &format!("#[{how}]")));
+                }
+                self.add_node(Node {
+                    id: ctx.clone(),
+                    kind,
+                    label: if how == "main" {
+                        format!("{} (main thread)", summary.name)
+                    } else {
+                        format!("{} (#[{how}])", summary.name)
+                    },
+                    module: self.module(id),
+                    location: Some(at),
+                    per_item: false,
+                    details,
+                    runs: Vec::new(),
+                    findings: Vec::new(),
+                });
+                work.push((id, ctx));
+            }
+            for (i, event) in summary.events.iter().enumerate() {
+                let Some(within) = event.within else { continue };
+                let EventKind::Spawn(spawn) = &summary.events[within as usize].kind else {
+                    continue;
+                };
+                if let Some(callee) = self.model.callee(id, i) {
+                    work.push((callee, self.spawn_id(id, within as usize, spawn)));
+                }
+            }
+        }
+        while let Some((id, ctx)) = work.pop() {
+            if self.model.skips_test(id)
+                || self.fn_contexts[id].contains(&ctx)
+                || self.fn_contexts[id].len() >= MAX_CONTEXTS_PER_FN
+            {
+                continue;
+            }
+            self.fn_contexts[id].insert(ctx.clone());
+            let summary = self.model.summary(id);
+            for (i, event) in summary.events.iter().enumerate() {
+                if event.within.is_none()
+                    && let Some(callee) = self.model.callee(id, i)
+                {
+                    work.push((callee, ctx.clone()));
+                }
+            }
+        }
+    }
+
+    /// A node for each spawn site and runtime built, and an edge from each context that spawns
+    /// or builds it.
+    fn spawns(&mut self) {
+        let drawn: Vec<FnId> = self.drawn().collect();
+        for id in drawn {
+            let summary = self.model.summary(id);
+            for (i, event) in summary.events.iter().enumerate() {
+                let at = self.location(id, event.span);
+                match &event.kind {
+                    EventKind::Spawn(spawn) => {
+                        let ctx = self.spawn_id(id, i, spawn);
+                        let runs = self.spawned_code(id, i, spawn);
+                        let mut details = vec![
+                            detail("spawned by", &spawn.what),
+                            detail("in", &self.model.name(id)),
+                        ];
+                        if spawn.per_item {
+                            details.push(detail("how many", "one per item (in a loop)"));
+                        }
+                        self.add_node(Node {
+                            id: ctx.clone(),
+                            kind: spawn_kind(spawn.kind),
+                            label: runs,
+                            module: self.module(id),
+                            location: Some(at.clone()),
+                            per_item: spawn.per_item,
+                            details,
+                            runs: Vec::new(),
+                            findings: Vec::new(),
+                        });
+                        let file = self.model.unit_file(id).path;
+                        let file = self.file_index(file);
+                        self.sites.push(Site {
+                            file,
+                            span: event.span,
+                            node: ctx.clone(),
+                        });
+                        self.extents.push(Site {
+                            file,
+                            span: spawn.extent,
+                            node: ctx.clone(),
+                        });
+                        let label = if spawn.per_item {
+                            format!("{} per item", spawn.what)
+                        } else {
+                            spawn.what.clone()
+                        };
+                        for parent in self.event_contexts(id, i) {
+                            self.add_edge(&parent, &ctx, EdgeKind::Spawns, &label, at.clone());
+                        }
+                    }
+                    EventKind::Runtime(what) => {
+                        let node = format!("runtime@{}:{}:{}", at.file, at.line, at.column);
+                        self.add_node(Node {
+                            id: node.clone(),
+                            kind: NodeKind::Runtime,
+                            label: what.clone(),
+                            module: self.module(id),
+                            location: Some(at.clone()),
+                            per_item: false,
+                            details: vec![detail("built in", &self.model.name(id))],
+                            runs: Vec::new(),
+                            findings: Vec::new(),
+                        });
+                        for parent in self.event_contexts(id, i) {
+                            self.add_edge(&parent, &node, EdgeKind::Builds, "", at.clone());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// What a spawn runs, for its label: the crate function it calls first (`handle_conn`),
+    /// the program of a child process, else the closure in its function.
+    fn spawned_code(&self, id: FnId, event: usize, spawn: &Spawn) -> String {
+        if spawn.kind == SpawnKind::Process {
+            return spawn.what.clone();
+        }
+        let summary = self.model.summary(id);
+        let named = summary.events.iter().enumerate().find_map(|(i, e)| {
+            (e.within == u32::try_from(event).ok())
+                .then(|| self.model.callee(id, i))
+                .flatten()
+        });
+        match named {
+            Some(callee) => self.model.name(callee),
+            None => format!("{}::{{closure}}", self.model.name(id)),
+        }
+    }
+
+    fn file_index(&self, path: &Path) -> usize {
+        self.model
+            .files()
+            .iter()
+            .position(|f| f.path == path)
+            .unwrap_or(usize::MAX)
+    }
+
+    /// Locks, atomics, statics and channels, with an edge from each context that takes,
+    /// touches, sends on or receives from them.
+    fn state_and_channels(&mut self) {
+        let drawn: Vec<FnId> = self.drawn().collect();
+        for &id in &drawn {
+            let summary = self.model.summary(id);
+            for (i, event) in summary.events.iter().enumerate() {
+                if let EventKind::Channel(made) = &event.kind {
+                    let node = self.channel_id(id, i);
+                    let mut details = vec![
+                        detail("made by", &made.ctor),
+                        detail("in", &self.model.name(id)),
+                    ];
+                    details.push(detail(
+                        "bound",
+                        made.bound.as_deref().unwrap_or("unbounded"),
+                    ));
+                    let bound = made
+                        .bound
+                        .as_ref()
+                        .map_or_else(|| "unbounded".to_string(), |b| format!("bound {b}"));
+                    self.add_node(Node {
+                        id: node.clone(),
+                        kind: NodeKind::Channel,
+                        label: format!("{} ({bound})", made.ctor),
+                        module: self.module(id),
+                        location: Some(self.location(id, event.span)),
+                        per_item: false,
+                        details,
+                        runs: Vec::new(),
+                        findings: Vec::new(),
+                    });
+                    self.add_site(id, event.span, &node);
+                }
+            }
+        }
+        for id in drawn {
+            let summary = self.model.summary(id);
+            for (i, event) in summary.events.iter().enumerate() {
+                let at = self.location(id, event.span);
+                let (node, kind, label) = match &event.kind {
+                    EventKind::Lock(..) => {
+                        let Some(take) = self.model.lock_event(id, i) else {
+                            continue;
+                        };
+                        let decl = self.model.lock_decl(&take);
+                        let node = format!("lock:{}:{}", self.name, take.class);
+                        self.lock_node(&node, &take.class, take.flavor, decl, id, at.clone());
+                        (node, EdgeKind::Locks, mode_label(take.mode))
+                    }
+                    EventKind::LocalLock(name, mode, flavor) => {
+                        let owner = self.model.name(id);
+                        let node = format!("lock:{}:{owner}::{name}", self.name);
+                        let label = format!("{name} (local in {owner})");
+                        self.lock_node(&node, &label, Some(*flavor), None, id, at.clone());
+                        (node, EdgeKind::Locks, mode_label(*mode))
+                    }
+                    EventKind::Atomic(shared) => {
+                        let Some((node, label, decl)) = self.atomic(id, shared) else {
+                            continue;
+                        };
+                        self.add_node(Node {
+                            id: node.clone(),
+                            kind: NodeKind::Atomic,
+                            label,
+                            module: self.module(id),
+                            location: Some(at.clone()),
+                            per_item: false,
+                            details: vec![detail("type", &decl.name)],
+                            runs: Vec::new(),
+                            findings: Vec::new(),
+                        });
+                        (node, EdgeKind::Touches, "atomic")
+                    }
+                    EventKind::StaticMut(name) => {
+                        let node = format!("static:{}:{name}", self.name);
+                        self.add_node(Node {
+                            id: node.clone(),
+                            kind: NodeKind::Static,
+                            label: format!("static mut {name}"),
+                            module: self.module(id),
+                            location: Some(at.clone()),
+                            per_item: false,
+                            details: Vec::new(),
+                            runs: Vec::new(),
+                            findings: Vec::new(),
+                        });
+                        (node, EdgeKind::Touches, "unsynchronised")
+                    }
+                    EventKind::Message(chan, direction) => {
+                        for node in self.channels_of(id, chan, 0) {
+                            for ctx in self.event_contexts(id, i) {
+                                let (from, to, kind) = match direction {
+                                    Direction::Send => (&ctx, &node, EdgeKind::Sends),
+                                    Direction::Receive => (&node, &ctx, EdgeKind::Receives),
+                                };
+                                self.add_edge(from, to, kind, "", at.clone());
+                            }
+                        }
+                        continue;
+                    }
+                    _ => continue,
+                };
+                self.add_site(id, event.span, &node);
+                for ctx in self.event_contexts(id, i) {
+                    self.add_edge(&ctx, &node, kind, label, at.clone());
+                }
+            }
+        }
+    }
+
+    fn add_site(&mut self, id: FnId, span: Span, node: &str) {
+        let file = self.file_index(self.model.unit_file(id).path);
+        self.sites.push(Site {
+            file,
+            span,
+            node: node.to_string(),
+        });
+    }
+
+    fn lock_node(
+        &mut self,
+        node: &str,
+        label: &str,
+        flavor: Option<LockFlavor>,
+        decl: Option<&TypeRef>,
+        id: FnId,
+        at: Location,
+    ) {
+        if self.nodes.contains_key(node) {
+            return;
+        }
+        let mut details = Vec::new();
+        if let Some(decl) = decl {
+            details.push(detail("type", &decl.name));
+            if !decl.inner.is_empty() {
+                details.push(detail("protects", &decl.inner));
+            }
+        }
+        if let Some(flavor) = flavor.or(decl.and_then(|d| d.lock)) {
+            details.push(detail("flavor", flavor_label(flavor)));
+        }
+        self.add_node(Node {
+            id: node.to_string(),
+            kind: NodeKind::Lock,
+            label: label.to_string(),
+            module: self.module(id),
+            location: Some(at),
+            per_item: false,
+            details,
+            runs: Vec::new(),
+            findings: Vec::new(),
+        });
+    }
+
+    /// The node of an atomic a function touches, when its declaration says it is one.
+    fn atomic(&self, id: FnId, shared: &Shared) -> Option<(String, String, &'a TypeRef)> {
+        let (name, decl) = match shared {
+            Shared::SelfField(field) => {
+                let owner = self.model.summary(id).owner.as_deref()?;
+                (
+                    format!("{owner}.{field}"),
+                    self.model.field_decl(owner, field)?,
+                )
+            }
+            Shared::Static(name) => (name.clone(), self.model.static_decl(name)?),
+        };
+        decl.name
+            .starts_with("Atomic")
+            .then(|| (format!("atomic:{}:{name}", self.name), name.clone(), decl))
+    }
+
+    fn channel_id(&self, id: FnId, event: usize) -> String {
+        let at = self.location(id, self.model.summary(id).events[event].span);
+        format!("channel@{}:{}:{}", at.file, at.line, at.column)
+    }
+
+    /// The channels a half the function names belongs to: the one it made, those its callers
+    /// pass for a parameter, or a field's.
+    fn channels_of(&mut self, id: FnId, chan: &ChanRef, hops: usize) -> Vec<String> {
+        match chan {
+            ChanRef::Made(event) => {
+                let node = self.channel_id(id, *event as usize);
+                if self.nodes.contains_key(&node) {
+                    vec![node]
+                } else {
+                    Vec::new()
+                }
+            }
+            ChanRef::Param(index) if hops < MAX_CHANNEL_HOPS => {
+                let mut found = Vec::new();
+                for (caller, event) in self.callers[id].clone() {
+                    let EventKind::Call(call) = &self.model.summary(caller).events[event].kind
+                    else {
+                        continue;
+                    };
+                    for (_, passed) in call.arg_chans.iter().filter(|(i, _)| i == index) {
+                        for node in self.channels_of(caller, passed, hops + 1) {
+                            if !found.contains(&node) {
+                                found.push(node);
+                            }
+                        }
+                    }
+                }
+                found
+            }
+            ChanRef::Param(_) => Vec::new(),
+            ChanRef::SelfField(field) => {
+                let Some(owner) = self.model.summary(id).owner.clone() else {
+                    return Vec::new();
+                };
+                let Some(decl) = self.model.field_decl(&owner, field) else {
+                    return Vec::new();
+                };
+                if !(decl.name.ends_with("Sender") || decl.name.ends_with("Receiver")) {
+                    return Vec::new();
+                }
+                let node = format!("channel:{}:{owner}.{field}", self.name);
+                let mut details = vec![detail("type", &decl.name)];
+                if !decl.inner.is_empty() {
+                    details.push(detail("carries", &decl.inner));
+                }
+                let at = self.location(id, self.model.summary(id).span);
+                self.add_node(Node {
+                    id: node.clone(),
+                    kind: NodeKind::Channel,
+                    label: format!("{owner}.{field} ({})", decl.name),
+                    module: self.module(id),
+                    location: Some(at),
+                    per_item: false,
+                    details,
+                    runs: Vec::new(),
+                    findings: Vec::new(),
+                });
+                vec![node]
+            }
+        }
+    }
+
+    /// The lock-order graph: an edge from each lock held to each lock taken meanwhile; the
+    /// edges of a cycle are marked.
+    fn lock_orders(&mut self) {
+        for edge in self.model.order_edges() {
+            let held = format!("lock:{}:{}", self.name, edge.held.class);
+            let taken = format!("lock:{}:{}", self.name, edge.taken.class);
+            let (f, e) = edge.taken.via.first().copied().unwrap_or(edge.taken.site);
+            let at = self.location(f, self.model.summary(f).events[e].span);
+            for (node, take) in [(&held, &edge.held), (&taken, &edge.taken)] {
+                let decl = self.model.lock_decl(take);
+                let (f, e) = take.site;
+                let site = self.location(f, self.model.summary(f).events[e].span);
+                self.lock_node(node, &take.class, take.flavor, decl, f, site);
+            }
+            self.add_edge(&held, &taken, EdgeKind::Order, "then", at);
+        }
+        let order: Vec<(String, String)> = self
+            .edges
+            .values()
+            .filter(|e| e.kind == EdgeKind::Order)
+            .map(|e| (e.from.clone(), e.to.clone()))
+            .collect();
+        for (from, to) in &order {
+            if reaches(&order, to, from) {
+                if let Some(edge) = self
+                    .edges
+                    .get_mut(&(from.clone(), to.clone(), EdgeKind::Order))
+                {
+                    edge.cycle = true;
+                }
+            }
+        }
+    }
+
+    /// Attaches the findings, lists the functions each context runs, sorts.
+    fn finish(mut self, findings: &[Diagnostic]) -> CrateMap {
+        let mut runs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for id in self.drawn() {
+            for ctx in &self.fn_contexts[id] {
+                runs.entry(ctx.clone())
+                    .or_default()
+                    .insert(self.model.name(id));
+            }
+        }
+        for (ctx, names) in runs {
+            if let Some(node) = self.nodes.get_mut(&ctx) {
+                node.runs = names.into_iter().take(MAX_RUNS).collect();
+            }
+        }
+        let mut unplaced = Vec::new();
+        for diag in findings {
+            let finding = Finding {
+                rule: diag.rule.to_string(),
+                level: diag.level.as_str().to_string(),
+                message: diag.message.clone(),
+                location: self.location_in(&diag.path, diag.span),
+            };
+            match self.node_of(diag) {
+                Some(node) => match self.nodes.get_mut(&node) {
+                    Some(node) => node.findings.push(finding),
+                    None => unplaced.push(finding),
+                },
+                None => unplaced.push(finding),
+            }
+        }
+        CrateMap {
+            name: self.name,
+            nodes: self.nodes.into_values().collect(),
+            edges: self.edges.into_values().collect(),
+            unplaced,
+        }
+    }
+
+    /// The node a finding concerns: the site it points at (a spawn, an acquisition, a channel
+    /// maker), else the innermost spawned code it is in, else a context its function runs in.
+    fn node_of(&self, diag: &Diagnostic) -> Option<String> {
+        let file = self.file_index(&diag.path);
+        let overlaps = |span: &Span| {
+            span.start.line <= diag.span.start.line && diag.span.start.line <= span.end.line
+        };
+        let exact = self
+            .sites
+            .iter()
+            .filter(|s| s.file == file && overlaps(&s.span))
+            .min_by_key(|s| s.span.end.byte.saturating_sub(s.span.start.byte));
+        if let Some(site) = exact {
+            return Some(site.node.clone());
+        }
+        let inside = |span: &Span| span.start <= diag.span.start && diag.span.start < span.end;
+        let spawned = self
+            .extents
+            .iter()
+            .filter(|s| s.file == file && inside(&s.span))
+            .min_by_key(|s| s.span.end.byte.saturating_sub(s.span.start.byte));
+        if let Some(site) = spawned {
+            return Some(site.node.clone());
+        }
+        let function = self
+            .drawn()
+            .filter(|&id| self.model.file_of(id) == diag.path)
+            .filter(|&id| inside(&self.model.summary(id).extent))
+            .min_by_key(|&id| {
+                let extent = self.model.summary(id).extent;
+                extent.end.byte.saturating_sub(extent.start.byte)
+            })?;
+        self.fn_contexts[function].iter().next().cloned()
+    }
+}
+
+/// Whether `to` can be reached from `from` along the edges.
+fn reaches(edges: &[(String, String)], from: &str, to: &str) -> bool {
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut work = vec![from];
+    while let Some(at) = work.pop() {
+        if at == to {
+            return true;
+        }
+        if seen.insert(at) {
+            work.extend(
+                edges
+                    .iter()
+                    .filter(|(f, _)| f == at)
+                    .map(|(_, t)| t.as_str()),
+            );
+        }
+    }
+    false
+}
+
+fn detail(key: &str, value: &str) -> Detail {
+    Detail {
+        key: key.to_string(),
+        value: value.to_string(),
+    }
+}
+
+fn spawn_kind(kind: SpawnKind) -> NodeKind {
+    match kind {
+        SpawnKind::Thread => NodeKind::Thread,
+        SpawnKind::Task => NodeKind::Task,
+        SpawnKind::Blocking => NodeKind::Blocking,
+        SpawnKind::Rayon => NodeKind::Rayon,
+        SpawnKind::Pool => NodeKind::Pool,
+        SpawnKind::Process => NodeKind::Process,
+    }
+}
+
+fn mode_label(mode: LockMode) -> &'static str {
+    match mode {
+        LockMode::Read => "read",
+        LockMode::Write => "write",
+        LockMode::Lock => "lock",
+    }
+}
+
+fn flavor_label(flavor: LockFlavor) -> &'static str {
+    match flavor {
+        LockFlavor::Std => "std (blocking)",
+        LockFlavor::ParkingLot => "parking_lot (blocking)",
+        LockFlavor::Async => "async (awaited)",
+        LockFlavor::Reentrant => "re-entrant (blocking)",
+    }
+}

@@ -1,0 +1,29 @@
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+pub struct Bank {
+    accounts: Mutex<HashMap<u32, i64>>,
+    log: Mutex<Vec<String>>,
+}
+
+impl Bank {
+    pub fn new() -> Self {
+        Bank {
+            accounts: Mutex::new(HashMap::new()),
+            log: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn transfer(&self, id: u32) {
+        let mut accounts = self.accounts.lock().unwrap();
+        *accounts.entry(id).or_default() += 1;
+        let mut log = self.log.lock().unwrap();
+        log.push(format!("transfer {id}"));
+    }
+
+    pub fn audit(&self) {
+        let log = self.log.lock().unwrap();
+        let accounts = self.accounts.lock().unwrap();
+        println!("{} entries, {} accounts", log.len(), accounts.len());
+    }
+}
