@@ -207,7 +207,7 @@ impl Summarizer {
         };
         let ty = declared.or_else(|| {
             let init = &local.init.as_ref()?.expr;
-            constructed_type(strip(init))
+            value_type(&open.locals, strip(init))
         });
         match ty {
             Some(ty) => open.locals.push((name, ty)),
@@ -739,6 +739,51 @@ fn rayon_root(call: &ExprMethodCall) -> String {
         current = inner;
     }
     format!(".{}()", call.method)
+}
+
+/// The type of a value plain to see: what a constructor makes, behind `Arc::new`/`Rc::new`/
+/// `Box::new` (`Arc::new(Stats { .. })` → `Stats`), or a clone of a local whose type is known
+/// (`Arc::clone(&stats)`, `stats.clone()`).
+fn value_type(locals: &[(String, String)], init: &Expr) -> Option<String> {
+    let local_type = |expr: &Expr| {
+        let name = path_ident(strip(expr))?;
+        locals
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .map(|(_, ty)| ty.clone())
+    };
+    match init {
+        Expr::Call(call) => {
+            let Expr::Path(path) = &*call.func else {
+                return None;
+            };
+            let segments: Vec<String> = path
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            match segments.as_slice() {
+                [.., wrapper, new]
+                    if matches!(wrapper.as_str(), "Arc" | "Rc" | "Box") && new == "new" =>
+                {
+                    value_type(locals, strip(call.args.first()?))
+                }
+                [.., wrapper, clone]
+                    if matches!(wrapper.as_str(), "Arc" | "Rc") && clone == "clone" =>
+                {
+                    local_type(call.args.first()?)
+                }
+                _ => constructed_type(init),
+            }
+        }
+        Expr::MethodCall(call) if call.method == "clone" && call.args.is_empty() => {
+            local_type(&call.receiver)
+        }
+        Expr::Reference(r) => value_type(locals, strip(&r.expr)),
+        _ => constructed_type(init),
+    }
 }
 
 /// The type a constructor expression makes: `T::new(..)`, `T::default()`, `T { .. }`.
