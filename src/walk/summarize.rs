@@ -349,6 +349,7 @@ impl Summarizer {
             }
             _ => return,
         };
+        let is_join = what.ends_with("join");
         let extent = cx.span(crate::syntax::spans::span(expr));
         let spawn = Spawn {
             kind,
@@ -363,9 +364,16 @@ impl Summarizer {
         if let Some(open) = self.open.last_mut() {
             open.spawns.push((event, std::ptr::from_ref(expr) as usize));
         }
-        // A function spawned by name (`thread::spawn(worker)`) runs there.
-        for arg in args {
+        // A function spawned by name (`thread::spawn(worker)`) runs there. Spawn calls take
+        // the code last (`spawn_scoped(scope, f)`); `rayon::join(a, b)` takes two.
+        let code = if args.len() == 2 && is_join {
+            &args[..]
+        } else {
+            &args[args.len().saturating_sub(1)..]
+        };
+        for &arg in code {
             if let Expr::Path(path) = arg
+                && path_ident(arg).is_none_or(|name| !cx.is_param(&name))
                 && let Some(callee) = self.path_callee(cx, &path.path)
             {
                 let call = Call {
