@@ -303,6 +303,11 @@ pub struct Call {
     /// The arguments that are channel halves the caller names, by position.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub arg_chans: Vec<(u8, ChanRef)>,
+    /// The arguments that are a place of the caller's other than `self` or a parameter
+    /// (`&self.cache`, `Arc::clone(&state)`, `map.clone()`): its path, by position. A lock the
+    /// callee takes on its parameter is then the caller's field or local.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub arg_places: Vec<(u8, String)>,
 }
 
 /// A callee as written.

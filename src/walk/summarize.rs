@@ -17,7 +17,7 @@ use crate::semantic::summary::{
     FnSummary, Item, ItemKind, LockRef, Param, Shared, Spawn, SpawnKind, TestMod,
 };
 use crate::semantic::test_code::is_test_item;
-use crate::syntax::exprs::{ident_is, is_constant_name, path_ident, strip};
+use crate::syntax::exprs::{ident_is, is_constant_name, path_ident, place_key, strip};
 use crate::syntax::pats::{pat_name, strip_pat};
 use crate::syntax::{attrs, macros};
 use crate::walk::context::{Context, Exec};
@@ -381,6 +381,7 @@ impl Summarizer {
                     built_args: 0,
                     arg_bases: Vec::new(),
                     arg_chans: Vec::new(),
+                    arg_places: Vec::new(),
                 };
                 let ctx = match kind {
                     SpawnKind::Task | SpawnKind::Pool => Ctx::Elsewhere,
@@ -440,6 +441,7 @@ impl Summarizer {
                         built_args: built_args(call.args.iter()),
                         arg_bases: self.arg_bases(call.args.iter()),
                         arg_chans: self.arg_chans(call.args.iter()),
+                        arg_places: arg_places(cx, call.args.iter()),
                     })
                 }
             },
@@ -474,6 +476,7 @@ impl Summarizer {
                             built_args: built_args(call.args.iter()),
                             arg_bases: self.arg_bases(call.args.iter()),
                             arg_chans: self.arg_chans(call.args.iter()),
+                            arg_places: arg_places(cx, call.args.iter()),
                         }),
                     }
                 }
@@ -518,6 +521,7 @@ impl Summarizer {
                     built_args: 0,
                     arg_bases: Vec::new(),
                     arg_chans: Vec::new(),
+                    arg_places: Vec::new(),
                 });
                 self.push(cx, span, kind);
             }
@@ -813,6 +817,34 @@ fn constructed_type(init: &Expr) -> Option<String> {
         _ => None,
     }
     .filter(|name| name.starts_with(char::is_uppercase) && name != "Self")
+}
+
+/// The arguments that are places (`&self.cache`, `Arc::clone(&state)`, `map.clone()`), by
+/// position, with their paths; `self` itself is left out ([`Call::arg_bases`] has it).
+/// A local cloned from a field (`let state = self.state.clone()`) is that field.
+fn arg_places<'a>(cx: &Context<'_>, args: impl Iterator<Item = &'a Expr>) -> Vec<(u8, String)> {
+    args.take(64)
+        .enumerate()
+        .filter_map(|(i, arg)| {
+            let place = match strip(arg) {
+                Expr::MethodCall(call) if call.method == "clone" && call.args.is_empty() => {
+                    place_key(&call.receiver)
+                }
+                Expr::Call(call)
+                    if call.args.len() == 1
+                        && matches!(&*call.func, Expr::Path(p)
+                            if p.path.segments.last().is_some_and(|s| s.ident == "clone")) =>
+                {
+                    place_key(&call.args[0])
+                }
+                other => place_key(other),
+            }?;
+            let place = cx.locks().id(&place).path;
+            (place != "self" && !place.contains("::"))
+                .then(|| Some((u8::try_from(i).ok()?, place)))
+                .flatten()
+        })
+        .collect()
 }
 
 /// The positions of arguments that are strings built at run time, as a bit set.

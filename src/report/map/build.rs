@@ -12,8 +12,10 @@ use crate::report::map::{
     CrateMap, Detail, Edge, EdgeKind, Finding, Location, MAX_RUNS, Node, NodeKind,
 };
 use crate::semantic::catalog::{LockFlavor, LockMode};
-use crate::semantic::model::{FnId, Model};
-use crate::semantic::summary::{ChanRef, Direction, EventKind, Shared, Spawn, SpawnKind, TypeRef};
+use crate::semantic::model::{FnId, Model, Take};
+use crate::semantic::summary::{
+    Base, ChanRef, Direction, EventKind, Shared, Spawn, SpawnKind, TypeRef,
+};
 
 /// How many contexts the map follows into one function: a helper called from everywhere is
 /// drawn in the first few.
@@ -31,6 +33,18 @@ pub fn build(model: &Model<'_>, name: &str, root: &Path, findings: &[Diagnostic]
     map.state_and_channels();
     map.lock_orders();
     map.finish(findings)
+}
+
+/// A lock's node id, label and declaration.
+type LockIdentity<'a> = (String, String, Option<&'a TypeRef>);
+
+/// The node a finding concerns.
+enum Placed {
+    /// A node of the map.
+    Node(String),
+    /// The callers concur does not follow (the finding's function is reached from no
+    /// context).
+    External,
 }
 
 /// A place a finding can point at, and the node it then concerns.
@@ -168,7 +182,15 @@ impl<'m, 'a> Builder<'m, 'a> {
             return vec![self.spawn_id(id, within as usize, spawn)];
         }
         if self.fn_contexts[id].is_empty() {
-            let external = self.external_id();
+            return vec![self.external()];
+        }
+        self.fn_contexts[id].iter().cloned().collect()
+    }
+
+    /// The node of the callers concur does not follow, added when first needed.
+    fn external(&mut self) -> String {
+        let external = self.external_id();
+        {
             self.add_node(Node {
                 id: external.clone(),
                 kind: NodeKind::External,
@@ -183,9 +205,8 @@ impl<'m, 'a> Builder<'m, 'a> {
                 runs: Vec::new(),
                 findings: Vec::new(),
             });
-            return vec![external];
         }
-        self.fn_contexts[id].iter().cloned().collect()
+        external
     }
 
     /// Finds the entry points and spawns, and which functions run in each context: seeded by
@@ -398,10 +419,15 @@ impl<'m, 'a> Builder<'m, 'a> {
                         let Some(take) = self.model.lock_event(id, i) else {
                             continue;
                         };
-                        let decl = self.model.lock_decl(&take);
-                        let node = format!("lock:{}:{}", self.name, take.class);
-                        self.lock_node(&node, &take.class, take.flavor, decl, id, at.clone());
-                        (node, EdgeKind::Locks, mode_label(take.mode))
+                        for (node, label, decl) in self.lock_identities(id, &take) {
+                            self.lock_node(&node, &label, take.flavor, decl, id, at.clone());
+                            self.add_site(id, event.span, &node);
+                            for ctx in self.event_contexts(id, i) {
+                                let mode = mode_label(take.mode);
+                                self.add_edge(&ctx, &node, EdgeKind::Locks, mode, at.clone());
+                            }
+                        }
+                        continue;
                     }
                     EventKind::LocalLock(name, mode, flavor) => {
                         let owner = self.model.name(id);
@@ -462,6 +488,85 @@ impl<'m, 'a> Builder<'m, 'a> {
                 }
             }
         }
+    }
+
+    /// A lock's node id and label: its class (`Bank.accounts`, a static), or for a lock that
+    /// is a parameter itself (`m: &Mutex<T>`), which the class cannot tell apart from others of
+    /// its type, the parameter of its function.
+    /// When its callers pass their own field or local for the parameter, those are the lock.
+    fn lock_identities(&self, id: FnId, take: &Take) -> Vec<LockIdentity<'a>> {
+        if let Some((Base::Param(index), path)) = &take.instance
+            && path.is_empty()
+            && let Some(param) = self.model.summary(id).params.get(usize::from(*index))
+        {
+            let passed = self.passed_locks(id, *index, 0);
+            if !passed.is_empty() {
+                return passed;
+            }
+            let owner = self.model.name(id);
+            return vec![(
+                format!("lock:{}:{owner}::{}", self.name, param.name),
+                format!("{} (parameter of {owner})", param.name),
+                None,
+            )];
+        }
+        vec![(
+            format!("lock:{}:{}", self.name, take.class),
+            take.class.clone(),
+            self.model.lock_decl(take),
+        )]
+    }
+
+    /// The locks callers pass for parameter `index` of function `id`: a field of theirs
+    /// (`&self.cache`), a local (`Arc::clone(&state)`), or their own parameter's, followed up.
+    fn passed_locks(&self, id: FnId, index: u8, hops: usize) -> Vec<LockIdentity<'a>> {
+        let mut found: Vec<LockIdentity<'a>> = Vec::new();
+        if hops >= MAX_CHANNEL_HOPS {
+            return found;
+        }
+        for &(caller, event) in &self.callers[id] {
+            let summary = self.model.summary(caller);
+            let EventKind::Call(call) = &summary.events[event].kind else {
+                continue;
+            };
+            for (_, place) in call.arg_places.iter().filter(|(i, _)| *i == index) {
+                let locks = if let Some(field) = place.strip_prefix("self.") {
+                    let Some(owner) = summary.owner.as_deref() else {
+                        continue;
+                    };
+                    let head = field.split('.').next().unwrap_or(field);
+                    let decl = self.model.field_decl(owner, head);
+                    if decl.is_some_and(|d| d.lock.is_none()) {
+                        continue;
+                    }
+                    vec![(
+                        format!("lock:{}:{owner}.{field}", self.name),
+                        format!("{owner}.{field}"),
+                        decl,
+                    )]
+                } else if place.contains('.') {
+                    continue;
+                } else if let Some(param) = summary.params.iter().position(|p| p.name == *place) {
+                    let Ok(param) = u8::try_from(param) else {
+                        continue;
+                    };
+                    self.passed_locks(caller, param, hops + 1)
+                } else {
+                    let owner = self.model.name(caller);
+                    vec![(
+                        format!("lock:{}:{owner}::{place}", self.name),
+                        format!("{place} (local in {owner})"),
+                        None,
+                    )]
+                };
+                for lock in locks {
+                    if !found.iter().any(|(n, _, _)| *n == lock.0) {
+                        found.push(lock);
+                    }
+                }
+            }
+        }
+        found
     }
 
     fn add_site(&mut self, id: FnId, span: Span, node: &str) {
@@ -596,17 +701,26 @@ impl<'m, 'a> Builder<'m, 'a> {
     /// edges of a cycle are marked.
     fn lock_orders(&mut self) {
         for edge in self.model.order_edges() {
-            let held = format!("lock:{}:{}", self.name, edge.held.class);
-            let taken = format!("lock:{}:{}", self.name, edge.taken.class);
             let (f, e) = edge.taken.via.first().copied().unwrap_or(edge.taken.site);
             let at = self.location(f, self.model.summary(f).events[e].span);
-            for (node, take) in [(&held, &edge.held), (&taken, &edge.taken)] {
-                let decl = self.model.lock_decl(take);
+            let mut ends: Vec<Vec<String>> = Vec::new();
+            for take in [&edge.held, &edge.taken] {
                 let (f, e) = take.site;
                 let site = self.location(f, self.model.summary(f).events[e].span);
-                self.lock_node(node, &take.class, take.flavor, decl, f, site);
+                let mut nodes = Vec::new();
+                for (node, label, decl) in self.lock_identities(f, take) {
+                    self.lock_node(&node, &label, take.flavor, decl, f, site.clone());
+                    nodes.push(node);
+                }
+                ends.push(nodes);
             }
-            self.add_edge(&held, &taken, EdgeKind::Order, "then", at);
+            for held in &ends[0] {
+                for taken in &ends[1] {
+                    if held != taken {
+                        self.add_edge(held, taken, EdgeKind::Order, "then", at.clone());
+                    }
+                }
+            }
         }
         let order: Vec<(String, String)> = self
             .edges
@@ -649,7 +763,12 @@ impl<'m, 'a> Builder<'m, 'a> {
                 message: diag.message.clone(),
                 location: self.location_in(&diag.path, diag.span),
             };
-            match self.node_of(diag) {
+            let node = match self.node_of(diag) {
+                Some(Placed::Node(node)) => Some(node),
+                Some(Placed::External) => Some(self.external()),
+                None => None,
+            };
+            match node {
                 Some(node) => match self.nodes.get_mut(&node) {
                     Some(node) => node.findings.push(finding),
                     None => unplaced.push(finding),
@@ -667,7 +786,7 @@ impl<'m, 'a> Builder<'m, 'a> {
 
     /// The node a finding concerns: the site it points at (a spawn, an acquisition, a channel
     /// maker), else the innermost spawned code it is in, else a context its function runs in.
-    fn node_of(&self, diag: &Diagnostic) -> Option<String> {
+    fn node_of(&self, diag: &Diagnostic) -> Option<Placed> {
         let file = self.file_index(&diag.path);
         let overlaps = |span: &Span| {
             span.start.line <= diag.span.start.line && diag.span.start.line <= span.end.line
@@ -678,7 +797,7 @@ impl<'m, 'a> Builder<'m, 'a> {
             .filter(|s| s.file == file && overlaps(&s.span))
             .min_by_key(|s| s.span.end.byte.saturating_sub(s.span.start.byte));
         if let Some(site) = exact {
-            return Some(site.node.clone());
+            return Some(Placed::Node(site.node.clone()));
         }
         let inside = |span: &Span| span.start <= diag.span.start && diag.span.start < span.end;
         let spawned = self
@@ -687,7 +806,7 @@ impl<'m, 'a> Builder<'m, 'a> {
             .filter(|s| s.file == file && inside(&s.span))
             .min_by_key(|s| s.span.end.byte.saturating_sub(s.span.start.byte));
         if let Some(site) = spawned {
-            return Some(site.node.clone());
+            return Some(Placed::Node(site.node.clone()));
         }
         let function = self
             .drawn()
@@ -697,7 +816,12 @@ impl<'m, 'a> Builder<'m, 'a> {
                 let extent = self.model.summary(id).extent;
                 extent.end.byte.saturating_sub(extent.start.byte)
             })?;
-        self.fn_contexts[function].iter().next().cloned()
+        Some(
+            self.fn_contexts[function]
+                .iter()
+                .next()
+                .map_or(Placed::External, |ctx| Placed::Node(ctx.clone())),
+        )
     }
 }
 

@@ -33,7 +33,7 @@ fn main() {
         let seen = Arc::clone(&seen);
         handles.push(thread::spawn(move || {
             work(id, &bank, &tx);
-            seen.lock().unwrap().push(id);
+            record(&seen, id);
             stats.finish();
         }));
     }
@@ -52,6 +52,11 @@ fn main() {
 fn work(id: u32, bank: &Bank, tx: &Sender<u32>) {
     bank.transfer(id);
     tx.send(id).unwrap();
+}
+
+// The lock is a parameter here: the map follows it to the local `seen` of `main`.
+fn record(seen: &Mutex<Vec<u32>>, id: u32) {
+    seen.lock().unwrap().push(id);
 }
 
 fn audit(bank: &Bank) {
