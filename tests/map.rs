@@ -108,8 +108,8 @@ fn threaded_cli_map_shows_workers_channel_and_the_lock_cycle() {
     let doc = json(dir.path(), "workers");
     assert_eq!(doc["version"], 1);
     let main = node(&doc, "main", "main (main thread)");
-    // A thread per item, named by the crate function it runs.
-    let worker = node(&doc, "thread", "work");
+    // A thread per item; its closure calls several crate functions, listed as what runs there.
+    let worker = node(&doc, "thread", "main::{closure}");
     assert_eq!(worker["per_item"], true);
     let auditor = node(&doc, "thread", "audit");
     assert!(edge(&doc, main, worker, "spawns").is_some());
@@ -144,8 +144,11 @@ fn threaded_cli_map_shows_workers_channel_and_the_lock_cycle() {
     assert!(edge(&doc, main, runs, "touches").is_some());
     let sync = node(&doc, "process", "sync");
     assert!(edge(&doc, main, sync, "spawns").is_some());
-    // Functions that run in each context.
-    assert!(worker["runs"].to_string().contains("Bank::transfer"));
+    // Functions that run in each context; a thread running one function is named after it.
+    for function in ["work", "record", "Stats::finish", "Bank::transfer"] {
+        assert!(worker["runs"].to_string().contains(function), "{worker:#}");
+    }
+    assert!(auditor["runs"].to_string().contains("Bank::audit"));
 }
 
 #[test]

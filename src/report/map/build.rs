@@ -94,11 +94,14 @@ impl<'m, 'a> Builder<'m, 'a> {
         }
     }
 
-    /// The functions the map draws: the crate's own, not test code.
+    /// The functions the map draws: the crate's own, not test code and not the build script
+    /// (a program of its own that runs at build time).
     fn drawn(&self) -> impl Iterator<Item = FnId> + use<'_, 'm, 'a> {
-        self.model
-            .functions()
-            .filter(|&id| !self.model.skips_test(id))
+        self.model.functions().filter(|&id| self.is_drawn(id))
+    }
+
+    fn is_drawn(&self, id: FnId) -> bool {
+        !self.model.skips_test(id) && self.model.unit_file(id).target != "build"
     }
 
     fn location(&self, id: FnId, span: Span) -> Location {
@@ -256,7 +259,7 @@ impl<'m, 'a> Builder<'m, 'a> {
             }
         }
         while let Some((id, ctx)) = work.pop() {
-            if self.model.skips_test(id)
+            if !self.is_drawn(id)
                 || self.fn_contexts[id].contains(&ctx)
                 || self.fn_contexts[id].len() >= MAX_CONTEXTS_PER_FN
             {
@@ -348,21 +351,24 @@ impl<'m, 'a> Builder<'m, 'a> {
         }
     }
 
-    /// What a spawn runs, for its label: the crate function it calls first (`handle_conn`),
-    /// the program of a child process, else the closure in its function.
+    /// What a spawn runs, for its label: the one crate function it calls (`handle_conn`), the
+    /// program of a child process, else the closure in its function.
     fn spawned_code(&self, id: FnId, event: usize, spawn: &Spawn) -> String {
         if spawn.kind == SpawnKind::Process {
             return spawn.what.clone();
         }
         let summary = self.model.summary(id);
-        let named = summary.events.iter().enumerate().find_map(|(i, e)| {
-            (e.within == u32::try_from(event).ok())
-                .then(|| self.model.callee(id, i))
-                .flatten()
-        });
-        match named {
-            Some(callee) => self.model.name(callee),
-            None => format!("{}::{{closure}}", self.model.name(id)),
+        let mut named: Vec<FnId> = summary
+            .events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.within == u32::try_from(event).ok())
+            .filter_map(|(i, _)| self.model.callee(id, i))
+            .collect();
+        named.dedup();
+        match named.as_slice() {
+            [one] => self.model.name(*one),
+            _ => format!("{}::{{closure}}", self.model.name(id)),
         }
     }
 
