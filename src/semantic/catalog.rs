@@ -1033,30 +1033,6 @@ pub fn may_lookup_method(method: &str) -> bool {
     filters().root_methods.contains(method)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn path(s: &str) -> Vec<String> {
-        s.split("::").map(String::from).collect()
-    }
-
-    #[test]
-    fn constructors_of_known_types_resolve_to_the_type() {
-        assert_eq!(
-            lookup(&path("std::sync::Mutex::new")),
-            Some(LockType(LockFlavor::Std))
-        );
-        assert_eq!(lookup(&path("std::sync::Mutex::lock")), None);
-        assert_eq!(lookup(&path("tokio::task::spawn")), Some(TaskSpawn));
-        assert_eq!(lookup(&normalize(path("tokio::spawn"))), Some(TaskSpawn));
-        assert_eq!(
-            lookup_method(&path("std::thread::Builder::new"), "spawn"),
-            Some(ThreadSpawn)
-        );
-    }
-}
-
 /// Calls that build an async runtime or a thread pool: where a program's executors come from.
 const RUNTIME_BUILDERS: &[&str] = &[
     "tokio::runtime::Runtime::new",
@@ -1093,3 +1069,27 @@ pub const ATOMIC_METHODS: &[&str] = &[
     "compare_exchange",
     "compare_exchange_weak",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(s: &str) -> Vec<String> {
+        s.split("::").map(String::from).collect()
+    }
+
+    #[test]
+    fn constructors_of_known_types_resolve_to_the_type() {
+        assert_eq!(
+            lookup(&path("std::sync::Mutex::new")),
+            Some(LockType(LockFlavor::Std))
+        );
+        assert_eq!(lookup(&path("std::sync::Mutex::lock")), None);
+        assert_eq!(lookup(&path("tokio::task::spawn")), Some(TaskSpawn));
+        assert_eq!(lookup(&normalize(path("tokio::spawn"))), Some(TaskSpawn));
+        assert_eq!(
+            lookup_method(&path("std::thread::Builder::new"), "spawn"),
+            Some(ThreadSpawn)
+        );
+    }
+}

@@ -735,13 +735,12 @@ impl<'m, 'a> Builder<'m, 'a> {
             .map(|e| (e.from.clone(), e.to.clone()))
             .collect();
         for (from, to) in &order {
-            if reaches(&order, to, from) {
-                if let Some(edge) = self
+            if reaches(&order, to, from)
+                && let Some(edge) = self
                     .edges
                     .get_mut(&(from.clone(), to.clone(), EdgeKind::Order))
-                {
-                    edge.cycle = true;
-                }
+            {
+                edge.cycle = true;
             }
         }
     }
