@@ -95,7 +95,8 @@ pub struct FnSummary {
     /// Whether it is an `async fn`.
     pub is_async: bool,
     /// How it starts the program when it is an entry point: `main` for a plain `fn main`,
-    /// the runtime attribute's path for `#[tokio::main]` and the like.
+    /// the runtime attribute as written for `#[tokio::main(flavor = "current_thread")]` and the
+    /// like.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry: Option<String>,
     /// Whether it is test code.

@@ -164,7 +164,7 @@ impl<'f, 'r> Walker<'f, 'r> {
         let how = is_entry.then(|| {
             runtime.map_or_else(
                 || "main".to_string(),
-                |attr| self.cx.text(attr.path().span()).to_string(),
+                |attr| self.cx.text(attr.meta.span()).to_string(),
             )
         });
         let extent = Span::join(

@@ -237,7 +237,8 @@ impl<'m, 'a> Builder<'m, 'a> {
                     label: if how == "main" {
                         format!("{} (main thread)", summary.name)
                     } else {
-                        format!("{} (#[{how}])", summary.name)
+                        let path = how.split('(').next().unwrap_or(how).trim();
+                        format!("{} (#[{path}])", summary.name)
                     },
                     module: self.module(id),
                     location: Some(at),
