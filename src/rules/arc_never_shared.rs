@@ -7,7 +7,6 @@ use crate::analysis::bindings::{self, Follow, Parent, Use};
 use crate::diagnostic::Diagnostic;
 use crate::rules::declare_rule;
 use crate::semantic::catalog::{self, Api};
-use crate::syntax::exprs::ident_is;
 use crate::syntax::macros;
 use crate::syntax::pats::pat_name;
 use crate::walk::context::Context;
@@ -37,10 +36,8 @@ fn only_borrows(found: &Use<'_>) -> bool {
     match &found.parent {
         Parent::Methods(calls) => calls
             .first()
-            .is_some_and(|c| ident_is(&c.method, catalog::BORROWING_METHODS)),
-        Parent::Macro(names) => names
-            .first()
-            .is_some_and(|m| catalog::BORROWING_METHODS.contains(&m.as_str())),
+            .is_some_and(|c| catalog::only_borrows(&c.method.to_string())),
+        Parent::Macro(names) => names.first().is_some_and(|m| catalog::only_borrows(m)),
         Parent::Arg(_) | Parent::Other => false,
     }
 }

@@ -848,27 +848,15 @@ pub const TOKIO_FS_FUNCTIONS: &[&str] = &[
 /// Methods of the standard library's shared-state and collection types that only borrow the
 /// value behind the `Arc`. A method outside this list may be the program's own, and one taking
 /// `self: Arc<Self>` (or `&Arc<Self>`, which can clone it) shares the `Arc`: without types the
-/// rule cannot tell, so it stays silent.
-pub const BORROWING_METHODS: &[&str] = &[
+/// rule cannot tell, so it stays silent. The atomic operations ([`ATOMIC_METHODS`]) borrow too
+/// ([`only_borrows`]).
+const BORROWING_METHODS: &[&str] = &[
     "lock",
     "try_lock",
     "read",
     "try_read",
     "write",
     "try_write",
-    "load",
-    "store",
-    "swap",
-    "fetch_add",
-    "fetch_sub",
-    "fetch_and",
-    "fetch_or",
-    "fetch_xor",
-    "fetch_max",
-    "fetch_min",
-    "fetch_update",
-    "compare_exchange",
-    "compare_exchange_weak",
     "get",
     "len",
     "is_empty",
@@ -892,6 +880,12 @@ pub const BORROWING_METHODS: &[&str] = &[
     "notify_one",
     "notify_all",
 ];
+
+/// Whether a method of the standard library's shared-state and collection types only borrows
+/// the value behind an `Arc` ([`BORROWING_METHODS`], the atomic operations).
+pub fn only_borrows(method: &str) -> bool {
+    BORROWING_METHODS.contains(&method) || ATOMIC_METHODS.contains(&method)
+}
 
 /// Methods cheap enough that a statement made only of them is not "work".
 pub const CHEAP_METHODS: &[&str] = &[

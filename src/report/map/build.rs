@@ -794,34 +794,27 @@ impl<'m, 'a> Builder<'m, 'a> {
     /// maker), else the innermost spawned code it is in, else a context its function runs in.
     fn node_of(&self, diag: &Diagnostic) -> Option<Placed> {
         let file = self.file_index(&diag.path);
-        let overlaps = |span: &Span| {
-            span.start.line <= diag.span.start.line && diag.span.start.line <= span.end.line
+        let at = diag.span.start;
+        let on_line = |span: &Span| span.start.line <= at.line && at.line <= span.end.line;
+        let inside = |span: &Span| span.start <= at && at < span.end;
+        let innermost = |sites: &[Site], hit: &dyn Fn(&Span) -> bool| {
+            sites
+                .iter()
+                .filter(|s| s.file == file && hit(&s.span))
+                .min_by_key(|s| width(&s.span))
+                .map(|s| Placed::Node(s.node.clone()))
         };
-        let exact = self
-            .sites
-            .iter()
-            .filter(|s| s.file == file && overlaps(&s.span))
-            .min_by_key(|s| s.span.end.byte.saturating_sub(s.span.start.byte));
-        if let Some(site) = exact {
-            return Some(Placed::Node(site.node.clone()));
+        if let Some(placed) = innermost(&self.sites, &on_line) {
+            return Some(placed);
         }
-        let inside = |span: &Span| span.start <= diag.span.start && diag.span.start < span.end;
-        let spawned = self
-            .extents
-            .iter()
-            .filter(|s| s.file == file && inside(&s.span))
-            .min_by_key(|s| s.span.end.byte.saturating_sub(s.span.start.byte));
-        if let Some(site) = spawned {
-            return Some(Placed::Node(site.node.clone()));
+        if let Some(placed) = innermost(&self.extents, &inside) {
+            return Some(placed);
         }
         let function = self
             .drawn()
             .filter(|&id| self.model.file_of(id) == diag.path)
             .filter(|&id| inside(&self.model.summary(id).extent))
-            .min_by_key(|&id| {
-                let extent = self.model.summary(id).extent;
-                extent.end.byte.saturating_sub(extent.start.byte)
-            })?;
+            .min_by_key(|&id| width(&self.model.summary(id).extent))?;
         Some(
             self.fn_contexts[function]
                 .iter()
@@ -829,6 +822,11 @@ impl<'m, 'a> Builder<'m, 'a> {
                 .map_or(Placed::External, |ctx| Placed::Node(ctx.clone())),
         )
     }
+}
+
+/// How many bytes a span covers.
+fn width(span: &Span) -> usize {
+    span.end.byte.saturating_sub(span.start.byte)
 }
 
 /// Whether `to` can be reached from `from` along the edges.

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::report::map::{EdgeKind, MapDocument, Node, NodeKind};
+use crate::report::map::{EdgeKind, MapDocument, NodeKind};
 
 /// The document as a DOT digraph (`dot -Tsvg map.dot > map.svg`).
 pub fn render(doc: &MapDocument) -> String {
@@ -12,11 +12,7 @@ pub fn render(doc: &MapDocument) -> String {
     let mut out = String::from(
         "digraph concur {\n  rankdir=LR;\n  compound=true;\n  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n",
     );
-    let mut groups: BTreeMap<(&str, &str), Vec<&Node>> = BTreeMap::new();
-    for (krate, node) in doc.nodes() {
-        groups.entry((krate, &node.module)).or_default().push(node);
-    }
-    for (i, ((krate, module), nodes)) in groups.iter().enumerate() {
+    for (i, ((krate, module), nodes)) in doc.modules().iter().enumerate() {
         let _ = writeln!(out, "  subgraph cluster_{i} {{");
         let _ = writeln!(out, "    label={};", quote(&format!("{krate} · {module}")));
         out.push_str("    style=\"rounded,dashed\"; color=\"#9ca3af\";\n");
@@ -47,13 +43,7 @@ pub fn render(doc: &MapDocument) -> String {
         let (Some(from), Some(to)) = (ids.get(&edge.from), ids.get(&edge.to)) else {
             continue;
         };
-        let mut label = edge.kind.as_str().to_string();
-        if !edge.label.is_empty() {
-            let _ = write!(label, ": {}", edge.label);
-        }
-        if edge.count > 1 {
-            let _ = write!(label, " ×{}", edge.count);
-        }
+        let label = edge.title();
         let style = match (edge.kind, edge.cycle) {
             (EdgeKind::Order, true) => ", color=\"#dc2626\", fontcolor=\"#dc2626\", penwidth=2",
             (EdgeKind::Order, false) => ", style=dashed",

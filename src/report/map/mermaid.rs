@@ -1,21 +1,16 @@
 //! The map as a Mermaid flowchart, which GitHub renders in markdown: one subgraph per module,
 //! lock-order cycles in red.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::report::map::dot::short_ids;
-use crate::report::map::{EdgeKind, MapDocument, Node, NodeKind};
+use crate::report::map::{EdgeKind, MapDocument, NodeKind};
 
 /// The document as a Mermaid `flowchart LR`.
 pub fn render(doc: &MapDocument) -> String {
     let ids = short_ids(doc);
     let mut out = String::from("flowchart LR\n");
-    let mut groups: BTreeMap<(&str, &str), Vec<&Node>> = BTreeMap::new();
-    for (krate, node) in doc.nodes() {
-        groups.entry((krate, &node.module)).or_default().push(node);
-    }
-    for (i, ((krate, module), nodes)) in groups.iter().enumerate() {
+    for (i, ((krate, module), nodes)) in doc.modules().iter().enumerate() {
         let _ = writeln!(
             out,
             "  subgraph g{i}[\"{}\"]",
@@ -40,10 +35,7 @@ pub fn render(doc: &MapDocument) -> String {
         let (Some(from), Some(to)) = (ids.get(&edge.from), ids.get(&edge.to)) else {
             continue;
         };
-        let mut label = edge.kind.as_str().to_string();
-        if !edge.label.is_empty() {
-            let _ = write!(label, ": {}", edge.label);
-        }
+        let label = edge.title();
         let arrow = if edge.kind == EdgeKind::Order {
             "-.->"
         } else {

@@ -232,7 +232,33 @@ impl Node {
     }
 }
 
+impl Edge {
+    /// The label the text formats print: the kind, then how (`spawns: tokio::spawn`), then how
+    /// many places make it when more than one (`×3`).
+    pub fn title(&self) -> String {
+        let mut title = self.kind.as_str().to_string();
+        if !self.label.is_empty() {
+            title.push_str(": ");
+            title.push_str(&self.label);
+        }
+        if self.count > 1 {
+            title.push_str(&format!(" ×{}", self.count));
+        }
+        title
+    }
+}
+
 impl MapDocument {
+    /// The nodes grouped by crate and module, in order: the clusters of the text formats.
+    pub fn modules(&self) -> std::collections::BTreeMap<(&str, &str), Vec<&Node>> {
+        let mut groups: std::collections::BTreeMap<(&str, &str), Vec<&Node>> =
+            std::collections::BTreeMap::new();
+        for (krate, node) in self.nodes() {
+            groups.entry((krate, &node.module)).or_default().push(node);
+        }
+        groups
+    }
+
     /// Every node of every crate, with the crate's name.
     pub fn nodes(&self) -> impl Iterator<Item = (&str, &Node)> {
         self.crates
