@@ -194,20 +194,19 @@ impl<'m, 'a> Builder<'m, 'a> {
     fn external(&mut self) -> String {
         let external = self.external_id();
         {
-            self.add_node(Node {
-                id: external.clone(),
-                kind: NodeKind::External,
-                label: "callers outside what concur follows".into(),
-                module: "external".into(),
-                location: None,
-                per_item: false,
-                details: vec![detail(
+            self.add_node(
+                Node::new(
+                    external.clone(),
+                    NodeKind::External,
+                    "callers outside what concur follows".into(),
+                    "external".into(),
+                    None,
+                )
+                .with_details(vec![detail(
                     "what",
                     "the library's users, framework callbacks, calls concur cannot resolve",
-                )],
-                runs: Vec::new(),
-                findings: Vec::new(),
-            });
+                )]),
+            );
         }
         external
     }
@@ -231,22 +230,21 @@ impl<'m, 'a> Builder<'m, 'a> {
                 if how != "main" {
                     details.push(detail("runtime", &format!("#[{how}]")));
                 }
-                self.add_node(Node {
-                    id: ctx.clone(),
-                    kind,
-                    label: if how == "main" {
-                        format!("{} (main thread)", summary.name)
-                    } else {
-                        let path = how.split('(').next().unwrap_or(how).trim();
-                        format!("{} (#[{path}])", summary.name)
-                    },
-                    module: self.module(id),
-                    location: Some(at),
-                    per_item: false,
-                    details,
-                    runs: Vec::new(),
-                    findings: Vec::new(),
-                });
+                self.add_node(
+                    Node::new(
+                        ctx.clone(),
+                        kind,
+                        if how == "main" {
+                            format!("{} (main thread)", summary.name)
+                        } else {
+                            let path = how.split('(').next().unwrap_or(how).trim();
+                            format!("{} (#[{path}])", summary.name)
+                        },
+                        self.module(id),
+                        Some(at),
+                    )
+                    .with_details(details),
+                );
                 work.push((id, ctx));
             }
             for (i, event) in summary.events.iter().enumerate() {
@@ -297,17 +295,17 @@ impl<'m, 'a> Builder<'m, 'a> {
                         if spawn.per_item {
                             details.push(detail("how many", "one per item (in a loop)"));
                         }
-                        self.add_node(Node {
-                            id: ctx.clone(),
-                            kind: spawn_kind(spawn.kind),
-                            label: runs,
-                            module: self.module(id),
-                            location: Some(at.clone()),
-                            per_item: spawn.per_item,
-                            details,
-                            runs: Vec::new(),
-                            findings: Vec::new(),
-                        });
+                        self.add_node(
+                            Node::new(
+                                ctx.clone(),
+                                spawn_kind(spawn.kind),
+                                runs,
+                                self.module(id),
+                                Some(at.clone()),
+                            )
+                            .per_item(spawn.per_item)
+                            .with_details(details),
+                        );
                         let file = self.model.unit_file(id).path;
                         let file = self.file_index(file);
                         self.sites.push(Site {
@@ -331,17 +329,16 @@ impl<'m, 'a> Builder<'m, 'a> {
                     }
                     EventKind::Runtime(what) => {
                         let node = format!("runtime@{}:{}:{}", at.file, at.line, at.column);
-                        self.add_node(Node {
-                            id: node.clone(),
-                            kind: NodeKind::Runtime,
-                            label: what.clone(),
-                            module: self.module(id),
-                            location: Some(at.clone()),
-                            per_item: false,
-                            details: vec![detail("built in", &self.model.name(id))],
-                            runs: Vec::new(),
-                            findings: Vec::new(),
-                        });
+                        self.add_node(
+                            Node::new(
+                                node.clone(),
+                                NodeKind::Runtime,
+                                what.clone(),
+                                self.module(id),
+                                Some(at.clone()),
+                            )
+                            .with_details(vec![detail("built in", &self.model.name(id))]),
+                        );
                         for parent in self.event_contexts(id, i) {
                             self.add_edge(&parent, &node, EdgeKind::Builds, "", at.clone());
                         }
@@ -402,17 +399,16 @@ impl<'m, 'a> Builder<'m, 'a> {
                         .bound
                         .as_ref()
                         .map_or_else(|| "unbounded".to_string(), |b| format!("bound {b}"));
-                    self.add_node(Node {
-                        id: node.clone(),
-                        kind: NodeKind::Channel,
-                        label: format!("{} ({bound})", made.ctor),
-                        module: self.module(id),
-                        location: Some(self.location(id, event.span)),
-                        per_item: false,
-                        details,
-                        runs: Vec::new(),
-                        findings: Vec::new(),
-                    });
+                    self.add_node(
+                        Node::new(
+                            node.clone(),
+                            NodeKind::Channel,
+                            format!("{} ({bound})", made.ctor),
+                            self.module(id),
+                            Some(self.location(id, event.span)),
+                        )
+                        .with_details(details),
+                    );
                     self.add_site(id, event.span, &node);
                 }
             }
@@ -447,32 +443,27 @@ impl<'m, 'a> Builder<'m, 'a> {
                         let Some((node, label, decl)) = self.atomic(id, shared) else {
                             continue;
                         };
-                        self.add_node(Node {
-                            id: node.clone(),
-                            kind: NodeKind::Atomic,
-                            label,
-                            module: self.module(id),
-                            location: Some(at.clone()),
-                            per_item: false,
-                            details: vec![detail("type", &decl.name)],
-                            runs: Vec::new(),
-                            findings: Vec::new(),
-                        });
+                        self.add_node(
+                            Node::new(
+                                node.clone(),
+                                NodeKind::Atomic,
+                                label,
+                                self.module(id),
+                                Some(at.clone()),
+                            )
+                            .with_details(vec![detail("type", &decl.name)]),
+                        );
                         (node, EdgeKind::Touches, "atomic")
                     }
                     EventKind::StaticMut(name) => {
                         let node = format!("static:{}:{name}", self.name);
-                        self.add_node(Node {
-                            id: node.clone(),
-                            kind: NodeKind::Static,
-                            label: format!("static mut {name}"),
-                            module: self.module(id),
-                            location: Some(at.clone()),
-                            per_item: false,
-                            details: Vec::new(),
-                            runs: Vec::new(),
-                            findings: Vec::new(),
-                        });
+                        self.add_node(Node::new(
+                            node.clone(),
+                            NodeKind::Static,
+                            format!("static mut {name}"),
+                            self.module(id),
+                            Some(at.clone()),
+                        ));
                         (node, EdgeKind::Touches, "unsynchronised")
                     }
                     EventKind::Message(chan, direction) => {
@@ -607,17 +598,16 @@ impl<'m, 'a> Builder<'m, 'a> {
         if let Some(flavor) = flavor.or(decl.and_then(|d| d.lock)) {
             details.push(detail("flavor", flavor_label(flavor)));
         }
-        self.add_node(Node {
-            id: node.to_string(),
-            kind: NodeKind::Lock,
-            label: label.to_string(),
-            module: self.module(id),
-            location: Some(at),
-            per_item: false,
-            details,
-            runs: Vec::new(),
-            findings: Vec::new(),
-        });
+        self.add_node(
+            Node::new(
+                node.to_string(),
+                NodeKind::Lock,
+                label.to_string(),
+                self.module(id),
+                Some(at),
+            )
+            .with_details(details),
+        );
     }
 
     /// The node of an atomic a function touches, when its declaration says it is one.
@@ -688,17 +678,16 @@ impl<'m, 'a> Builder<'m, 'a> {
                     details.push(detail("carries", &decl.inner));
                 }
                 let at = self.location(id, self.model.summary(id).span);
-                self.add_node(Node {
-                    id: node.clone(),
-                    kind: NodeKind::Channel,
-                    label: format!("{owner}.{field} ({})", decl.name),
-                    module: self.module(id),
-                    location: Some(at),
-                    per_item: false,
-                    details,
-                    runs: Vec::new(),
-                    findings: Vec::new(),
-                });
+                self.add_node(
+                    Node::new(
+                        node.clone(),
+                        NodeKind::Channel,
+                        format!("{owner}.{field} ({})", decl.name),
+                        self.module(id),
+                        Some(at),
+                    )
+                    .with_details(details),
+                );
                 vec![node]
             }
         }

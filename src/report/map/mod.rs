@@ -225,6 +225,41 @@ pub struct Finding {
 }
 
 impl Node {
+    /// A node with no details, functions or findings yet.
+    pub fn new(
+        id: String,
+        kind: NodeKind,
+        label: String,
+        module: String,
+        location: Option<Location>,
+    ) -> Node {
+        Node {
+            id,
+            kind,
+            label,
+            module,
+            location,
+            per_item: false,
+            details: Vec::new(),
+            runs: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// The node, marked as started once per item.
+    #[must_use]
+    pub fn per_item(mut self, per_item: bool) -> Node {
+        self.per_item = per_item;
+        self
+    }
+
+    /// The node with these details.
+    #[must_use]
+    pub fn with_details(mut self, details: Vec<Detail>) -> Node {
+        self.details = details;
+        self
+    }
+
     /// The label the text formats print: the kind, then the label (`thread: worker`).
     pub fn title(&self) -> String {
         let times = if self.per_item { " ×N" } else { "" };
