@@ -205,13 +205,15 @@ impl<'f> Facts<'f> {
 
     /// A type as the crate-wide model records it: its named type and the lock inside it.
     pub fn type_ref(&self, ty: &syn::Type) -> TypeRef {
-        TypeRef {
-            name: named_type(ty).unwrap_or_default(),
-            lock: locks::type_lock_flavor(&self.imports, ty),
-            inner: crate::syntax::types::named_type_argument(ty)
-                .map(|arg| self.text(syn::spanned::Spanned::span(arg)).to_string())
-                .unwrap_or_default(),
-        }
+        let name = named_type(ty).unwrap_or_default();
+        let lock = locks::type_lock_flavor(&self.imports, ty);
+        // What a lock protects or a channel half carries, for the map; nothing else needs it.
+        let shared = lock.is_some() || name.ends_with("Sender") || name.ends_with("Receiver");
+        let inner = crate::syntax::types::named_type_argument(ty)
+            .filter(|_| shared)
+            .map(|arg| self.text(syn::spanned::Spanned::span(arg)).to_string())
+            .unwrap_or_default();
+        TypeRef { name, lock, inner }
     }
 
     /// Lock identity at this point (clone aliases, function, impl).
@@ -509,15 +511,28 @@ impl<'f> Facts<'f> {
         if let Some(worker) = self.method_api(call).and_then(api_worker) {
             return Some(worker);
         }
-        if self.method_closure_role(call) == ClosureRole::Rayon {
-            return Some(Worker::Rayon);
+        self.method_worker_in_role(call, self.method_closure_role(call))
+    }
+
+    /// [`Facts::method_worker`] when the role the call gives its closures is known already.
+    pub fn method_worker_in_role(
+        &self,
+        call: &ExprMethodCall,
+        role: ClosureRole,
+    ) -> Option<Worker> {
+        match role {
+            ClosureRole::Thread => Some(Worker::Thread),
+            ClosureRole::BlockingPool => Some(Worker::BlockingPool),
+            ClosureRole::Rayon => Some(Worker::Rayon),
+            _ => self.method_api(call).and_then(api_worker).or_else(|| {
+                ident_is(&call.method, catalog::SPAWN_METHODS).then_some(Worker::Unknown)
+            }),
         }
-        ident_is(&call.method, catalog::SPAWN_METHODS).then_some(Worker::Unknown)
     }
 }
 
 /// The worker a call the catalog knows as `api` hands its closures to.
-fn api_worker(api: Api) -> Option<Worker> {
+pub fn api_worker(api: Api) -> Option<Worker> {
     match api {
         Api::ThreadSpawn => Some(Worker::Thread),
         Api::TaskSpawn => Some(Worker::Task),

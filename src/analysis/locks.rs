@@ -362,7 +362,9 @@ impl LockScope {
         self.fns.last().and_then(|(_, name)| name.as_deref())
     }
 
-    fn resolve_alias(&self, key: &str) -> String {
+    /// The place a clone alias stands for (`state` after `let state = self.state.clone()` →
+    /// `self.state`), or `key` itself.
+    pub fn resolve_alias(&self, key: &str) -> String {
         let (head, rest) = key
             .split_once('.')
             .map_or((key, None), |(h, r)| (h, Some(r)));

@@ -1028,22 +1028,35 @@ pub fn may_lookup_method(method: &str) -> bool {
 }
 
 /// Calls that build an async runtime or a thread pool: where a program's executors come from.
-const RUNTIME_BUILDERS: &[&str] = &[
-    "tokio::runtime::Runtime::new",
-    "tokio::runtime::Builder::new_multi_thread",
-    "tokio::runtime::Builder::new_current_thread",
-    "rayon::ThreadPoolBuilder::new",
-    "threadpool::ThreadPool::new",
-    "threadpool::Builder::new",
-    "async_executor::Executor::new",
-    "futures::executor::ThreadPool::new",
+const RUNTIME_BUILDERS: &[&[&str]] = &[
+    &["tokio", "runtime", "Runtime", "new"],
+    &["tokio", "runtime", "Builder", "new_multi_thread"],
+    &["tokio", "runtime", "Builder", "new_current_thread"],
+    &["rayon", "ThreadPoolBuilder", "new"],
+    &["threadpool", "ThreadPool", "new"],
+    &["threadpool", "Builder", "new"],
+    &["async_executor", "Executor", "new"],
+    &["futures", "executor", "ThreadPool", "new"],
 ];
+
+/// The last two path segments a runtime or pool builder can have (`Runtime::new`,
+/// `Builder::new_multi_thread`): the cheap test before a call's path is resolved.
+pub const RUNTIME_BUILDER_TYPES: &[&str] = &[
+    "Runtime",
+    "Builder",
+    "ThreadPoolBuilder",
+    "ThreadPool",
+    "Executor",
+];
+
+/// See [`RUNTIME_BUILDER_TYPES`].
+pub const RUNTIME_BUILDER_FUNCTIONS: &[&str] = &["new", "new_multi_thread", "new_current_thread"];
 
 /// Whether a call's canonical path builds an async runtime or a thread pool.
 pub fn is_runtime_builder(path: &[String]) -> bool {
     RUNTIME_BUILDERS
         .iter()
-        .any(|known| known.split("::").eq(path.iter().map(String::as_str)))
+        .any(|known| known.iter().copied().eq(path.iter().map(String::as_str)))
 }
 
 /// The operations of the standard atomic types.

@@ -48,14 +48,16 @@ pub fn unwrapped(mut expr: &Expr) -> &Expr {
 pub fn callee_span(expr: &Expr) -> Span {
     match expr {
         Expr::Call(call) => call.func.span(),
-        // As rustc spans a method chain: from the chain's first token (`Command::new(..)` on
-        // the chain's first line) to the method's name, without its arguments.
-        Expr::MethodCall(call) => {
-            let first = spans::span(chain_root(&call.receiver));
-            first.join(call.method.span()).unwrap_or(call.method.span())
-        }
+        Expr::MethodCall(call) => method_callee_span(call),
         other => other.span(),
     }
+}
+
+/// A method call's callee as rustc spans a method chain: from the chain's first token
+/// (`Command::new(..)` on the chain's first line) to the method's name, without its arguments.
+pub fn method_callee_span(call: &syn::ExprMethodCall) -> Span {
+    let first = spans::span(chain_root(&call.receiver));
+    first.join(call.method.span()).unwrap_or(call.method.span())
 }
 
 /// Descends a method chain to the expression it starts from, through method calls, `?`,

@@ -22,6 +22,15 @@ use crate::syntax::pats::{pat_name, strip_pat};
 use crate::syntax::{attrs, macros};
 use crate::walk::context::{Context, Exec};
 
+/// A call that spawns, as the walk meets it.
+#[derive(Clone, Copy)]
+pub(super) enum SpawnCall<'a> {
+    /// `thread::spawn(f)`, `tokio::spawn(fut)`.
+    Call(&'a syn::ExprCall),
+    /// `builder.spawn(f)`, `items.par_iter().for_each(f)`, `pool.execute(f)`.
+    Method(&'a ExprMethodCall),
+}
+
 /// Builds a [`FileSummary`] as the walk goes.
 #[derive(Default)]
 pub(super) struct Summarizer {
@@ -223,10 +232,6 @@ impl Summarizer {
         };
         let Some(init) = &local.init else { return };
         let init = strip(&init.expr);
-        let names: Vec<String> = match strip_pat(&local.pat) {
-            syn::Pat::Tuple(tuple) => tuple.elems.iter().filter_map(pat_name).collect(),
-            pat => pat_name(pat).into_iter().collect(),
-        };
         let event = match init {
             Expr::Call(_) => open
                 .summary
@@ -244,6 +249,13 @@ impl Summarizer {
                 .map(|(_, event)| *event),
             _ => None,
         };
+        if event.is_none() && open.chans.is_empty() {
+            return;
+        }
+        let names: Vec<String> = match strip_pat(&local.pat) {
+            syn::Pat::Tuple(tuple) => tuple.elems.iter().filter_map(pat_name).collect(),
+            pat => pat_name(pat).into_iter().collect(),
+        };
         open.chans.retain(|(n, _)| !names.contains(n));
         if let Some(event) = event {
             open.chans.extend(names.into_iter().map(|n| (n, event)));
@@ -255,7 +267,7 @@ impl Summarizer {
     fn chan_ref(&self, expr: &Expr) -> Option<ChanRef> {
         let open = self.open.last()?;
         match strip(expr) {
-            Expr::Field(field) if path_ident(&field.base).as_deref() == Some("self") => {
+            Expr::Field(field) if is_self(&field.base) => {
                 let syn::Member::Named(name) = &field.member else {
                     return None;
                 };
@@ -270,6 +282,26 @@ impl Summarizer {
                 let ty = &open.summary.params[usize::from(index)].ty.name;
                 is_channel_half_type(ty).then_some(ChanRef::Param(index))
             }
+        }
+    }
+
+    /// Whether an expression can be a channel half [`Summarizer::chan_ref`] names, checked
+    /// without allocating: a field of `self`, or a local half or channel-typed parameter.
+    fn may_name_chan(&self, expr: &Expr) -> bool {
+        let Some(open) = self.open.last() else {
+            return false;
+        };
+        match strip(expr) {
+            Expr::Field(field) => is_self(&field.base),
+            Expr::Path(path) => path.path.get_ident().is_some_and(|ident| {
+                open.chans.iter().any(|(name, _)| ident == name)
+                    || open
+                        .summary
+                        .params
+                        .iter()
+                        .any(|p| is_channel_half_type(&p.ty.name) && ident == &p.name)
+            }),
+            _ => false,
         }
     }
 
@@ -293,6 +325,9 @@ impl Summarizer {
     fn message(&mut self, cx: &Context<'_>, expr: &Expr) {
         let found = match expr {
             Expr::MethodCall(call) => {
+                if !self.may_name_chan(&call.receiver) {
+                    return;
+                }
                 let direction = if ident_is(&call.method, catalog::SEND_METHODS) {
                     Direction::Send
                 } else if ident_is(&call.method, catalog::RECV_METHODS)
@@ -317,8 +352,9 @@ impl Summarizer {
     }
 
     /// Records a spawn site and opens its spawned code: the events recorded until the walk
-    /// leaves `expr` ([`Summarizer::leave_expr`]) happen in it.
-    fn spawn(&mut self, cx: &Context<'_>, expr: &Expr, worker: Worker) {
+    /// leaves the call ([`Summarizer::leave_expr`]) happen in it. The walk calls this after the
+    /// receiver and before the arguments.
+    pub(super) fn spawn(&mut self, cx: &Context<'_>, site: SpawnCall<'_>, worker: Worker) {
         let kind = match worker {
             Worker::Thread => SpawnKind::Thread,
             Worker::Task => SpawnKind::Task,
@@ -335,34 +371,40 @@ impl Summarizer {
         {
             return;
         }
-        let (what, args): (String, Vec<&Expr>) = match expr {
-            Expr::Call(call) => (
+        let (what, args, extent, span, address): (String, Vec<&Expr>, _, _, usize) = match site {
+            SpawnCall::Call(call) => (
                 cx.text(call.func.span()).to_string(),
                 call.args.iter().collect(),
+                crate::syntax::spans::span(call),
+                call.func.span(),
+                std::ptr::from_ref(call) as usize,
             ),
-            Expr::MethodCall(call) => {
+            SpawnCall::Method(call) => {
                 let what = match kind {
                     SpawnKind::Rayon => rayon_root(call),
                     _ => format!(".{}()", call.method),
                 };
-                (what, call.args.iter().collect())
+                (
+                    what,
+                    call.args.iter().collect(),
+                    crate::syntax::spans::span(call),
+                    crate::syntax::exprs::method_callee_span(call),
+                    std::ptr::from_ref(call) as usize,
+                )
             }
-            _ => return,
         };
         let is_join = what.ends_with("join");
-        let extent = cx.span(crate::syntax::spans::span(expr));
         let spawn = Spawn {
             kind,
             what,
             per_item: cx.loops().next().is_some(),
-            extent,
+            extent: cx.span(extent),
         };
-        let span = cx.span(crate::syntax::exprs::callee_span(expr));
-        let Some(event) = self.push(cx, span, EventKind::Spawn(spawn)) else {
+        let Some(event) = self.push(cx, cx.span(span), EventKind::Spawn(spawn)) else {
             return;
         };
         if let Some(open) = self.open.last_mut() {
-            open.spawns.push((event, std::ptr::from_ref(expr) as usize));
+            open.spawns.push((event, address));
         }
         // A function spawned by name (`thread::spawn(worker)`) runs there. Spawn calls take
         // the code last (`spawn_scoped(scope, f)`); `rayon::join(a, b)` takes two.
@@ -394,7 +436,11 @@ impl Summarizer {
 
     /// Closes the spawned code of a spawn at `expr` when the walk leaves it.
     pub(super) fn leave_expr(&mut self, expr: &Expr) {
-        let address = std::ptr::from_ref(expr) as usize;
+        let address = match expr {
+            Expr::Call(call) => std::ptr::from_ref(call) as usize,
+            Expr::MethodCall(call) => std::ptr::from_ref(call) as usize,
+            _ => return,
+        };
         if let Some(open) = self.open.last_mut()
             && open.spawns.last().is_some_and(|&(_, at)| at == address)
         {
@@ -405,9 +451,6 @@ impl Summarizer {
     /// Records what an expression does, if it matters to other functions.
     pub(super) fn expr(&mut self, cx: &Context<'_>, expr: &Expr) -> Option<u32> {
         self.message(cx, expr);
-        if let Some(worker) = cx.worker(expr) {
-            self.spawn(cx, expr, worker);
-        }
         let kind = match expr {
             Expr::Call(call) => match cx.call_api(&call.func) {
                 Some(Api::ChannelNew { bounded }) => EventKind::Channel(ChannelMade {
@@ -423,11 +466,7 @@ impl Summarizer {
                 }
                 Some(Api::CpuHeavy) => EventKind::Heavy(cx.text(call.func.span()).to_string()),
                 Some(Api::BlockOn) => EventKind::BlockOn(cx.text(call.func.span()).to_string()),
-                Some(_) | None
-                    if cx
-                        .call_path(&call.func)
-                        .is_some_and(|p| catalog::is_runtime_builder(&p)) =>
-                {
+                Some(_) | None if builds_runtime(cx, &call.func) => {
                     EventKind::Runtime(cx.text(call.func.span()).to_string())
                 }
                 Some(_) => return None,
@@ -717,6 +756,20 @@ impl Summarizer {
     }
 }
 
+/// Whether a call's callee builds an async runtime or a thread pool (`Runtime::new()`,
+/// `Builder::new_multi_thread()`); resolved only when its last segments can be one.
+fn builds_runtime(cx: &Context<'_>, func: &Expr) -> bool {
+    let Expr::Path(path) = func else { return false };
+    let segments = &path.path.segments;
+    let n = segments.len();
+    n >= 2
+        && ident_is(&segments[n - 1].ident, catalog::RUNTIME_BUILDER_FUNCTIONS)
+        && ident_is(&segments[n - 2].ident, catalog::RUNTIME_BUILDER_TYPES)
+        && cx
+            .call_path(func)
+            .is_some_and(|p| catalog::is_runtime_builder(&p))
+}
+
 /// Whether a type name is a channel half's (`Sender`, `UnboundedReceiver`, `SyncSender`).
 pub(crate) fn is_channel_half_type(name: &str) -> bool {
     name.ends_with("Sender") || name.ends_with("Receiver")
@@ -725,20 +778,29 @@ pub(crate) fn is_channel_half_type(name: &str) -> bool {
 /// The field of `self` or the static an atomic operation works on (`self.hits.fetch_add(1,
 /// ..)`, `COUNT.load(..)`); whether it is an atomic the model decides from its declaration.
 fn atomic_target(call: &ExprMethodCall) -> Option<Shared> {
-    if !ident_is(&call.method, catalog::ATOMIC_METHODS) {
+    let receiver = strip(&call.receiver);
+    let shape = match receiver {
+        Expr::Field(field) => is_self(&field.base),
+        Expr::Path(path) => path.path.get_ident().is_some(),
+        _ => false,
+    };
+    if !shape || !ident_is(&call.method, catalog::ATOMIC_METHODS) {
         return None;
     }
-    match strip(&call.receiver) {
-        Expr::Field(field) if path_ident(&field.base).as_deref() == Some("self") => {
-            let syn::Member::Named(name) = &field.member else {
-                return None;
-            };
-            Some(Shared::SelfField(name.to_string()))
-        }
+    match receiver {
+        Expr::Field(field) => match &field.member {
+            syn::Member::Named(name) => Some(Shared::SelfField(name.to_string())),
+            syn::Member::Unnamed(_) => None,
+        },
         other => path_ident(other)
             .filter(|name| is_constant_name(name))
             .map(Shared::Static),
     }
+}
+
+/// Whether an expression is `self`.
+fn is_self(expr: &Expr) -> bool {
+    matches!(strip(expr), Expr::Path(path) if path.path.is_ident("self"))
 }
 
 /// The start of a rayon chain, for a label: `items.par_iter()` → `.par_iter()`.
@@ -770,24 +832,18 @@ fn value_type(locals: &[(String, String)], init: &Expr) -> Option<String> {
             let Expr::Path(path) = &*call.func else {
                 return None;
             };
-            let segments: Vec<String> = path
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
-            match segments.as_slice() {
-                [.., wrapper, new]
-                    if matches!(wrapper.as_str(), "Arc" | "Rc" | "Box") && new == "new" =>
-                {
-                    value_type(locals, strip(call.args.first()?))
-                }
-                [.., wrapper, clone]
-                    if matches!(wrapper.as_str(), "Arc" | "Rc") && clone == "clone" =>
-                {
-                    local_type(call.args.first()?)
-                }
-                _ => constructed_type(init),
+            let segments = &path.path.segments;
+            let n = segments.len();
+            if n < 2 {
+                return constructed_type(init);
+            }
+            let (wrapper, function) = (&segments[n - 2].ident, &segments[n - 1].ident);
+            if function == "new" && (wrapper == "Arc" || wrapper == "Rc" || wrapper == "Box") {
+                value_type(locals, strip(call.args.first()?))
+            } else if function == "clone" && (wrapper == "Arc" || wrapper == "Rc") {
+                local_type(call.args.first()?)
+            } else {
+                constructed_type(init)
             }
         }
         Expr::MethodCall(call) if call.method == "clone" && call.args.is_empty() => {
@@ -839,7 +895,7 @@ fn arg_places<'a>(cx: &Context<'_>, args: impl Iterator<Item = &'a Expr>) -> Vec
                 }
                 other => place_key(other),
             }?;
-            let place = cx.locks().id(&place).path;
+            let place = cx.locks().resolve_alias(&place);
             (place != "self" && !place.contains("::"))
                 .then(|| Some((u8::try_from(i).ok()?, place)))
                 .flatten()

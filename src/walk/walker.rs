@@ -8,7 +8,7 @@ use syn::{Attribute, Block, Expr, ExprClosure, ExprMethodCall, Local};
 
 use crate::analysis::channels::channels;
 use crate::analysis::commands::CommandFinder;
-use crate::analysis::facts::{ClosureRole, Facts, role_for_api};
+use crate::analysis::facts::{ClosureRole, Facts, api_worker, role_for_api};
 use crate::analysis::locks::{Guard, lock_acquisition};
 use crate::analysis::loops::TripCount;
 use crate::diagnostic::{Diagnostic, Span};
@@ -26,7 +26,7 @@ use crate::syntax::pats::{pat_name, strip_pat};
 use crate::syntax::spans;
 use crate::walk::context::{Context, Frame, LiveGuard, LoopInfo, LoopKind};
 use crate::walk::rule::Rule;
-use crate::walk::summarize::Summarizer;
+use crate::walk::summarize::{SpawnCall, Summarizer};
 
 /// The walk: visits a file once, maintains the [`Context`] and dispatches nodes to rules.
 pub struct Walker<'f, 'r> {
@@ -605,6 +605,9 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         let api = self.cx.call_api(&call.func);
         self.visit_expr(&call.func);
+        if let Some(worker) = api.and_then(api_worker) {
+            self.summary.spawn(&self.cx, SpawnCall::Call(call), worker);
+        }
         let role = role_for_api(api);
         for arg in &call.args {
             self.visit_arg(arg, role);
@@ -620,6 +623,18 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
         let role = self.cx.method_closure_role(call);
         self.visit_expr(&call.receiver);
+        // Spawns take the code to run as an argument: a method call without one spawns nothing.
+        let may_spawn = matches!(
+            role,
+            ClosureRole::Thread | ClosureRole::BlockingPool | ClosureRole::Rayon
+        ) || ident_is(&call.method, catalog::SPAWN_METHODS);
+        if may_spawn
+            && !call.args.is_empty()
+            && let Some(worker) = self.cx.method_worker_in_role(call, role)
+        {
+            self.summary
+                .spawn(&self.cx, SpawnCall::Method(call), worker);
+        }
         if !ident_is(&call.method, catalog::GUARD_PASSING_METHODS)
             && !ident_is(&call.method, catalog::GUARD_CONSUMING_METHODS)
         {
