@@ -144,6 +144,9 @@ fn threaded_cli_map_shows_workers_channel_and_the_lock_cycle() {
     assert!(edge(&doc, main, runs, "touches").is_some());
     let sync = node(&doc, "process", "sync");
     assert!(edge(&doc, main, sync, "spawns").is_some());
+    // Look-alike: `Action.execute(&mut log)` hands no code over.
+    let kinds = doc["crates"][0]["nodes"].to_string();
+    assert!(!kinds.contains("\"pool\""), "{kinds}");
     // Functions that run in each context; a thread running one function is named after it.
     for function in ["work", "record", "Stats::finish", "Bank::transfer"] {
         assert!(worker["runs"].to_string().contains(function), "{worker:#}");

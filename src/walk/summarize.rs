@@ -393,6 +393,18 @@ impl Summarizer {
                 )
             }
         };
+        // A spawn-like method concur does not know (`pool.execute(f)`) hands over code only if
+        // it is given some: `action.execute(&mut ctx)` is a command object's method.
+        if kind == SpawnKind::Pool
+            && !args.iter().any(|arg| {
+                matches!(
+                    arg,
+                    Expr::Closure(_) | Expr::Async(_) | Expr::Path(_) | Expr::Call(_)
+                )
+            })
+        {
+            return;
+        }
         let is_join = what.ends_with("join");
         let spawn = Spawn {
             kind,
