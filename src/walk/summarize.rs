@@ -393,14 +393,15 @@ impl Summarizer {
                 )
             }
         };
-        // A spawn-like method concur does not know (`pool.execute(f)`) hands over code only if
-        // it is given some: `action.execute(&mut ctx)` is a command object's method.
+        // A spawn-like method concur does not know hands over code only if it is given some:
+        // `handle.spawn(serve(conn))`, `pool.execute(move || ..)`; `execute` is also a command
+        // object's (`action.execute(&mut ctx)`) or a query's (`diesel::update(..).execute(conn)`),
+        // so only a closure counts for it.
         if kind == SpawnKind::Pool
-            && !args.iter().any(|arg| {
-                matches!(
-                    arg,
-                    Expr::Closure(_) | Expr::Async(_) | Expr::Path(_) | Expr::Call(_)
-                )
+            && !args.iter().any(|arg| match arg {
+                Expr::Closure(_) | Expr::Async(_) => true,
+                Expr::Path(_) | Expr::Call(_) => what.starts_with(".spawn"),
+                _ => false,
             })
         {
             return;
