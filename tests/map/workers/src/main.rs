@@ -47,9 +47,11 @@ fn main() {
         RUNS += 1;
     }
     let _ = Command::new("sync").status();
-    // A command object's `execute` is no pool job: no node.
+    // A command object's or a query's `execute` is no pool job: no node.
     let mut log = Vec::new();
     Action.execute(&mut log);
+    let conn = &mut log;
+    Action.execute(conn);
 }
 
 struct Action;
