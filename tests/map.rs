@@ -144,9 +144,33 @@ fn threaded_cli_map_shows_workers_channel_and_the_lock_cycle() {
     assert!(edge(&doc, main, runs, "touches").is_some());
     let sync = node(&doc, "process", "sync");
     assert!(edge(&doc, main, sync, "spawns").is_some());
+    // A channel and a lock made in `Pool::new` and stored in fields are one node each: main
+    // sends through the field, the pool's thread receives from the local half.
+    let jobs = doc["crates"][0]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|n| n["kind"] == "channel" && n["location"]["file"] == "workers/src/pool.rs")
+        .expect("the pool's channel");
+    assert!(
+        jobs["details"].to_string().contains("Pool.jobs"),
+        "{jobs:#}"
+    );
+    let pool_thread = node(&doc, "thread", "Pool::new::{closure}");
+    assert!(edge(&doc, main, jobs, "sends").is_some());
+    assert!(edge(&doc, jobs, pool_thread, "receives").is_some());
+    let results = node(&doc, "lock", "Pool.results");
+    assert!(edge(&doc, main, results, "locks").is_some());
+    assert!(edge(&doc, pool_thread, results, "locks").is_some());
+    let channels = doc["crates"][0]["nodes"].to_string();
+    assert!(
+        !channels.contains("channel:workers:Pool.jobs"),
+        "drawn twice"
+    );
+    assert!(!channels.contains("Pool::new::results"), "drawn twice");
     // Look-alike: `Action.execute(&mut log)` hands no code over.
-    let kinds = doc["crates"][0]["nodes"].to_string();
-    assert!(!kinds.contains("\"pool\""), "{kinds}");
+    let nodes = doc["crates"][0]["nodes"].as_array().expect("nodes");
+    assert!(!nodes.iter().any(|n| n["kind"] == "pool"), "{nodes:#?}");
     // Functions that run in each context; a thread running one function is named after it.
     for function in ["work", "record", "Stats::finish", "Bank::transfer"] {
         assert!(worker["runs"].to_string().contains(function), "{worker:#}");

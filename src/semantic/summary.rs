@@ -194,6 +194,25 @@ pub enum EventKind {
     LocalLock(String, LockMode, LockFlavor),
     /// An atomic operation (`load`, `fetch_add`, ...) on a field of `self` or a static.
     Atomic(Shared),
+    /// A struct literal storing a channel half or a lock this function holds in a local into
+    /// a field (`Worker { tx, state: Arc::clone(&state) }`): the field is that channel or lock.
+    FieldInit {
+        /// The struct's name (`Self` resolved to the impl's type).
+        ty: String,
+        /// The field.
+        field: String,
+        /// What is stored.
+        value: Stored,
+    },
+}
+
+/// What a struct literal stores in a field, as the map follows it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Stored {
+    /// A half of the channel made by this function's [`EventKind::Channel`] event.
+    Channel(u32),
+    /// The lock held in this local (its clone aliases resolved).
+    Lock(String),
 }
 
 /// State reached from `self` or by a static's name.

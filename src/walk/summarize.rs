@@ -14,7 +14,7 @@ use crate::diagnostic::Span;
 use crate::semantic::catalog::{self, Api};
 use crate::semantic::summary::{
     Base, Call, Callee, ChanRef, ChannelMade, Ctx, Direction, Event, EventKind, FileSummary,
-    FnSummary, Item, ItemKind, LockRef, Param, Shared, Spawn, SpawnKind, TestMod,
+    FnSummary, Item, ItemKind, LockRef, Param, Shared, Spawn, SpawnKind, Stored, TestMod,
 };
 use crate::semantic::test_code::is_test_item;
 use crate::syntax::exprs::{ident_is, is_constant_name, path_ident, place_key, strip};
@@ -461,9 +461,57 @@ impl Summarizer {
         }
     }
 
+    /// Records the channel halves and local locks a struct literal stores in its fields.
+    fn field_inits(&mut self, cx: &Context<'_>, literal: &syn::ExprStruct) {
+        let Some(open) = self.open.last() else { return };
+        let mut found = Vec::new();
+        for field in &literal.fields {
+            let syn::Member::Named(name) = &field.member else {
+                continue;
+            };
+            let Some(local) = path_ident(cloned(&field.expr)) else {
+                continue;
+            };
+            let value = if let Some((_, event)) = open.chans.iter().rev().find(|(n, _)| *n == local)
+            {
+                Stored::Channel(*event)
+            } else {
+                let id = cx.locks().id(&local);
+                if !matches!(id.owner, LockOwner::Local(_)) || cx.lock_flavor(&id.path).is_none() {
+                    continue;
+                }
+                Stored::Lock(id.path)
+            };
+            found.push((name.to_string(), value));
+        }
+        if found.is_empty() {
+            return;
+        }
+        let Some(last) = literal.path.segments.last() else {
+            return;
+        };
+        let ty = if last.ident == "Self" {
+            match &open.summary.owner {
+                Some(owner) => owner.clone(),
+                None => return,
+            }
+        } else {
+            last.ident.to_string()
+        };
+        let span = cx.span(last.ident.span());
+        for (field, value) in found {
+            let ty = ty.clone();
+            self.push(cx, span, EventKind::FieldInit { ty, field, value });
+        }
+    }
+
     /// Records what an expression does, if it matters to other functions.
     pub(super) fn expr(&mut self, cx: &Context<'_>, expr: &Expr) -> Option<u32> {
         self.message(cx, expr);
+        if let Expr::Struct(literal) = expr {
+            self.field_inits(cx, literal);
+            return None;
+        }
         let kind = match expr {
             Expr::Call(call) => match cx.call_api(&call.func) {
                 Some(Api::ChannelNew { bounded }) => EventKind::Channel(ChannelMade {
@@ -895,25 +943,30 @@ fn arg_places<'a>(cx: &Context<'_>, args: impl Iterator<Item = &'a Expr>) -> Vec
     args.take(64)
         .enumerate()
         .filter_map(|(i, arg)| {
-            let place = match strip(arg) {
-                Expr::MethodCall(call) if call.method == "clone" && call.args.is_empty() => {
-                    place_key(&call.receiver)
-                }
-                Expr::Call(call)
-                    if call.args.len() == 1
-                        && matches!(&*call.func, Expr::Path(p)
-                            if p.path.segments.last().is_some_and(|s| s.ident == "clone")) =>
-                {
-                    place_key(&call.args[0])
-                }
-                other => place_key(other),
-            }?;
+            let place = place_key(cloned(arg))?;
             let place = cx.locks().resolve_alias(&place);
             (place != "self" && !place.contains("::"))
                 .then(|| Some((u8::try_from(i).ok()?, place)))
                 .flatten()
         })
         .collect()
+}
+
+/// The value a clone is made of (`x.clone()`, `Arc::clone(&x)` → `x`), or the expression.
+fn cloned(expr: &Expr) -> &Expr {
+    match strip(expr) {
+        Expr::MethodCall(call) if call.method == "clone" && call.args.is_empty() => {
+            strip(&call.receiver)
+        }
+        Expr::Call(call)
+            if call.args.len() == 1
+                && matches!(&*call.func, Expr::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident == "clone")) =>
+        {
+            strip(&call.args[0])
+        }
+        other => other,
+    }
 }
 
 /// The positions of arguments that are strings built at run time, as a bit set.

@@ -14,7 +14,7 @@ use crate::report::map::{
 use crate::semantic::catalog::{LockFlavor, LockMode};
 use crate::semantic::model::{FnId, Model, Take};
 use crate::semantic::summary::{
-    Base, ChanRef, Direction, EventKind, Shared, Spawn, SpawnKind, TypeRef,
+    Base, ChanRef, Direction, EventKind, Shared, Spawn, SpawnKind, Stored, TypeRef,
 };
 
 /// How many contexts the map follows into one function: a helper called from everywhere is
@@ -32,6 +32,8 @@ pub fn build(model: &Model<'_>, name: &str, root: &Path, findings: &[Diagnostic]
     map.spawns();
     map.state_and_channels();
     map.lock_orders();
+    map.merge_stored();
+    map.mark_cycles();
     map.finish(findings)
 }
 
@@ -68,6 +70,9 @@ struct Builder<'m, 'a> {
     sites: Vec<Site>,
     /// The code of each spawn, for findings inside it.
     extents: Vec<Site>,
+    /// Nodes that are another under a second name (a channel stored in a field, a local lock
+    /// stored in one): the name, the node it is, and what to note on that node.
+    stored: Vec<(String, String, Detail)>,
 }
 
 impl<'m, 'a> Builder<'m, 'a> {
@@ -91,6 +96,7 @@ impl<'m, 'a> Builder<'m, 'a> {
             callers,
             sites: Vec::new(),
             extents: Vec::new(),
+            stored: Vec::new(),
         }
     }
 
@@ -466,6 +472,23 @@ impl<'m, 'a> Builder<'m, 'a> {
                         ));
                         (node, EdgeKind::Touches, "unsynchronised")
                     }
+                    EventKind::FieldInit { ty, field, value } => {
+                        let in_fn = self.model.name(id);
+                        let (alias, canonical, note) = match value {
+                            Stored::Channel(made) => (
+                                format!("channel:{}:{ty}.{field}", self.name),
+                                self.channel_id(id, *made as usize),
+                                detail("stored in", &format!("{ty}.{field}")),
+                            ),
+                            Stored::Lock(local) => (
+                                format!("lock:{}:{in_fn}::{local}", self.name),
+                                format!("lock:{}:{ty}.{field}", self.name),
+                                detail("made in", &format!("{in_fn} as `{local}`")),
+                            ),
+                        };
+                        self.stored.push((alias, canonical, note));
+                        continue;
+                    }
                     EventKind::Message(chan, direction) => {
                         for node in self.channels_of(id, chan, 0) {
                             for ctx in self.event_contexts(id, i) {
@@ -693,8 +716,8 @@ impl<'m, 'a> Builder<'m, 'a> {
         }
     }
 
-    /// The lock-order graph: an edge from each lock held to each lock taken meanwhile; the
-    /// edges of a cycle are marked.
+    /// The lock-order graph: an edge from each lock held to each lock taken meanwhile (the
+    /// edges of a cycle are marked by [`Builder::mark_cycles`]).
     fn lock_orders(&mut self) {
         for edge in self.model.order_edges() {
             let (f, e) = edge.taken.via.first().copied().unwrap_or(edge.taken.site);
@@ -718,6 +741,73 @@ impl<'m, 'a> Builder<'m, 'a> {
                 }
             }
         }
+    }
+
+    /// Makes one node of each channel or lock known under two names: the channel a function
+    /// makes and the field it stores a half in, a lock a function holds in a local and the field
+    /// it stores it in. Edges, sites and findings move to the one kept.
+    fn merge_stored(&mut self) {
+        let mut renamed: BTreeMap<String, String> = BTreeMap::new();
+        for (alias, canonical, note) in std::mem::take(&mut self.stored) {
+            let Some(mut gone) = self.nodes.remove(&alias) else {
+                continue;
+            };
+            match self.nodes.get_mut(&canonical) {
+                Some(kept) => {
+                    kept.findings.append(&mut gone.findings);
+                    if !kept.details.contains(&note) {
+                        kept.details.push(note);
+                    }
+                }
+                // The field is not used by that name: the local's node takes it.
+                None => {
+                    gone.id.clone_from(&canonical);
+                    if let Some((_, field)) = canonical.rsplit_once(':') {
+                        gone.label = field.to_string();
+                    }
+                    gone.details.push(note);
+                    self.nodes.insert(canonical.clone(), gone);
+                }
+            }
+            renamed.insert(alias, canonical);
+        }
+        if renamed.is_empty() {
+            return;
+        }
+        let rename = |id: &String| renamed.get(id).cloned().unwrap_or_else(|| id.clone());
+        for site in self.sites.iter_mut().chain(self.extents.iter_mut()) {
+            site.node = rename(&site.node);
+        }
+        let edges = std::mem::take(&mut self.edges);
+        for (_, edge) in edges {
+            let (from, to) = (rename(&edge.from), rename(&edge.to));
+            if from == to && edge.kind == EdgeKind::Order {
+                continue;
+            }
+            let kept = self
+                .edges
+                .entry((from.clone(), to.clone(), edge.kind))
+                .or_insert_with(|| Edge {
+                    from,
+                    to,
+                    count: 0,
+                    label: String::new(),
+                    ..edge.clone()
+                });
+            kept.count += edge.count;
+            for label in edge.label.split(", ").filter(|l| !l.is_empty()) {
+                if !kept.label.split(", ").any(|l| l == label) {
+                    if !kept.label.is_empty() {
+                        kept.label.push_str(", ");
+                    }
+                    kept.label.push_str(label);
+                }
+            }
+        }
+    }
+
+    /// Marks the lock-order edges that are on a cycle.
+    fn mark_cycles(&mut self) {
         let order: Vec<(String, String)> = self
             .edges
             .values()

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 
 mod bank;
+mod pool;
 
 use bank::Bank;
 
@@ -47,6 +48,9 @@ fn main() {
         RUNS += 1;
     }
     let _ = Command::new("sync").status();
+    let pool = pool::Pool::new();
+    pool.submit(7);
+    println!("{}", pool.done());
     // A command object's or a query's `execute` is no pool job: no node.
     let mut log = Vec::new();
     Action.execute(&mut log);
