@@ -362,11 +362,12 @@ fn unit_files<'a>(
         .collect()
 }
 
-/// Draws a unit's concurrency map from its files' summaries, with its findings attached, and
-/// hands it to `sink`.
+/// Draws a unit's concurrency map from its files' summaries (the code of `members`, the files
+/// linted, with the rest of the package for calls), with its findings attached, and hands it
+/// to `sink`.
 fn draw_unit(
     package: Option<&Package>,
-    files: &[(&Path, &FileSummary)],
+    (files, members): (&[(&Path, &FileSummary)], &[&Path]),
     findings: &[Diagnostic],
     options: &Options,
     sink: &MapSink,
@@ -386,7 +387,7 @@ fn draw_unit(
     sink.add(crate::report::map::build(
         &model,
         &title,
-        sink.root(),
+        (sink.root(), members),
         findings,
     ));
 }
@@ -728,7 +729,7 @@ fn lint_unit(
             summaries.iter().map(|(p, s)| (p.as_path(), s)).collect();
         draw_unit(
             package,
-            &files,
+            (&files, members),
             &report.diagnostics[first_finding..],
             options,
             sink,

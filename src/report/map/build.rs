@@ -25,9 +25,21 @@ const MAX_CONTEXTS_PER_FN: usize = 8;
 const MAX_CHANNEL_HOPS: usize = 6;
 
 /// The map of a crate: its model drawn, the findings of the run (those in the crate's files)
-/// attached to the nodes they concern. Paths in locations are relative to `root` when inside it.
-pub fn build(model: &Model<'_>, name: &str, root: &Path, findings: &[Diagnostic]) -> CrateMap {
+/// attached to the nodes they concern. Only the code of the files asked for (`drawn`, the
+/// paths the user gave) is drawn; the rest of the crate still resolves calls. Paths in
+/// locations are relative to `root` when inside it.
+pub fn build(
+    model: &Model<'_>,
+    name: &str,
+    (root, drawn): (&Path, &[&Path]),
+    findings: &[Diagnostic],
+) -> CrateMap {
     let mut map = Builder::new(model, name, root);
+    map.files = model
+        .files()
+        .iter()
+        .map(|f| drawn.contains(&f.path))
+        .collect();
     map.contexts();
     map.spawns();
     map.state_and_channels();
@@ -73,6 +85,10 @@ struct Builder<'m, 'a> {
     /// Nodes that are another under a second name (a channel stored in a field, a local lock
     /// stored in one): the name, the node it is, and what to note on that node.
     stored: Vec<(String, String, Detail)>,
+    /// For each lock-order edge, how the held lock is held and the other taken.
+    order_modes: Vec<(String, String, LockMode, LockMode)>,
+    /// Per file of the model: whether its code is drawn.
+    files: Vec<bool>,
 }
 
 impl<'m, 'a> Builder<'m, 'a> {
@@ -97,6 +113,8 @@ impl<'m, 'a> Builder<'m, 'a> {
             sites: Vec::new(),
             extents: Vec::new(),
             stored: Vec::new(),
+            order_modes: Vec::new(),
+            files: Vec::new(),
         }
     }
 
@@ -107,7 +125,10 @@ impl<'m, 'a> Builder<'m, 'a> {
     }
 
     fn is_drawn(&self, id: FnId) -> bool {
-        !self.model.skips_test(id) && self.model.unit_file(id).target != "build"
+        let file = self.file_index(self.model.file_of(id));
+        self.files.get(file).copied().unwrap_or(false)
+            && !self.model.skips_test(id)
+            && self.model.unit_file(id).target != "build"
     }
 
     fn location(&self, id: FnId, span: Span) -> Location {
@@ -720,6 +741,9 @@ impl<'m, 'a> Builder<'m, 'a> {
     /// edges of a cycle are marked by [`Builder::mark_cycles`]).
     fn lock_orders(&mut self) {
         for edge in self.model.order_edges() {
+            if !self.is_drawn(edge.held.site.0) {
+                continue;
+            }
             let (f, e) = edge.taken.via.first().copied().unwrap_or(edge.taken.site);
             let at = self.location(f, self.model.summary(f).events[e].span);
             let mut ends: Vec<Vec<String>> = Vec::new();
@@ -737,6 +761,10 @@ impl<'m, 'a> Builder<'m, 'a> {
                 for taken in &ends[1] {
                     if held != taken {
                         self.add_edge(held, taken, EdgeKind::Order, "then", at.clone());
+                        let modes = (held.clone(), taken.clone(), edge.held.mode, edge.taken.mode);
+                        if !self.order_modes.contains(&modes) {
+                            self.order_modes.push(modes);
+                        }
                     }
                 }
             }
@@ -778,6 +806,10 @@ impl<'m, 'a> Builder<'m, 'a> {
         for site in self.sites.iter_mut().chain(self.extents.iter_mut()) {
             site.node = rename(&site.node);
         }
+        for (held, taken, _, _) in &mut self.order_modes {
+            *held = rename(held);
+            *taken = rename(taken);
+        }
         let edges = std::mem::take(&mut self.edges);
         for (_, edge) in edges {
             let (from, to) = (rename(&edge.from), rename(&edge.to));
@@ -807,19 +839,18 @@ impl<'m, 'a> Builder<'m, 'a> {
     }
 
     /// Marks the lock-order edges that are on a cycle.
+    /// A cycle counts as `lock_order_inversion` counts one: at each lock on it, the mode it is
+    /// held in before the next is taken must conflict with the mode it is taken in after the
+    /// previous one (two readers of an `RwLock` do not wait for each other).
     fn mark_cycles(&mut self) {
-        let order: Vec<(String, String)> = self
-            .edges
-            .values()
-            .filter(|e| e.kind == EdgeKind::Order)
-            .map(|e| (e.from.clone(), e.to.clone()))
+        let order = &self.order_modes;
+        let on_cycle: Vec<(String, String)> = order
+            .iter()
+            .filter(|(from, to, held, taken)| closes_cycle(order, (from, *held), (to, *taken)))
+            .map(|(from, to, _, _)| (from.clone(), to.clone()))
             .collect();
-        for (from, to) in &order {
-            if reaches(&order, to, from)
-                && let Some(edge) = self
-                    .edges
-                    .get_mut(&(from.clone(), to.clone(), EdgeKind::Order))
-            {
+        for (from, to) in on_cycle {
+            if let Some(edge) = self.edges.get_mut(&(from, to, EdgeKind::Order)) {
                 edge.cycle = true;
             }
         }
@@ -908,21 +939,29 @@ fn width(span: &Span) -> usize {
     span.end.byte.saturating_sub(span.start.byte)
 }
 
-/// Whether `to` can be reached from `from` along the edges.
-fn reaches(edges: &[(String, String)], from: &str, to: &str) -> bool {
-    let mut seen: BTreeSet<&str> = BTreeSet::new();
-    let mut work = vec![from];
-    while let Some(at) = work.pop() {
-        if at == to {
-            return true;
+/// Whether the lock-order edge from `start` (held in its mode) to `next` (taken in its mode)
+/// is on a cycle back to `start` along which every lock's holding conflicts with its taking.
+fn closes_cycle(
+    order: &[(String, String, LockMode, LockMode)],
+    start: (&String, LockMode),
+    next: (&String, LockMode),
+) -> bool {
+    let mut seen: BTreeSet<(&str, u8)> = BTreeSet::new();
+    let mut work = vec![(next.0.as_str(), next.1)];
+    while let Some((at, taken)) = work.pop() {
+        if at == start.0.as_str() {
+            if start.1.conflicts(taken) {
+                return true;
+            }
+            continue;
         }
-        if seen.insert(at) {
-            work.extend(
-                edges
-                    .iter()
-                    .filter(|(f, _)| f == at)
-                    .map(|(_, t)| t.as_str()),
-            );
+        if !seen.insert((at, taken as u8)) {
+            continue;
+        }
+        for (from, to, held, then) in order {
+            if from == at && held.conflicts(taken) {
+                work.push((to.as_str(), *then));
+            }
         }
     }
     false
