@@ -347,6 +347,11 @@ impl<'a> Model<'a> {
         &self.files[self.fns[id].0]
     }
 
+    /// The index in [`Model::files`] of the file a function is in.
+    pub fn file_index_of(&self, id: FnId) -> usize {
+        self.fns[id].0
+    }
+
     /// The files of the unit.
     pub fn files(&self) -> &[UnitFile<'a>] {
         &self.files

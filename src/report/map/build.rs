@@ -4,7 +4,7 @@
 //! Nothing is guessed: a call the model cannot resolve leads nowhere, a lock without a class or a
 //! channel half that cannot be traced is left out.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Span};
@@ -89,6 +89,8 @@ struct Builder<'m, 'a> {
     order_modes: Vec<(String, String, LockMode, LockMode)>,
     /// Per file of the model: whether its code is drawn.
     files: Vec<bool>,
+    /// Each file's index in the model.
+    file_indices: HashMap<&'m Path, usize>,
 }
 
 impl<'m, 'a> Builder<'m, 'a> {
@@ -115,6 +117,12 @@ impl<'m, 'a> Builder<'m, 'a> {
             stored: Vec::new(),
             order_modes: Vec::new(),
             files: Vec::new(),
+            file_indices: model
+                .files()
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.path, i))
+                .collect(),
         }
     }
 
@@ -125,8 +133,10 @@ impl<'m, 'a> Builder<'m, 'a> {
     }
 
     fn is_drawn(&self, id: FnId) -> bool {
-        let file = self.file_index(self.model.file_of(id));
-        self.files.get(file).copied().unwrap_or(false)
+        self.files
+            .get(self.model.file_index_of(id))
+            .copied()
+            .unwrap_or(false)
             && !self.model.skips_test(id)
             && self.model.unit_file(id).target != "build"
     }
@@ -398,11 +408,7 @@ impl<'m, 'a> Builder<'m, 'a> {
     }
 
     fn file_index(&self, path: &Path) -> usize {
-        self.model
-            .files()
-            .iter()
-            .position(|f| f.path == path)
-            .unwrap_or(usize::MAX)
+        self.file_indices.get(path).copied().unwrap_or(usize::MAX)
     }
 
     /// Locks, atomics, statics and channels, with an edge from each context that takes,
@@ -922,7 +928,7 @@ impl<'m, 'a> Builder<'m, 'a> {
         }
         let function = self
             .drawn()
-            .filter(|&id| self.model.file_of(id) == diag.path)
+            .filter(|&id| self.model.file_index_of(id) == file)
             .filter(|&id| inside(&self.model.summary(id).extent))
             .min_by_key(|&id| width(&self.model.summary(id).extent))?;
         Some(
