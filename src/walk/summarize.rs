@@ -1,6 +1,8 @@
 //! The file's contribution to the crate-wide model, recorded during the one walk: its
 //! declarations, and for each function what it does that its callers may care about (blocking
-//! and heavy calls, locks taken and held, calls of other functions, shells run on a parameter).
+//! and heavy calls, locks taken and held, calls of other functions, shells run on a parameter)
+//! and what `concur map` draws (spawns and the code they run, runtimes, channels and the
+//! messages on them, local locks, atomics, fields storing a channel half or a lock).
 //! The walk hands every node here; nothing is parsed or walked again.
 
 use syn::spanned::Spanned;
