@@ -208,7 +208,7 @@ impl<'f> Facts<'f> {
         let name = named_type(ty).unwrap_or_default();
         let lock = locks::type_lock_flavor(&self.imports, ty);
         // What a lock protects or a channel half carries, for the map; nothing else needs it.
-        let shared = lock.is_some() || name.ends_with("Sender") || name.ends_with("Receiver");
+        let shared = lock.is_some() || crate::syntax::types::is_channel_half(&name);
         let inner = crate::syntax::types::named_type_argument(ty)
             .filter(|_| shared)
             .map(|arg| self.text(syn::spanned::Spanned::span(arg)).to_string())

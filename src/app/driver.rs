@@ -696,15 +696,14 @@ fn lint_unit(
         done.iter()
             .flat_map(|(_, a)| a.analysis.configured.iter().cloned()),
     );
-    // The map needs every file's summary, the context files' too, after their findings are
-    // taken: kept aside only when a map is drawn.
+    // The map needs every file's summary, the context files' too: moved aside (nothing below
+    // reads them) only when a map is drawn.
     let map_summaries: Option<Vec<(PathBuf, FileSummary)>> = options.map.as_ref().map(|_| {
-        done.iter()
-            .map(|(path, a)| (path.to_path_buf(), a.analysis.summary.clone()))
+        done.iter_mut()
+            .map(|(path, a)| (path.to_path_buf(), std::mem::take(&mut a.analysis.summary)))
             .collect()
     });
     done.truncate(linted);
-    let first_finding = report.diagnostics.len();
     let mut by_file: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
     for diag in verdict.findings {
         by_file.entry(diag.path.clone()).or_default().push(diag);
@@ -730,7 +729,7 @@ fn lint_unit(
         draw_unit(
             package,
             (&files, members),
-            &report.diagnostics[first_finding..],
+            &report.diagnostics,
             options,
             sink,
         );

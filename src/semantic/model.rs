@@ -357,11 +357,6 @@ impl<'a> Model<'a> {
         &self.files
     }
 
-    /// The unit's crate name (`-` spelled `_`), when it is a package.
-    pub fn crate_name(&self) -> Option<&str> {
-        self.crate_name.as_deref()
-    }
-
     /// The declared type of field `field` of struct `ty` (through type aliases), when exactly
     /// one struct of that name is known.
     pub fn field_decl(&self, ty: &str, field: &str) -> Option<&'a TypeRef> {

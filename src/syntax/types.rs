@@ -55,6 +55,11 @@ pub fn named_type_argument(ty: &Type) -> Option<&Type> {
     }
 }
 
+/// Whether a type name is a channel half's (`Sender`, `UnboundedReceiver`, `SyncSender`).
+pub fn is_channel_half(name: &str) -> bool {
+    name.ends_with("Sender") || name.ends_with("Receiver")
+}
+
 /// Whether a type holds at most one value: `Option<T>` or `Result<T, E>` (behind references),
 /// whose `map`/`for` run their closure or body at most once.
 pub fn holds_one_value(ty: &Type) -> bool {

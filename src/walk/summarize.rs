@@ -21,6 +21,7 @@ use crate::semantic::summary::{
 use crate::semantic::test_code::is_test_item;
 use crate::syntax::exprs::{ident_is, is_constant_name, path_ident, place_key, strip};
 use crate::syntax::pats::{pat_name, strip_pat};
+use crate::syntax::types::is_channel_half;
 use crate::syntax::{attrs, macros};
 use crate::walk::context::{Context, Exec};
 
@@ -234,22 +235,25 @@ impl Summarizer {
         };
         let Some(init) = &local.init else { return };
         let init = strip(&init.expr);
-        let event = match init {
-            Expr::Call(_) => open
-                .summary
-                .events
-                .iter()
-                .rposition(|e| matches!(e.kind, EventKind::Channel(_)))
-                .filter(|&i| {
+        let source = cloned(init);
+        let event = if std::ptr::eq(source, init) {
+            // A channel made right here (`let (tx, rx) = mpsc::channel()`).
+            matches!(init, Expr::Call(_))
+                .then(|| {
                     let outer = cx.span(crate::syntax::spans::span(init));
-                    let inner = open.summary.events[i].span;
-                    outer.start <= inner.start && inner.end <= outer.end
+                    open.summary.events.iter().rposition(|e| {
+                        matches!(e.kind, EventKind::Channel(_))
+                            && outer.start <= e.span.start
+                            && e.span.end <= outer.end
+                    })
                 })
-                .and_then(|i| u32::try_from(i).ok()),
-            Expr::MethodCall(call) if call.method == "clone" => path_ident(&call.receiver)
+                .flatten()
+                .and_then(|i| u32::try_from(i).ok())
+        } else {
+            // A clone of a half (`tx.clone()`, `Sender::clone(&tx)`).
+            path_ident(source)
                 .and_then(|half| open.chans.iter().rev().find(|(n, _)| *n == half))
-                .map(|(_, event)| *event),
-            _ => None,
+                .map(|(_, event)| *event)
         };
         if event.is_none() && open.chans.is_empty() {
             return;
@@ -282,7 +286,7 @@ impl Summarizer {
                 }
                 let index = self.param_index(&name)?;
                 let ty = &open.summary.params[usize::from(index)].ty.name;
-                is_channel_half_type(ty).then_some(ChanRef::Param(index))
+                is_channel_half(ty).then_some(ChanRef::Param(index))
             }
         }
     }
@@ -301,7 +305,7 @@ impl Summarizer {
                         .summary
                         .params
                         .iter()
-                        .any(|p| is_channel_half_type(&p.ty.name) && ident == &p.name)
+                        .any(|p| is_channel_half(&p.ty.name) && ident == &p.name)
             }),
             _ => false,
         }
@@ -831,11 +835,6 @@ fn builds_runtime(cx: &Context<'_>, func: &Expr) -> bool {
         && cx
             .call_path(func)
             .is_some_and(|p| catalog::is_runtime_builder(&p))
-}
-
-/// Whether a type name is a channel half's (`Sender`, `UnboundedReceiver`, `SyncSender`).
-pub(crate) fn is_channel_half_type(name: &str) -> bool {
-    name.ends_with("Sender") || name.ends_with("Receiver")
 }
 
 /// The field of `self` or the static an atomic operation works on (`self.hits.fetch_add(1,

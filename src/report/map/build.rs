@@ -16,6 +16,7 @@ use crate::semantic::model::{FnId, Model, Take};
 use crate::semantic::summary::{
     Base, ChanRef, Direction, EventKind, Shared, Spawn, SpawnKind, Stored, TypeRef,
 };
+use crate::syntax::types::is_channel_half;
 
 /// How many contexts the map follows into one function: a helper called from everywhere is
 /// drawn in the first few.
@@ -343,8 +344,7 @@ impl<'m, 'a> Builder<'m, 'a> {
                             .per_item(spawn.per_item)
                             .with_details(details),
                         );
-                        let file = self.model.unit_file(id).path;
-                        let file = self.file_index(file);
+                        let file = self.model.file_index_of(id);
                         self.sites.push(Site {
                             file,
                             span: event.span,
@@ -618,7 +618,7 @@ impl<'m, 'a> Builder<'m, 'a> {
     }
 
     fn add_site(&mut self, id: FnId, span: Span, node: &str) {
-        let file = self.file_index(self.model.unit_file(id).path);
+        let file = self.model.file_index_of(id);
         self.sites.push(Site {
             file,
             span,
@@ -719,7 +719,7 @@ impl<'m, 'a> Builder<'m, 'a> {
                 let Some(decl) = self.model.field_decl(&owner, field) else {
                     return Vec::new();
                 };
-                if !(decl.name.ends_with("Sender") || decl.name.ends_with("Receiver")) {
+                if !is_channel_half(&decl.name) {
                     return Vec::new();
                 }
                 let node = format!("channel:{}:{owner}.{field}", self.name);
